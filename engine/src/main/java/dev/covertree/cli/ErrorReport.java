@@ -1,0 +1,51 @@
+package dev.covertree.cli;
+
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.npy.NpyFormatException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import picocli.CommandLine;
+
+/** Turns an exception into the tool's one-line message and exit code. */
+final class ErrorReport {
+    private ErrorReport() {
+    }
+
+    static int exitCode(Throwable t) {
+        Throwable c = unwrap(t);
+        if (c instanceof CommandLine.ParameterException || c instanceof UsageException) {
+            return Main.EXIT_USAGE;
+        }
+        if (c instanceof NpyFormatException || c instanceof InvalidInputException || c instanceof FileSystemException) {
+            return Main.EXIT_BAD_INPUT;
+        }
+        return 1;
+    }
+
+    static int report(Throwable t, PrintWriter err, boolean debug) {
+        Throwable c = unwrap(t);
+        String msg = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        if (c instanceof FileSystemException fse) {
+            msg = fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason()
+                    : c.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase());
+        } else if (exitCode(c) == 1 && !(c instanceof IOException)) {
+            msg = "internal error: " + c + (debug ? "" : " (run with --debug for details)");
+        }
+        err.println("covertree: " + msg.lines().findFirst().orElse(""));
+        if (debug) {
+            t.printStackTrace(err);
+        }
+        err.flush();
+        return exitCode(c);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof UncheckedIOException || c instanceof CommandLine.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}

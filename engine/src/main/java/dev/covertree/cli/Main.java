@@ -1,0 +1,74 @@
+package dev.covertree.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code covertree} command. Exit codes: 0 success, 2 usage error, 3 bad input data, 1 anything else.
+ * Errors are one line naming the file or flag; {@code --debug} adds the Java stack trace.
+ */
+@Command(name = "covertree", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Exact k-nearest neighbours under the residual-correlation (Vecchia / VIF) and Euclidean "
+                + "metrics, with a cover tree over off-heap, memory-mapped NumPy arrays.",
+        subcommands = {NpyCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for a bad command line. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code for input data that cannot be used (unreadable file, wrong dtype or shape, NaN...). */
+    public static final int EXIT_BAD_INPUT = 3;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the Java stack trace of an error.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
+    }
+
+    /** Runs the tool and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the tool in-process (for tests and embedding) and returns its exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(ErrorReport::exitCode);
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("covertree: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            boolean debug = java.util.Arrays.asList(parsed.originalArgs().toArray()).contains("--debug");
+            return ErrorReport.report(e, err, debug);
+        });
+        return cl.execute(args);
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"covertree " + p.getProperty("version", "unknown") + " (Java "
+                    + Runtime.version() + ", " + System.getProperty("os.arch") + ")"};
+        }
+    }
+}
