@@ -1,0 +1,190 @@
+package dev.covertree.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * A cover tree over a dataset, its nodes flat structs in an off-heap segment ({@link NodeLayout}).
+ *
+ * <h2>Which cover tree</h2>
+ * Each point is exactly one node, as in Izbicki and Shelton's simplified cover tree (2015), so a query
+ * computes each distance at most once. It is built top-down by batch construction (the construction of
+ * Beygelzimer, Kakade and Langford, 2006, with their implicit self-children folded into the parent):
+ * a node p with descendants S takes, level by level from the top, the points of S farther than 2^l as
+ * children at level l, chosen greedily so that each covers the points within 2^l of it; the rest stay
+ * with p for the next level down. This gives
+ * <ul>
+ *   <li>covering: a child c at level l satisfies {@code 2^l < d(p, c) ≤ 2^(l+1)};</li>
+ *   <li>separation: children of one node at one level are more than 2^l apart;</li>
+ *   <li>duplicates (distance 0) become children at {@link NodeLayout#BOTTOM}: no runaway depth.</li>
+ * </ul>
+ * Pruning never relies on those radii: each node stores the exact largest distance to any of its
+ * descendants (known for free during the build), and the smallest descendant id for predecessor mode.
+ * Subtrees are independent, so they are built in parallel (fork/join); decisions within a node are
+ * sequential, so the tree is the same for every thread count. The top-down batch build was chosen over
+ * Gu et al.'s parallel insertion (2022) because it needs no locks and its parallelism is exactly the
+ * subtree structure.
+ *
+ * <p>The tree holds off-heap memory; close it when done. It reads the dataset's arrays, which must stay
+ * alive as long as it is used.
+ */
+public final class CoverTree implements AutoCloseable {
+    private final Dataset data;
+    private final Arena arena;
+    final MemorySegment nodes;
+    /** Node index of each point (for seeding a query by id with its tree neighbourhood). */
+    final MemorySegment nodeOf;
+    private final long buildDistances;
+    private final double buildSeconds;
+
+    private CoverTree(Dataset data, Arena arena, MemorySegment nodes, MemorySegment nodeOf, long buildDistances,
+                      double buildSeconds) {
+        this.data = data;
+        this.arena = arena;
+        this.nodes = nodes;
+        this.nodeOf = nodeOf;
+        this.buildDistances = buildDistances;
+        this.buildSeconds = buildSeconds;
+    }
+
+    /** Builds the tree with {@code threads} threads. */
+    public static CoverTree build(Dataset data, int threads) {
+        if (threads < 1) {
+            throw new InvalidInputException("threads must be >= 1, got " + threads);
+        }
+        long t0 = System.nanoTime();
+        Arena arena = Arena.ofShared();
+        try {
+            int n = (int) data.size();
+            MemorySegment nodes = arena.allocate(NodeLayout.NODE, n);
+            ForkJoinPool pool = new ForkJoinPool(threads);
+            long evals;
+            try {
+                evals = new CoverTreeBuilder(data.metric(), nodes, pool).build();
+            } finally {
+                pool.shutdown();
+            }
+            MemorySegment nodeOf = arena.allocate(ValueLayout.JAVA_INT, n);
+            for (int i = 0; i < n; i++) {
+                nodeOf.setAtIndex(ValueLayout.JAVA_INT, NodeLayout.point(nodes, i), i);
+            }
+            return new CoverTree(data, arena, nodes, nodeOf, evals, (System.nanoTime() - t0) / 1e9);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The dataset the tree was built over. */
+    public Dataset data() {
+        return data;
+    }
+
+    /** Number of nodes (= points). */
+    public long size() {
+        return nodes.byteSize() / NodeLayout.BYTES;
+    }
+
+    /** Distances computed by the build. */
+    public long buildDistances() {
+        return buildDistances;
+    }
+
+    /** Wall-clock seconds the build took. */
+    public double buildSeconds() {
+        return buildSeconds;
+    }
+
+    /** Bytes of node storage. */
+    public long byteSize() {
+        return nodes.byteSize() + nodeOf.byteSize();
+    }
+
+    /** The level of the root (its children are within 2^level of it). */
+    public int rootLevel() {
+        return NodeLayout.level(nodes, 0);
+    }
+
+    /** Checks every invariant and every stored radius; throws {@link IllegalStateException} on the first violation. */
+    public void validate() {
+        CoverTreeValidator.validate(this, data.metric());
+    }
+
+    /**
+     * Adds the k nearest allowed points to {@code w.heap}: ids other than {@code exclude} and below
+     * {@code limit}.
+     */
+    void search(Metric metric, long row, long exclude, long limit, boolean seed, Worker w) {
+        TopK heap = w.heap;
+        if (seed) {
+            seedFromNeighbourhood(metric, row, exclude, limit, w);
+        }
+        w.top = 0;
+        if (NodeLayout.minId(nodes, 0) >= limit) {
+            return;
+        }
+        w.push(0, metric.distance(row, NodeLayout.point(nodes, 0)));
+        w.distances++;
+        while (w.top > 0) {
+            w.top--;
+            int node = w.stackNode[w.top];
+            double dn = w.stackDist[w.top];
+            double bound = heap.bound();
+            if (metric.lowerBound(dn, NodeLayout.maxDist(nodes, node)) > bound) {
+                continue;
+            }
+            w.nodes++;
+            long pt = NodeLayout.point(nodes, node);
+            if (pt != exclude && pt < limit) {
+                heap.offer(dn, pt);
+                bound = heap.bound();
+            }
+            int from = w.top;
+            for (int c = NodeLayout.firstChild(nodes, node); c != NodeLayout.NONE; c = NodeLayout.nextSibling(nodes, c)) {
+                if (NodeLayout.minId(nodes, c) >= limit) {
+                    continue;
+                }
+                double dc = metric.distance(row, NodeLayout.point(nodes, c));
+                w.distances++;
+                if (metric.lowerBound(dc, NodeLayout.maxDist(nodes, c)) <= bound) {
+                    w.push(c, dc);
+                }
+            }
+            w.sortPushedFarthestFirst(from);
+        }
+    }
+
+    /**
+     * Offers the query point's tree neighbours (its siblings and children) before the descent, so the
+     * k-th distance is already small when pruning starts. Costs a few distances, changes no answer.
+     */
+    private void seedFromNeighbourhood(Metric metric, long row, long exclude, long limit, Worker w) {
+        int self = nodeOf.getAtIndex(ValueLayout.JAVA_INT, row);
+        int parent = NodeLayout.parent(nodes, self);
+        int budget = 4 * w.heap.capacity();
+        budget = offerChildren(metric, row, exclude, limit, parent == NodeLayout.NONE ? self : parent, budget, w);
+        offerChildren(metric, row, exclude, limit, self, budget, w);
+    }
+
+    private int offerChildren(Metric metric, long row, long exclude, long limit, int node, int budget, Worker w) {
+        for (int c = NodeLayout.firstChild(nodes, node); c != NodeLayout.NONE && budget > 0; c = NodeLayout.nextSibling(nodes, c)) {
+            long pt = NodeLayout.point(nodes, c);
+            if (pt != exclude && pt < limit) {
+                w.heap.offer(metric.distance(row, pt), pt);
+                w.distances++;
+                budget--;
+            }
+        }
+        return budget;
+    }
+
+    /** Frees the nodes. */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}

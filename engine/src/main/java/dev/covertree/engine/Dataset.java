@@ -1,0 +1,189 @@
+package dev.covertree.engine;
+
+import dev.covertree.npy.NpyDType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The points a search runs over: coordinates (N x d) and, for the residual metric, V (N x m), p (N) and
+ * the kernel. The big arrays stay where the caller put them (a mapped {@code .npy} file, or memory the
+ * caller owns) and are never copied; only cheap per-point values are derived (scaled coordinates,
+ * {@code 1/√p}). Everything is validated once, here: shapes agree, values are finite, p &gt; 0.
+ *
+ * <p>The caller keeps the arrays alive while the dataset is in use; {@link #close()} frees the derived
+ * values only.
+ */
+public final class Dataset implements AutoCloseable {
+    private final MetricType metric;
+    private final Matrix coords;
+    private final Matrix v;
+    private final Matrix p;
+    private final Kernel kernel;
+    private final Arena derived;
+    /** Coordinates divided by the lengthscales, float64, N x d (residual only). */
+    final MemorySegment scaled;
+    /** {@code 1 / √p_i}, float64 (residual only). */
+    final MemorySegment invSqrtP;
+    private double pruningSlack = Double.NaN;
+
+    private Dataset(MetricType metric, Matrix coords, Matrix v, Matrix p, Kernel kernel) {
+        this.metric = metric;
+        this.coords = coords;
+        this.v = v;
+        this.p = p;
+        this.kernel = kernel;
+        if (metric == MetricType.RESIDUAL) {
+            this.derived = Arena.ofShared();
+            long n = coords.rows();
+            int d = (int) coords.cols();
+            this.scaled = derived.allocate(ValueLayout.JAVA_DOUBLE, n * d);
+            this.invSqrtP = derived.allocate(ValueLayout.JAVA_DOUBLE, n);
+            for (long i = 0; i < n; i++) {
+                for (int k = 0; k < d; k++) {
+                    scaled.setAtIndex(ValueLayout.JAVA_DOUBLE, i * d + k, coords.get(i, k) / kernel.lengthscale(k));
+                }
+                invSqrtP.setAtIndex(ValueLayout.JAVA_DOUBLE, i, 1.0 / Math.sqrt(p.get(i, 0)));
+            }
+        } else {
+            this.derived = null;
+            this.scaled = null;
+            this.invSqrtP = null;
+        }
+    }
+
+    /** A dataset for the Euclidean metric. */
+    public static Dataset euclidean(Matrix coords) {
+        checkCoords(coords);
+        return new Dataset(MetricType.EUCLIDEAN, coords, null, null, null);
+    }
+
+    /**
+     * A dataset for the residual-correlation metric.
+     *
+     * @param coords N x d coordinates
+     * @param v      N x m whitened cross-covariance to the inducing points
+     * @param p      N residual variances, each finite and &gt; 0
+     * @param kernel the kernel V and p were made with
+     */
+    public static Dataset residual(Matrix coords, Matrix v, Matrix p, Kernel kernel) {
+        checkCoords(coords);
+        if (kernel == null) {
+            throw new InvalidInputException("the residual metric needs a kernel");
+        }
+        kernel.checkDimension((int) coords.cols());
+        if (v.rows() != coords.rows()) {
+            throw new InvalidInputException(v.name() + ": has " + v.rows() + " rows but " + coords.name() + " has "
+                    + coords.rows() + " (shape mismatch)");
+        }
+        if (v.cols() < 1 || v.cols() > Integer.MAX_VALUE) {
+            throw new InvalidInputException(v.name() + ": needs between 1 and 2^31-1 columns, has " + v.cols());
+        }
+        if (p.rows() != coords.rows() || p.cols() != 1) {
+            throw new InvalidInputException(p.name() + ": expected shape (" + coords.rows() + ",) to match "
+                    + coords.name() + ", got " + p.shape());
+        }
+        v.checkFinite();
+        p.checkFinite();
+        for (long i = 0; i < p.rows(); i++) {
+            if (!(p.get(i, 0) > 0)) {
+                throw new InvalidInputException(p.name() + ": p[" + i + "] = " + p.get(i, 0) + " (every p must be > 0)");
+            }
+        }
+        return new Dataset(MetricType.RESIDUAL, coords, v, p, kernel);
+    }
+
+    private static void checkCoords(Matrix coords) {
+        if (coords.rows() < 1) {
+            throw new InvalidInputException(coords.name() + ": no points (shape " + coords.shape() + ")");
+        }
+        if (coords.cols() < 1 || coords.cols() > 1 << 20) {
+            throw new InvalidInputException(coords.name() + ": " + coords.cols() + " dimensions (expected 1 to 2^20)");
+        }
+        if (coords.rows() > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException(coords.name() + ": " + coords.rows() + " points is more than this engine's "
+                    + "limit of 2^31 - 9");
+        }
+        coords.checkFinite();
+    }
+
+    /** The metric this dataset was made for. */
+    public MetricType metricType() {
+        return metric;
+    }
+
+    /** Number of points N. */
+    public long size() {
+        return coords.rows();
+    }
+
+    /** Coordinate dimension d. */
+    public int dimension() {
+        return (int) coords.cols();
+    }
+
+    /** Number of inducing points m (0 for Euclidean). */
+    public int inducing() {
+        return v == null ? 0 : (int) v.cols();
+    }
+
+    /** The coordinates. */
+    public Matrix coords() {
+        return coords;
+    }
+
+    /** V, or null for Euclidean. */
+    public Matrix v() {
+        return v;
+    }
+
+    /** p, or null for Euclidean. */
+    public Matrix p() {
+        return p;
+    }
+
+    /** The kernel, or null for Euclidean. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** The distance between points of this dataset. */
+    public Metric metric() {
+        return metric(this);
+    }
+
+    /**
+     * The distance from the points of {@code queries} (same metric, kernel and shapes) to this dataset's
+     * points: {@code distance(q, j)} takes a row of {@code queries} and an id of this dataset.
+     */
+    public Metric metric(Dataset queries) {
+        if (queries.metric != metric || queries.dimension() != dimension() || queries.inducing() != inducing()
+                || (kernel != null && !kernel.equals(queries.kernel))) {
+            throw new InvalidInputException("query points do not match the dataset (metric, dimension, m or kernel differ)");
+        }
+        return metric == MetricType.RESIDUAL ? new ResidualMetric(queries, this) : new EuclideanMetric(queries, this);
+    }
+
+    /**
+     * The η of the residual metric's pruning bound: how far the stored inputs may be from an exact
+     * correlation (a diagonal that does not match p, and float64 rounding). Computed once, O(N m).
+     */
+    synchronized double pruningSlack() {
+        if (Double.isNaN(pruningSlack)) {
+            pruningSlack = ResidualMetric.slack(this);
+        }
+        return pruningSlack;
+    }
+
+    boolean vIsF4() {
+        return v.dtype() == NpyDType.F4;
+    }
+
+    /** Frees the derived per-point values; the caller's arrays are untouched. */
+    @Override
+    public void close() {
+        if (derived != null && derived.scope().isAlive()) {
+            derived.close();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.covertree.engine;
+
+/** The exact search algorithms. All return the same answer; they differ in speed. */
+public enum Engine {
+    /**
+     * The fastest exact engine for the data: the cover tree for Euclidean, the blocked brute force for
+     * the residual metric (whose distances saturate near 1, so triangle-inequality pruning is weak; see
+     * docs/benchmarks.md for the measurements behind this choice).
+     */
+    AUTO,
+    /** The cover tree, pruned by exact subtree radii. */
+    TREE,
+    /** Exhaustive search, blocked so that a tile of dataset rows serves a block of queries from cache. */
+    BRUTE,
+    /** Exhaustive search, one query and one distance at a time: the simplest baseline and the test oracle. */
+    SCAN;
+
+    /** Parses a command-line name (case-insensitive). */
+    public static Engine parse(String s) {
+        for (Engine e : values()) {
+            if (e.name().equalsIgnoreCase(s.trim())) {
+                return e;
+            }
+        }
+        throw new InvalidInputException("unknown engine '" + s + "' (expected auto, tree, brute or scan)");
+    }
+
+    /** The engine AUTO stands for on this metric. */
+    Engine resolve(MetricType metric) {
+        if (this != AUTO) {
+            return this;
+        }
+        return metric == MetricType.EUCLIDEAN ? TREE : BRUTE;
+    }
+}

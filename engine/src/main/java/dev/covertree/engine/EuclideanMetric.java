@@ -1,0 +1,36 @@
+package dev.covertree.engine;
+
+import dev.covertree.npy.NpyDType;
+
+/** {@code ‖x_q − x_j‖₂}, accumulated in float64. */
+final class EuclideanMetric extends Metric {
+    /** Relative rounding allowance of a computed distance (a few ulps over d terms, generously). */
+    private static final double ROUNDING = 1e-12;
+
+    private final Matrix qc;
+    private final Matrix dc;
+    private final int d;
+    private final boolean f4;
+
+    EuclideanMetric(Dataset queries, Dataset data) {
+        super(queries, data);
+        this.qc = queries.coords();
+        this.dc = data.coords();
+        this.d = data.dimension();
+        if (qc.dtype() != dc.dtype()) {
+            throw new InvalidInputException(qc.name() + " is " + qc.dtype().code() + " but " + dc.name() + " is "
+                    + dc.dtype().code() + " (query and dataset coordinates must have the same dtype)");
+        }
+        this.f4 = dc.dtype() == NpyDType.F4;
+    }
+
+    @Override
+    public double distance(long q, long j) {
+        return Math.sqrt(ops.squaredDistance(qc.segment(), qc.rowOffset(q), dc.segment(), dc.rowOffset(j), d, f4));
+    }
+
+    @Override
+    double lowerBound(double dQueryCenter, double radius) {
+        return dQueryCenter - radius - ROUNDING * (dQueryCenter + radius);
+    }
+}

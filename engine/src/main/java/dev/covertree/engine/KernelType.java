@@ -1,0 +1,62 @@
+package dev.covertree.engine;
+
+import java.util.Locale;
+
+/** The stationary covariance kernels of SPEC section 2, as a function of the scaled squared distance. */
+public enum KernelType {
+    /** Squared exponential: {@code exp(-s²/2)}. */
+    RBF("rbf"),
+    /** Matérn 1/2 (exponential): {@code exp(-r)}. */
+    MATERN12("matern12"),
+    /** Matérn 3/2: {@code (1 + a) exp(-a)}, {@code a = √3 r}. */
+    MATERN32("matern32"),
+    /** Matérn 5/2: {@code (1 + a + a²/3) exp(-a)}, {@code a = √5 r}. */
+    MATERN52("matern52");
+
+    private static final double SQRT3 = Math.sqrt(3);
+    private static final double SQRT5 = Math.sqrt(5);
+
+    private final String cliName;
+
+    KernelType(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /** The name used on the command line and in files: rbf, matern12, matern32, matern52. */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** Parses a command-line name (case-insensitive). */
+    public static KernelType parse(String name) {
+        for (KernelType t : values()) {
+            if (t.cliName.equalsIgnoreCase(name.trim())) {
+                return t;
+            }
+        }
+        throw new InvalidInputException("unknown kernel '" + name + "' (expected rbf, matern12, matern32 or matern52)");
+    }
+
+    /** The correlation {@code k / σ²} at scaled squared distance {@code s2}. */
+    public double correlation(double s2) {
+        switch (this) {
+            case RBF:
+                return Math.exp(-0.5 * s2);
+            case MATERN12:
+                return Math.exp(-Math.sqrt(s2));
+            case MATERN32: {
+                double a = SQRT3 * Math.sqrt(s2);
+                return (1 + a) * Math.exp(-a);
+            }
+            default: {
+                double a = SQRT5 * Math.sqrt(s2);
+                return (1 + a + a * a / 3) * Math.exp(-a);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return cliName.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.covertree.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+/**
+ * Exact k-nearest-neighbour search: the library's entry point.
+ *
+ * <pre>{@code
+ * try (Dataset data = Dataset.residual(coords, v, p, kernel);
+ *      KnnResult r = Knn.search(data.metric(), QuerySet.allPoints(data.size()),
+ *                               KnnOptions.of(50).withPredecessor(true))) {
+ *     long firstNeighbourOf7 = r.index(7, 0);
+ * }
+ * }</pre>
+ *
+ * Every engine returns the brute-force answer of SPEC section 6: rows sorted by distance then id,
+ * self excluded unless asked, predecessor mode restricting query i to ids below i, −1 / +∞ padding.
+ */
+public final class Knn {
+    private static final int SCAN_CHUNK = 16;
+
+    private Knn() {
+    }
+
+    /** Searches with the engine in {@code options}, building a tree first if it needs one. */
+    public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options) {
+        return search(metric, queries, options, null, null);
+    }
+
+    /**
+     * Searches.
+     *
+     * @param tree     a tree built over {@code metric.data()} to reuse, or null to build one when needed
+     * @param progress told how many more queries finished, from worker threads; may be null
+     */
+    public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, CoverTree tree,
+                                   LongConsumer progress) {
+        if (queries.byId() && !metric.selfQueries()) {
+            throw new InvalidInputException("queries by id need the dataset's own metric (data.metric())");
+        }
+        if (!queries.byId()) {
+            if (metric.selfQueries() || queries.size() != metric.queries().size()) {
+                throw new InvalidInputException("external queries must be every row of the query dataset");
+            }
+            if (options.predecessor()) {
+                throw new InvalidInputException("predecessor mode needs queries by id, not by coordinates");
+            }
+        }
+        if (tree != null && tree.data() != metric.data()) {
+            throw new InvalidInputException("the tree was built over another dataset");
+        }
+        Engine engine = options.engine().resolve(metric.data().metricType());
+        CoverTree built = engine == Engine.TREE && tree == null ? CoverTree.build(metric.data(), options.threads()) : null;
+        CoverTree useTree = tree != null ? tree : built;
+        try {
+            KnnResult out = new KnnResult(queries.size(), options.k());
+            out.engine = engine;
+            long t0 = System.nanoTime();
+            run(metric, queries, options, engine, useTree, out, progress);
+            out.seconds = (System.nanoTime() - t0) / 1e9;
+            return out;
+        } finally {
+            if (built != null) {
+                built.close();
+            }
+        }
+    }
+
+    private static void run(Metric metric, QuerySet qs, KnnOptions opt, Engine engine, CoverTree tree, KnnResult out,
+                            LongConsumer progress) {
+        long q = qs.size();
+        int chunk = engine == Engine.BRUTE ? BlockedBruteForce.BLOCK : SCAN_CHUNK;
+        AtomicLong next = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        int threads = (int) Math.max(1, Math.min(opt.threads(), (q + chunk - 1) / chunk));
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> started = new ArrayList<>();
+        boolean seed = qs.byId();
+        long n = metric.data().size();
+        for (int t = 0; t < threads; t++) {
+            Worker w = new Worker(opt.k(), engine == Engine.BRUTE);
+            workers.add(w);
+            Runnable body = () -> {
+                try {
+                    for (long from = next.getAndAdd(chunk); from < q && failure.get() == null; from = next.getAndAdd(chunk)) {
+                        long to = Math.min(q, from + chunk);
+                        if (engine == Engine.BRUTE) {
+                            BlockedBruteForce.searchBlock(metric, qs, opt, from, to, w, out);
+                        } else {
+                            for (long i = from; i < to; i++) {
+                                long row = qs.row(i);
+                                if (engine == Engine.TREE) {
+                                    tree.search(metric, row, BlockedBruteForce.exclude(qs, opt, row),
+                                            BlockedBruteForce.limit(qs, opt, row, n), seed, w);
+                                } else {
+                                    BlockedBruteForce.scanOne(metric, qs, opt, row, w.heap, w);
+                                }
+                                w.heap.drainTo(out.indices(), out.distances(), i);
+                            }
+                        }
+                        if (progress != null) {
+                            progress.accept(to - from);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            };
+            if (threads == 1) {
+                body.run();
+            } else {
+                Thread th = new Thread(body, "covertree-knn-" + t);
+                th.start();
+                started.add(th);
+            }
+        }
+        for (Thread th : started) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, e);
+            }
+        }
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error err) {
+            throw err;
+        }
+        if (f != null) {
+            throw new IllegalStateException("search interrupted", f);
+        }
+        for (Worker w : workers) {
+            out.distanceEvaluations += w.distances;
+            out.nodesVisited += w.nodes;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.covertree.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The answer of a k-NN search (SPEC section 6): {@code indices} int64 Q x k and {@code distances}
+ * float64 Q x k, off-heap, each row sorted by distance then id, missing entries −1 / +∞; and the work
+ * it took.
+ */
+public final class KnnResult implements AutoCloseable {
+    private final Arena arena;
+    private final MemorySegment indices;
+    private final MemorySegment distances;
+    private final long queries;
+    private final int k;
+    long distanceEvaluations;
+    long nodesVisited;
+    double seconds;
+    Engine engine;
+
+    KnnResult(long queries, int k) {
+        this.arena = Arena.ofShared();
+        this.queries = queries;
+        this.k = k;
+        this.indices = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, queries * k)).asSlice(0, queries * k * 8);
+        this.distances = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, queries * k)).asSlice(0, queries * k * 8);
+    }
+
+    /** Number of queries Q. */
+    public long queries() {
+        return queries;
+    }
+
+    /** Neighbours per query k. */
+    public int k() {
+        return k;
+    }
+
+    /** Q x k int64, C order. */
+    public MemorySegment indices() {
+        return indices;
+    }
+
+    /** Q x k float64, C order. */
+    public MemorySegment distances() {
+        return distances;
+    }
+
+    /** Neighbour {@code j} of query {@code q}, or −1. */
+    public long index(long q, int j) {
+        return indices.getAtIndex(ValueLayout.JAVA_LONG, q * k + j);
+    }
+
+    /** Distance to neighbour {@code j} of query {@code q}, or +∞. */
+    public double distance(long q, int j) {
+        return distances.getAtIndex(ValueLayout.JAVA_DOUBLE, q * k + j);
+    }
+
+    /** Distances computed, over all queries (tree build not included). */
+    public long distanceEvaluations() {
+        return distanceEvaluations;
+    }
+
+    /** Tree nodes expanded, over all queries (0 for the brute-force engines). */
+    public long nodesVisited() {
+        return nodesVisited;
+    }
+
+    /** Wall-clock seconds of the search. */
+    public double seconds() {
+        return seconds;
+    }
+
+    /** The engine that ran (AUTO resolved). */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Frees the result. */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}

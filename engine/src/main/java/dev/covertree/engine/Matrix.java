@@ -1,0 +1,69 @@
+package dev.covertree.engine;
+
+import dev.covertree.npy.NpyArray;
+import dev.covertree.npy.NpyDType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A row-major matrix of float32 or float64 values in a segment the caller owns, named for messages.
+ * A vector is a matrix with one column.
+ *
+ * @param name    what the user calls it (a file name or an argument name)
+ * @param segment {@code rows * cols} elements, C order, native byte order
+ * @param dtype   {@link NpyDType#F4} or {@link NpyDType#F8}
+ * @param rows    number of rows
+ * @param cols    number of columns
+ */
+public record Matrix(String name, MemorySegment segment, NpyDType dtype, long rows, long cols) {
+
+    public Matrix {
+        if (dtype != NpyDType.F4 && dtype != NpyDType.F8) {
+            throw new InvalidInputException(name + ": dtype " + dtype.code() + " is not supported here (expected f4 or f8)");
+        }
+        if (rows < 0 || cols < 0 || segment.byteSize() != rows * cols * dtype.itemSize()) {
+            throw new InvalidInputException(name + ": " + segment.byteSize() + " bytes do not hold " + rows + " x " + cols
+                    + " " + dtype.code());
+        }
+    }
+
+    /** Views a 2-d array as a matrix, or a 1-d array as a one-column matrix. */
+    public static Matrix of(String name, NpyArray a) {
+        if (a.ndim() == 2) {
+            return new Matrix(name, a.segment(), a.dtype(), a.dim(0), a.dim(1));
+        }
+        if (a.ndim() == 1) {
+            return new Matrix(name, a.segment(), a.dtype(), a.dim(0), 1);
+        }
+        throw new InvalidInputException(name + ": expected a 1-d or 2-d array, got shape " + a.shapeString());
+    }
+
+    /** Byte offset of row {@code i}. */
+    public long rowOffset(long i) {
+        return i * cols * dtype.itemSize();
+    }
+
+    /** Element (i, j) as a double. */
+    public double get(long i, long j) {
+        long off = (i * cols + j) * dtype.itemSize();
+        return dtype == NpyDType.F4 ? segment.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off)
+                : segment.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off);
+    }
+
+    /** Throws naming the first NaN or infinite element, in C order. */
+    void checkFinite() {
+        long n = rows * cols;
+        for (long e = 0; e < n; e++) {
+            double v = dtype == NpyDType.F4 ? segment.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, e)
+                    : segment.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, e);
+            if (!Double.isFinite(v)) {
+                throw new InvalidInputException(name + ": " + v + " at index " + (cols == 1 ? "" + e
+                        : "(" + e / cols + ", " + e % cols + ")") + " (values must be finite)");
+            }
+        }
+    }
+
+    String shape() {
+        return cols == 1 ? "(" + rows + ",)" : "(" + rows + ", " + cols + ")";
+    }
+}

@@ -1,0 +1,132 @@
+package dev.covertree.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The residual-correlation distance of SPEC section 3:
+ * {@code C = k(x_q, x_j) − V_q·V_j}, {@code ρ = C / √(p_q p_j)} clamped to [−1, 1], {@code d = √(1 − |ρ|)},
+ * and {@code d = 0} for a point with itself. All float64.
+ *
+ * <h2>Why pruning with it stays exact</h2>
+ * {@code d} is a metric when ρ is an exact correlation, that is when {@code p_i} equals the diagonal
+ * {@code g_i = k(x_i, x_i) − ‖V_i‖²} of a positive semi-definite residual covariance. Stored inputs miss
+ * that slightly: V rounded to float32 while p came from the float64 V, p floored at 1e-9, float64
+ * rounding in {@code k − V·V} (a difference of O(1) numbers that leaves O(p)). With
+ * {@code a_i = √(g_i / p_i)} the computed ρ is the exact one times {@code a_i a_j}, so
+ * {@code |d² − d̂²| ≤ η = 2δ + δ² + ε} where {@code δ = max |a_i − 1|}, ε bounds the rounding, and d̂ is
+ * the exact metric. {@link #lowerBound} applies the triangle inequality to d̂ and converts back, so a
+ * subtree is pruned only when no point in it can be closer than the current k-th distance. η is measured
+ * on the data (O(N m), once). Where it is large (float32 V on ill-conditioned data) the bound prunes
+ * little, and the search degrades to exhaustive, never to wrong; the blocked brute force is the faster
+ * exact engine there.
+ */
+final class ResidualMetric extends Metric {
+    private final MemorySegment qScaled;
+    private final MemorySegment dScaled;
+    private final MemorySegment qIsp;
+    private final MemorySegment dIsp;
+    private final Matrix qv;
+    private final Matrix dv;
+    private final Kernel kernel;
+    private final int dim;
+    private final int m;
+    private final boolean f4;
+    private final boolean self;
+    private final double eta;
+
+    ResidualMetric(Dataset queries, Dataset data) {
+        super(queries, data);
+        this.qScaled = queries.scaled;
+        this.dScaled = data.scaled;
+        this.qIsp = queries.invSqrtP;
+        this.dIsp = data.invSqrtP;
+        this.qv = queries.v();
+        this.dv = data.v();
+        if (qv.dtype() != dv.dtype()) {
+            throw new InvalidInputException(qv.name() + " is " + qv.dtype().code() + " but " + dv.name() + " is "
+                    + dv.dtype().code() + " (query and dataset V must have the same dtype)");
+        }
+        this.kernel = data.kernel();
+        this.dim = data.dimension();
+        this.m = data.inducing();
+        this.f4 = data.vIsF4();
+        this.self = queries == data;
+        this.eta = Math.max(data.pruningSlack(), self ? 0 : queries.pruningSlack());
+    }
+
+    @Override
+    public double distance(long q, long j) {
+        if (self && q == j) {
+            return 0;
+        }
+        return fromDot(q, j, ops.dot(qv.segment(), qv.rowOffset(q), dv.segment(), dv.rowOffset(j), m, f4));
+    }
+
+    /** The distance given {@code V_q · V_j}, as the blocked brute force computes it. */
+    double fromDot(long q, long j, double dot) {
+        double s2 = 0;
+        long qo = q * dim;
+        long jo = j * dim;
+        for (int k = 0; k < dim; k++) {
+            double t = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, qo + k) - dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, jo + k);
+            s2 = Math.fma(t, t, s2);
+        }
+        double c = kernel.value(s2) - dot;
+        double rho = c * qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q) * dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+        return Math.sqrt(1.0 - Math.min(Math.abs(rho), 1.0));
+    }
+
+    int inducing() {
+        return m;
+    }
+
+    Matrix queryV() {
+        return qv;
+    }
+
+    Matrix dataV() {
+        return dv;
+    }
+
+    boolean vIsF4() {
+        return f4;
+    }
+
+    @Override
+    double lowerBound(double dQueryCenter, double radius) {
+        if (eta == 0) {
+            return dQueryCenter - radius;
+        }
+        double exactQC = Math.sqrt(Math.max(0, dQueryCenter * dQueryCenter - eta));
+        double exactRadius = Math.sqrt(radius * radius + eta);
+        double exactLower = Math.max(0, exactQC - exactRadius);
+        return Math.sqrt(Math.max(0, exactLower * exactLower - eta));
+    }
+
+    /** η for one dataset; see the class comment. */
+    static double slack(Dataset ds) {
+        Matrix v = ds.v();
+        Matrix p = ds.p();
+        int m = ds.inducing();
+        boolean f4 = ds.vIsF4();
+        double variance = ds.kernel().variance();
+        double delta = 0;
+        double minP = Double.POSITIVE_INFINITY;
+        double maxV2 = 0;
+        for (long i = 0; i < ds.size(); i++) {
+            double v2 = Ops.IMPL.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), m, f4);
+            double pi = p.get(i, 0);
+            double g = variance - v2;
+            if (!(g > 0)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            delta = Math.max(delta, Math.abs(Math.sqrt(g / pi) - 1));
+            minP = Math.min(minP, pi);
+            maxV2 = Math.max(maxV2, v2);
+        }
+        // k − V·V: each of the m + d + few terms rounds by at most one ulp of its magnitude; 4x for safety
+        double rounding = 4 * (m + ds.dimension() + 8) * Math.ulp(1.0) * (variance + maxV2) / minP;
+        return 2 * delta + delta * delta + rounding;
+    }
+}

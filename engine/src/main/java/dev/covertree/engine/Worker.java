@@ -1,0 +1,70 @@
+package dev.covertree.engine;
+
+/**
+ * One search thread's reusable state: the top-k heap, the tree's traversal stack, the brute force's
+ * packed query block, and work counters. Made once per thread, so queries allocate nothing.
+ */
+final class Worker {
+    /** The heap of a one-query-at-a-time search. */
+    final TopK heap;
+    /** One heap per query of a brute-force block; the first is {@link #heap}. */
+    private final TopK[] heaps;
+    final long[] blockRows = new long[BlockedBruteForce.BLOCK];
+    long distances;
+    long nodes;
+    int[] stackNode = new int[256];
+    double[] stackDist = new double[256];
+    int top;
+    private double[] block = new double[0];
+    final double[] dots = new double[8];
+
+    Worker(int k, boolean blocked) {
+        this.heaps = new TopK[blocked ? BlockedBruteForce.BLOCK : 1];
+        for (int i = 0; i < heaps.length; i++) {
+            heaps[i] = new TopK(k);
+        }
+        this.heap = heaps[0];
+    }
+
+    TopK heapFor(int queryInBlock) {
+        return heaps[queryInBlock];
+    }
+
+    /** The packed-query scratch of the blocked brute force, at least {@code size} doubles. */
+    double[] packBlock(int size) {
+        if (block.length < size) {
+            block = new double[size];
+        }
+        return block;
+    }
+
+    void push(int node, double d) {
+        if (top == stackNode.length) {
+            // grows to the deepest frontier seen, then stays: steady state allocates nothing
+            stackNode = java.util.Arrays.copyOf(stackNode, 2 * top);
+            stackDist = java.util.Arrays.copyOf(stackDist, 2 * top);
+        }
+        stackNode[top] = node;
+        stackDist[top] = d;
+        top++;
+    }
+
+    /** Orders stack entries {@code [from, top)} by decreasing distance, so the nearest is popped first. */
+    void sortPushedFarthestFirst(int from) {
+        int n = top - from;
+        for (int gap = n / 2; gap > 0; gap = gap == 2 ? 1 : (int) (gap / 2.2)) {
+            for (int i = from + gap; i < top; i++) {
+                int node = stackNode[i];
+                double d = stackDist[i];
+                int j = i;
+                while (j - gap >= from && stackDist[j - gap] < d) {
+                    stackNode[j] = stackNode[j - gap];
+                    stackDist[j] = stackDist[j - gap];
+                    j -= gap;
+                }
+                stackNode[j] = node;
+                stackDist[j] = d;
+            }
+        }
+    }
+}

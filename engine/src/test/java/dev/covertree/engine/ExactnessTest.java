@@ -1,0 +1,124 @@
+package dev.covertree.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.covertree.npy.NpyDType;
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every engine against the one-at-a-time scan on seeded random cases. All engines compute distances with
+ * bit-identical arithmetic, so the answers must be identical, ties included; every tree is validated.
+ */
+class ExactnessTest {
+
+    enum Shape { NORMAL, DUPLICATES, IDENTICAL }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                // metric, n, d, m, k, lengthscale, kernel, V dtype, shape, seed
+                Arguments.of(MetricType.EUCLIDEAN, 1, 2, 0, 3, 1.0, KernelType.RBF, NpyDType.F8, Shape.NORMAL, 1L),
+                Arguments.of(MetricType.EUCLIDEAN, 2, 1, 0, 1, 1.0, KernelType.RBF, NpyDType.F8, Shape.NORMAL, 2L),
+                Arguments.of(MetricType.EUCLIDEAN, 500, 1, 0, 5, 1.0, KernelType.RBF, NpyDType.F4, Shape.NORMAL, 3L),
+                Arguments.of(MetricType.EUCLIDEAN, 1500, 3, 0, 50, 1.0, KernelType.RBF, NpyDType.F8, Shape.NORMAL, 4L),
+                Arguments.of(MetricType.EUCLIDEAN, 800, 8, 0, 7, 1.0, KernelType.RBF, NpyDType.F4, Shape.DUPLICATES, 5L),
+                Arguments.of(MetricType.EUCLIDEAN, 300, 5, 0, 10, 1.0, KernelType.RBF, NpyDType.F8, Shape.IDENTICAL, 6L),
+                Arguments.of(MetricType.EUCLIDEAN, 40, 2, 0, 45, 1.0, KernelType.RBF, NpyDType.F8, Shape.NORMAL, 7L),
+                Arguments.of(MetricType.RESIDUAL, 1, 3, 1, 2, 1.0, KernelType.RBF, NpyDType.F8, Shape.NORMAL, 8L),
+                Arguments.of(MetricType.RESIDUAL, 3, 2, 2, 1, 1.0, KernelType.MATERN12, NpyDType.F8, Shape.NORMAL, 9L),
+                Arguments.of(MetricType.RESIDUAL, 700, 3, 60, 20, 0.3, KernelType.MATERN52, NpyDType.F8, Shape.NORMAL, 10L),
+                Arguments.of(MetricType.RESIDUAL, 600, 3, 120, 30, 1.0, KernelType.RBF, NpyDType.F4, Shape.NORMAL, 11L),
+                Arguments.of(MetricType.RESIDUAL, 500, 1, 17, 5, 0.5, KernelType.MATERN32, NpyDType.F4, Shape.NORMAL, 12L),
+                Arguments.of(MetricType.RESIDUAL, 400, 8, 33, 9, 2.0, KernelType.MATERN12, NpyDType.F8, Shape.DUPLICATES, 13L),
+                Arguments.of(MetricType.RESIDUAL, 200, 2, 5, 6, 1.0, KernelType.RBF, NpyDType.F8, Shape.IDENTICAL, 14L),
+                Arguments.of(MetricType.RESIDUAL, 500, 4, 300, 12, 1.0, KernelType.MATERN52, NpyDType.F8, Shape.NORMAL, 15L),
+                Arguments.of(MetricType.RESIDUAL, 400, 3, 20, 8, 1e-3, KernelType.RBF, NpyDType.F8, Shape.NORMAL, 16L),
+                Arguments.of(MetricType.RESIDUAL, 30, 2, 4, 40, 0.7, KernelType.MATERN32, NpyDType.F4, Shape.NORMAL, 17L),
+                Arguments.of(MetricType.RESIDUAL, 2500, 3, 64, 25, 0.3, KernelType.MATERN52, NpyDType.F8, Shape.NORMAL, 18L));
+    }
+
+    @ParameterizedTest(name = "{0} n={1} d={2} m={3} k={4} l={5} {6} {7} {8}")
+    @MethodSource("cases")
+    void everyEngineReturnsTheBruteForceAnswer(MetricType metric, int n, int d, int m, int k, double ls, KernelType kt,
+                                               NpyDType vType, Shape shape, long seed) {
+        double[][] x = TestData.normal(n, d, seed);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        if (shape == Shape.DUPLICATES) {
+            for (int i = 0; i < n / 3; i++) {
+                x[rnd.nextInt(n)] = x[rnd.nextInt(n)].clone();
+            }
+        } else if (shape == Shape.IDENTICAL) {
+            for (int i = 1; i < n; i++) {
+                x[i] = x[0].clone();
+            }
+        }
+        try (Arena arena = Arena.ofShared();
+             Dataset data = metric == MetricType.EUCLIDEAN
+                     ? Dataset.euclidean(TestData.matrix(arena, "coords", x, vType))
+                     : TestData.residual(arena, x, Kernel.of(kt, 1.3, ls), m, vType);
+             CoverTree tree = CoverTree.build(data, 2)) {
+            tree.validate();
+            Metric dm = data.metric();
+            long[] ids = rnd.longs(Math.min(n, 64), 0, n).toArray();
+            for (QuerySet qs : new QuerySet[] {QuerySet.allPoints(n), QuerySet.ids(ids, n, "ids")}) {
+                for (KnnOptions base : new KnnOptions[] {KnnOptions.of(k), KnnOptions.of(k).withPredecessor(true),
+                        KnnOptions.of(k).withIncludeSelf(true)}) {
+                    try (KnnResult oracle = Knn.search(dm, qs, base.withEngine(Engine.SCAN))) {
+                        checkShape(oracle, qs, base, n);
+                        for (Engine e : new Engine[] {Engine.TREE, Engine.BRUTE}) {
+                            for (int threads : new int[] {1, 3}) {
+                                try (KnnResult r = Knn.search(dm, qs, base.withEngine(e).withThreads(threads), tree, null)) {
+                                    assertIdentical(oracle, r, e + " threads=" + threads + " " + base);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkShape(KnnResult r, QuerySet qs, KnnOptions o, int n) {
+        for (long q = 0; q < qs.size(); q++) {
+            long id = qs.row(q);
+            long available = o.predecessor() ? id : (o.includeSelf() ? n : n - 1);
+            for (int j = 0; j < o.k(); j++) {
+                if (j < available) {
+                    assertTrue(r.index(q, j) >= 0, "row " + q + " entry " + j + " should be filled");
+                    assertTrue(!o.predecessor() || r.index(q, j) < id, "predecessor violated");
+                    assertTrue(o.includeSelf() || r.index(q, j) != id, "self returned");
+                    if (j > 0) {
+                        assertTrue(r.distance(q, j - 1) < r.distance(q, j) || (r.distance(q, j - 1) == r.distance(q, j)
+                                && r.index(q, j - 1) < r.index(q, j)), "row " + q + " not sorted at " + j);
+                    }
+                } else {
+                    assertEquals(-1, r.index(q, j));
+                    assertEquals(Double.POSITIVE_INFINITY, r.distance(q, j));
+                }
+            }
+        }
+    }
+
+    static void assertIdentical(KnnResult expected, KnnResult actual, String what) {
+        for (long q = 0; q < expected.queries(); q++) {
+            for (int j = 0; j < expected.k(); j++) {
+                if (expected.index(q, j) != actual.index(q, j) || expected.distance(q, j) != actual.distance(q, j)) {
+                    long[] e = new long[expected.k()];
+                    long[] a = new long[expected.k()];
+                    for (int t = 0; t < e.length; t++) {
+                        e[t] = expected.index(q, t);
+                        a[t] = actual.index(q, t);
+                    }
+                    throw new AssertionError(what + ": query row " + q + " differs at " + j + "\n expected "
+                            + Arrays.toString(e) + "\n actual   " + Arrays.toString(a));
+                }
+            }
+        }
+    }
+}
