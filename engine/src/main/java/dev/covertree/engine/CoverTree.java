@@ -54,6 +54,7 @@ public final class CoverTree implements AutoCloseable {
         if (threads < 1) {
             throw new InvalidInputException("threads must be >= 1, got " + threads);
         }
+        data.checkSharedAccess("building a tree");
         long t0 = System.nanoTime();
         Arena arena = Arena.ofShared();
         try {

@@ -175,6 +175,20 @@ public final class Dataset implements AutoCloseable {
         return pruningSlack;
     }
 
+    /**
+     * Checks that other threads may read the arrays: searches and builds run on worker threads, which
+     * memory from a confined arena refuses.
+     */
+    void checkSharedAccess(String purpose) {
+        Thread other = new Thread(() -> { });
+        for (Matrix x : new Matrix[] {coords, v, p}) {
+            if (x != null && !x.segment().isAccessibleBy(other)) {
+                throw new InvalidInputException(x.name() + ": its memory belongs to a confined arena, but " + purpose
+                        + " runs on worker threads; allocate it with Arena.ofShared() or Arena.global()");
+            }
+        }
+    }
+
     boolean vIsF4() {
         return v.dtype() == NpyDType.F4;
     }

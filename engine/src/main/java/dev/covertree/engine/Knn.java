@@ -53,6 +53,10 @@ public final class Knn {
         if (tree != null && tree.data() != metric.data()) {
             throw new InvalidInputException("the tree was built over another dataset");
         }
+        if (options.threads() > 1) {
+            metric.data().checkSharedAccess("a search with " + options.threads() + " threads");
+            metric.queries().checkSharedAccess("a search with " + options.threads() + " threads");
+        }
         Engine engine = options.engine().resolve(metric.data().metricType());
         CoverTree built = engine == Engine.TREE && tree == null ? CoverTree.build(metric.data(), options.threads()) : null;
         CoverTree useTree = tree != null ? tree : built;
