@@ -1,6 +1,7 @@
 package dev.covertree.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -81,65 +82,37 @@ public final class Knn {
         AtomicLong next = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         int threads = (int) Math.max(1, Math.min(opt.threads(), (q + chunk - 1) / chunk));
-        List<Worker> workers = new ArrayList<>();
-        List<Thread> started = new ArrayList<>();
+        List<Worker> workers = Collections.synchronizedList(new ArrayList<>());
         boolean seed = qs.byId();
         long n = metric.data().size();
-        for (int t = 0; t < threads; t++) {
+        Parallel.run(threads, () -> {
             Worker w = new Worker(opt.k(), engine == Engine.BRUTE);
             workers.add(w);
-            Runnable body = () -> {
-                try {
-                    for (long from = next.getAndAdd(chunk); from < q && failure.get() == null; from = next.getAndAdd(chunk)) {
-                        long to = Math.min(q, from + chunk);
-                        if (engine == Engine.BRUTE) {
-                            BlockedBruteForce.searchBlock(metric, qs, opt, from, to, w, out);
-                        } else {
-                            for (long i = from; i < to; i++) {
-                                long row = qs.row(i);
-                                if (engine == Engine.TREE) {
-                                    tree.search(metric, row, BlockedBruteForce.exclude(qs, opt, row),
-                                            BlockedBruteForce.limit(qs, opt, row, n), seed, w);
-                                } else {
-                                    BlockedBruteForce.scanOne(metric, qs, opt, row, w.heap, w);
-                                }
-                                w.heap.drainTo(out.indices(), out.distances(), i);
+            try {
+                for (long from = next.getAndAdd(chunk); from < q && failure.get() == null; from = next.getAndAdd(chunk)) {
+                    long to = Math.min(q, from + chunk);
+                    if (engine == Engine.BRUTE) {
+                        BlockedBruteForce.searchBlock(metric, qs, opt, from, to, w, out);
+                    } else {
+                        for (long i = from; i < to; i++) {
+                            long row = qs.row(i);
+                            if (engine == Engine.TREE) {
+                                tree.search(metric, row, BlockedBruteForce.exclude(qs, opt, row),
+                                        BlockedBruteForce.limit(qs, opt, row, n), seed, w);
+                            } else {
+                                BlockedBruteForce.scanOne(metric, qs, opt, row, w.heap, w);
                             }
-                        }
-                        if (progress != null) {
-                            progress.accept(to - from);
+                            w.heap.drainTo(out.indices(), out.distances(), i);
                         }
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
+                    if (progress != null) {
+                        progress.accept(to - from);
+                    }
                 }
-            };
-            if (threads == 1) {
-                body.run();
-            } else {
-                Thread th = new Thread(body, "covertree-knn-" + t);
-                th.start();
-                started.add(th);
-            }
-        }
-        for (Thread th : started) {
-            try {
-                th.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
                 failure.compareAndSet(null, e);
             }
-        }
-        Throwable f = failure.get();
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f instanceof Error err) {
-            throw err;
-        }
-        if (f != null) {
-            throw new IllegalStateException("search interrupted", f);
-        }
+        }, failure);
         for (Worker w : workers) {
             out.distanceEvaluations += w.distances;
             out.nodesVisited += w.nodes;

@@ -1,0 +1,97 @@
+package dev.covertree.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+
+/**
+ * {@code LAPACKE_dpotrf} and {@code cblas_dtrsm} from Debian's OpenBLAS and LAPACKE, through hand-written
+ * downcalls looked up once. OpenBLAS is told to use one thread: the callers parallelise over row blocks.
+ */
+final class NativeLinearAlgebra implements LinearAlgebra {
+    private static final int ROW_MAJOR = 101;
+    private static final int TRANS = 112;
+    private static final int LOWER = 122;
+    private static final int NON_UNIT = 131;
+    private static final int RIGHT = 142;
+
+    private final MethodHandle dpotrf;
+    private final MethodHandle dtrsm;
+
+    private NativeLinearAlgebra(MethodHandle dpotrf, MethodHandle dtrsm) {
+        this.dpotrf = dpotrf;
+        this.dtrsm = dtrsm;
+    }
+
+    /** The native implementation, or null when a library or symbol is missing or native access is denied. */
+    static NativeLinearAlgebra load() {
+        try {
+            Linker linker = Linker.nativeLinker();
+            Arena global = Arena.global();
+            SymbolLookup blas = library(global, "libopenblas.so.0", "libopenblas.so", "libcblas.so.3", "libblas.so.3");
+            SymbolLookup lapacke = library(global, "liblapacke.so.3", "liblapacke.so");
+            if (blas == null || lapacke == null) {
+                return null;
+            }
+            Optional<MemorySegment> potrf = lapacke.find("LAPACKE_dpotrf");
+            Optional<MemorySegment> trsm = blas.find("cblas_dtrsm");
+            if (potrf.isEmpty() || trsm.isEmpty()) {
+                return null;
+            }
+            blas.find("openblas_set_num_threads").ifPresent(f -> {
+                try {
+                    linker.downcallHandle(f, FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)).invokeExact(1);
+                } catch (Throwable t) {
+                    // only a thread-count preference
+                }
+            });
+            ValueLayout.OfInt i = ValueLayout.JAVA_INT;
+            MethodHandle dpotrf = linker.downcallHandle(potrf.get(), FunctionDescriptor.of(i, i, ValueLayout.JAVA_BYTE, i,
+                    ValueLayout.ADDRESS, i));
+            MethodHandle dtrsm = linker.downcallHandle(trsm.get(), FunctionDescriptor.ofVoid(i, i, i, i, i, i, i,
+                    ValueLayout.JAVA_DOUBLE, ValueLayout.ADDRESS, i, ValueLayout.ADDRESS, i));
+            return new NativeLinearAlgebra(dpotrf, dtrsm);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static SymbolLookup library(Arena arena, String... names) {
+        for (String n : names) {
+            try {
+                return SymbolLookup.libraryLookup(n, arena);
+            } catch (IllegalArgumentException e) {
+                // not installed under this name
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public int cholesky(MemorySegment a, int n) {
+        try {
+            return (int) dpotrf.invokeExact(ROW_MAJOR, (byte) 'L', n, a, n);
+        } catch (Throwable t) {
+            throw new IllegalStateException("LAPACKE_dpotrf failed", t);
+        }
+    }
+
+    @Override
+    public void solveLowerTransposedRight(MemorySegment l, int m, MemorySegment b, int rows) {
+        try {
+            dtrsm.invokeExact(ROW_MAJOR, RIGHT, LOWER, TRANS, NON_UNIT, rows, m, 1.0, l, m, b, m);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_dtrsm failed", t);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "openblas";
+    }
+}

@@ -1,0 +1,104 @@
+package dev.covertree.npy;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A new {@code .npy} file of known shape whose data is a writable memory mapping: any thread fills any
+ * part of {@link #data()} in place, and the kernel writes pages back as it likes, so the array can be
+ * larger than the heap or RAM. Like {@link NpyRowWriter} it is built under a hidden temporary name;
+ * {@link #commit()} flushes and renames it, and closing without a commit deletes it.
+ */
+public final class NpyMappedFile implements AutoCloseable {
+    private final Path target;
+    private final Path temp;
+    private final Arena arena;
+    private final MemorySegment data;
+    private final boolean overwrite;
+    private boolean committed;
+
+    private NpyMappedFile(Path target, Path temp, Arena arena, MemorySegment data, boolean overwrite) {
+        this.target = target;
+        this.temp = temp;
+        this.arena = arena;
+        this.data = data;
+        this.overwrite = overwrite;
+    }
+
+    /** Creates the file (zero-filled, sparse where the file system allows) and maps its data. */
+    public static NpyMappedFile create(Path path, NpyDType dtype, long[] shape, boolean overwrite) throws IOException {
+        if (!overwrite && Files.exists(path)) {
+            throw new FileAlreadyExistsException(path.toString(), null, "exists and overwriting was not asked for");
+        }
+        long bytes = dtype.itemSize();
+        for (long d : shape) {
+            bytes = Math.multiplyExact(bytes, d);
+        }
+        byte[] header = NpyHeader.encode(dtype, shape);
+        Path dir = path.toAbsolutePath().getParent();
+        Path temp = Files.createFile(dir.resolve("." + path.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".partial"));
+        Arena arena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer h = ByteBuffer.wrap(header);
+            while (h.hasRemaining()) {
+                ch.write(h);
+            }
+            if (bytes > 0) {
+                ch.write(ByteBuffer.wrap(new byte[1]), header.length + bytes - 1);
+            }
+            MemorySegment data = bytes == 0 ? arena.allocate(1).asSlice(0, 0)
+                    : ch.map(FileChannel.MapMode.READ_WRITE, header.length, bytes, arena);
+            return new NpyMappedFile(path, temp, arena, data, overwrite);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /** The array's elements, native byte order, C order; writable until commit or close. */
+    public MemorySegment data() {
+        return data;
+    }
+
+    /** The final path. */
+    public Path path() {
+        return target;
+    }
+
+    /** Flushes the data to disk and moves the file to its final name. */
+    public void commit() throws IOException {
+        if (data.byteSize() > 0) {
+            data.force();
+        }
+        arena.close();
+        if (!overwrite && Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing");
+        }
+        Files.move(temp, target, overwrite
+                ? new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING}
+                : new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE});
+        committed = true;
+    }
+
+    /** Unmaps; deletes the temporary file unless committed. */
+    @Override
+    public void close() throws IOException {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+        if (!committed) {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
