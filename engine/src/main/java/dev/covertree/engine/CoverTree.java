@@ -1,8 +1,10 @@
 package dev.covertree.engine;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -39,7 +41,7 @@ public final class CoverTree implements AutoCloseable {
     private final long buildDistances;
     private final double buildSeconds;
 
-    private CoverTree(Dataset data, Arena arena, MemorySegment nodes, MemorySegment nodeOf, long buildDistances,
+    CoverTree(Dataset data, Arena arena, MemorySegment nodes, MemorySegment nodeOf, long buildDistances,
                       double buildSeconds) {
         this.data = data;
         this.arena = arena;
@@ -106,6 +108,22 @@ public final class CoverTree implements AutoCloseable {
     /** The level of the root (its children are within 2^level of it). */
     public int rootLevel() {
         return NodeLayout.level(nodes, 0);
+    }
+
+    /**
+     * Saves the tree as a {@code .ctree} file (written under a temporary name, then renamed), to be mapped
+     * back by {@link #load} with no parsing.
+     */
+    public void save(Path path, boolean overwrite) throws IOException {
+        CoverTreeFile.save(this, path, overwrite);
+    }
+
+    /**
+     * Maps a saved tree; the node segment is the file itself. Fails with a clear error when the file was
+     * built from another dataset (sizes, kernel, or a fingerprint of sampled rows differ).
+     */
+    public static CoverTree load(Path path, Dataset data) throws IOException {
+        return CoverTreeFile.load(path, data);
     }
 
     /** Checks every invariant and every stored radius; throws {@link IllegalStateException} on the first violation. */

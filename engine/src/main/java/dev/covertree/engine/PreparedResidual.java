@@ -64,7 +64,15 @@ public final class PreparedResidual implements AutoCloseable {
      * the result before this object.
      */
     public PreparedResidual queries(Matrix queryCoords, int threads) {
-        return new PreparedResidual(basis, false, queryCoords, dataset.v().dtype(), threads, "query V", "query p");
+        return fromBasis(basis, queryCoords, dataset.v().dtype(), threads);
+    }
+
+    /**
+     * V and p of {@code coords} from an existing basis (which the result does not own or close), for
+     * example query points of a dataset whose V was made elsewhere with the same inducing ids.
+     */
+    public static PreparedResidual fromBasis(ResidualBasis basis, Matrix coords, NpyDType vType, int threads) {
+        return new PreparedResidual(basis, false, coords, vType, threads, coords.name() + " (V)", coords.name() + " (p)");
     }
 
     /** The dataset over the prepared inputs. */

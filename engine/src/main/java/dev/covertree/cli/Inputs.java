@@ -1,0 +1,141 @@
+package dev.covertree.cli;
+
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.Matrix;
+import dev.covertree.engine.MetricType;
+import dev.covertree.engine.PreparedResidual;
+import dev.covertree.engine.ResidualBasis;
+import dev.covertree.npy.AccessHint;
+import dev.covertree.npy.Npy;
+import dev.covertree.npy.NpyArray;
+import dev.covertree.npy.NpyReadOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** The dataset a command works on, with everything it opened; closing releases it all. */
+final class Inputs implements AutoCloseable {
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final DataOptions options;
+    private final int threads;
+    Dataset dataset;
+    private ResidualBasis basis;
+    String vSource = "";
+
+    private Inputs(DataOptions options, int threads) {
+        this.options = options;
+        this.threads = threads;
+    }
+
+    /** Opens (maps) the arrays and builds the dataset; prepares V and p when they are not given. */
+    static Inputs load(DataOptions o, int threads, Telemetry telemetry) throws IOException {
+        Inputs in = new Inputs(o, threads);
+        try {
+            in.open(telemetry);
+            return in;
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    private void open(Telemetry telemetry) throws IOException {
+        MetricType metric = options.metricType();
+        Matrix coords = matrix(options.coords, AccessHint.RANDOM);
+        if (metric == MetricType.EUCLIDEAN) {
+            if (options.v != null || options.p != null) {
+                throw new UsageException("--v/--p are for the residual metric, not euclidean");
+            }
+            dataset = keep(Dataset.euclidean(coords));
+            return;
+        }
+        if ((options.v == null) != (options.p == null)) {
+            throw new UsageException("give both --v and --p, or neither (then they are prepared from the kernel)");
+        }
+        var kernel = options.kernel.toKernel();
+        if (options.v != null) {
+            dataset = keep(Dataset.residual(coords, matrix(options.v, AccessHint.RANDOM), matrix(options.p, AccessHint.RANDOM),
+                    kernel));
+            vSource = "read from " + options.v;
+            return;
+        }
+        Telemetry.Phase phase = telemetry.phase("prepare");
+        PreparedResidual prepared = keep(PreparedResidual.prepare(coords, kernel, options.inducing.toInducing(),
+                options.inducing.vType(), threads));
+        basis = prepared.basis();
+        dataset = prepared.dataset();
+        double s = phase.count("n", dataset.size()).count("m", dataset.inducing())
+                .count("backend", basis.backend()).end();
+        vSource = String.format("prepared (m = %d, %s, %s) in %.2f s", dataset.inducing(), basis.backend(),
+                options.inducing.vType().code(), s);
+    }
+
+    /**
+     * The dataset of query points given by coordinates. The residual metric needs their V rows and p,
+     * made from the inducing points: the ones just chosen, or {@code --inducing-ids} when V came from a file.
+     */
+    Dataset queryPoints(Path file) throws IOException {
+        Matrix q = matrix(file, AccessHint.SEQUENTIAL);
+        if (dataset.metricType() == MetricType.EUCLIDEAN) {
+            return keep(Dataset.euclidean(q));
+        }
+        if (basis == null) {
+            if (!options.inducing.idsGiven()) {
+                throw new UsageException("--query-coords with --v/--p needs --inducing-ids: the inducing points V was made with");
+            }
+            basis = keep(ResidualBasis.build(dataset.kernel(), dataset.coords(), options.inducing.toInducing()));
+        }
+        if (basis.inducing() != dataset.inducing()) {
+            throw new InvalidInputException("--inducing-ids has " + basis.inducing() + " ids but V has " + dataset.inducing()
+                    + " columns");
+        }
+        PreparedResidual prepared = keep(preparedQueries(q));
+        return prepared.dataset();
+    }
+
+    private PreparedResidual preparedQueries(Matrix q) {
+        return PreparedResidual.fromBasis(basis, q, dataset.v().dtype(), threads);
+    }
+
+    private Matrix matrix(Path file, AccessHint hint) throws IOException {
+        NpyArray a = keep(Npy.open(file, null, NpyReadOptions.DEFAULT.withHint(hint)));
+        return Matrix.of(file.toString(), a);
+    }
+
+    /** Reads a 1-d array of int64 or int32 ids. */
+    static long[] readIds(Path file, String flag) throws IOException {
+        try (NpyArray a = Npy.open(file)) {
+            if (a.ndim() != 1 || a.dtype().isFloating()) {
+                throw new InvalidInputException(file + " (" + flag + "): expected a 1-d array of integer ids, got "
+                        + a.dtype().code() + " " + a.shapeString());
+            }
+            if (a.size() > Integer.MAX_VALUE - 8) {
+                throw new InvalidInputException(file + ": too many ids");
+            }
+            long[] ids = new long[(int) a.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = a.getLong(i);
+            }
+            return ids;
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                // releasing memory; nothing to report
+            }
+        }
+    }
+
+}

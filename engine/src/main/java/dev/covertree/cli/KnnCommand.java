@@ -1,0 +1,141 @@
+package dev.covertree.cli;
+
+import dev.covertree.engine.CoverTree;
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.Engine;
+import dev.covertree.engine.Knn;
+import dev.covertree.engine.KnnOptions;
+import dev.covertree.engine.KnnResult;
+import dev.covertree.engine.Metric;
+import dev.covertree.engine.QuerySet;
+import dev.covertree.npy.NpyDType;
+import dev.covertree.npy.NpyRowWriter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code covertree knn}: the k nearest neighbours of queries, written as .npy files. */
+@Command(name = "knn", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Find the exact k nearest neighbours of every point (--all), of given point ids, or of new "
+                + "points given by coordinates, and write indices (int64, Q x k) and distances (float64, Q x k).",
+                "Rows are sorted by distance, ties by smaller id; missing entries are -1 / inf. For the residual "
+                        + "metric without --v/--p, V and p are prepared from the kernel first (see 'prepare')."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:internal error", "2:usage error", "3:bad input data"})
+final class KnnCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--k", required = true, paramLabel = "K", description = "Neighbours per query, >= 1.")
+    int k;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Queries queries;
+
+    static final class Queries {
+        @Option(names = "--all", required = true, description = "Every point is a query (all-points mode).")
+        boolean all;
+
+        @Option(names = "--query-ids", required = true, paramLabel = "IDS.npy",
+                description = "Query these dataset ids (1-d int64 or int32).")
+        Path ids;
+
+        @Option(names = "--query-coords", required = true, paramLabel = "Q.npy",
+                description = "Query new points given by coordinates (Q x d, same dtype as --coords).")
+        Path coords;
+    }
+
+    @Option(names = "--predecessor", description = "Vecchia ordering: query i may only return ids j < i.")
+    boolean predecessor;
+
+    @Option(names = "--include-self", description = "A query point may be its own neighbour (distance 0).")
+    boolean includeSelf;
+
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto, tree, brute (blocked) or scan (one query at a time); all exact (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--tree", paramLabel = "T.ctree", description = "Use a tree saved by 'build' (implies --engine tree).")
+    Path tree;
+
+    @Option(names = "--out-indices", required = true, paramLabel = "I.npy", description = "Output: neighbour ids.")
+    Path outIndices;
+
+    @Option(names = "--out-distances", required = true, paramLabel = "D.npy", description = "Output: distances.")
+    Path outDistances;
+
+    @Mixin
+    RunOptions run = new RunOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (k < 1) {
+            throw new UsageException("--k must be >= 1, got " + k);
+        }
+        if (queries.coords != null && (predecessor || includeSelf)) {
+            throw new UsageException((predecessor ? "--predecessor" : "--include-self") + " needs queries by id, "
+                    + "not --query-coords");
+        }
+        Engine eng;
+        try {
+            eng = tree != null ? Engine.TREE : Engine.parse(engine);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--engine: " + e.getMessage());
+        }
+        run.checkOutput(outIndices, "--out-indices");
+        run.checkOutput(outDistances, "--out-distances");
+        int threads = run.threads();
+        Telemetry tel = run.telemetry();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (Inputs in = Inputs.load(data, threads, tel)) {
+            Dataset ds = in.dataset;
+            QuerySet qs;
+            Metric metric;
+            if (queries.all) {
+                qs = QuerySet.allPoints(ds.size());
+                metric = ds.metric();
+            } else if (queries.ids != null) {
+                qs = QuerySet.ids(Inputs.readIds(queries.ids, "--query-ids"), ds.size(), queries.ids.toString());
+                metric = ds.metric();
+            } else {
+                Dataset qd = in.queryPoints(queries.coords);
+                metric = ds.metric(qd);
+                qs = QuerySet.external(qd.size());
+            }
+            KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng);
+            CoverTree loaded = tree == null ? null : CoverTree.load(tree, ds);
+            Telemetry.Phase phase = tel.phase("search");
+            try (loaded; Progress progress = new Progress(err, "search", qs.size(), run.quiet);
+                 KnnResult r = Knn.search(metric, qs, opt, loaded, progress)) {
+                phase.count("queries", qs.size()).count("k", k).count("engine", r.engine().name().toLowerCase())
+                        .count("distance_evaluations", r.distanceEvaluations()).count("nodes_visited", r.nodesVisited());
+                progress.close();
+                double s = phase.end();
+                Telemetry.Phase write = tel.phase("write");
+                long[] shape = {qs.size(), k};
+                NpyRowWriter.write(outIndices, r.indices(), NpyDType.I8, shape, run.force);
+                NpyRowWriter.write(outDistances, r.distances(), NpyDType.F8, shape, run.force);
+                write.end();
+                out.printf("knn: %d queries, k = %d, %s metric, engine %s%s, %d threads%n", qs.size(), k,
+                        ds.metricType().name().toLowerCase(), r.engine().name().toLowerCase(),
+                        eng == Engine.AUTO ? " (auto)" : "", threads);
+                if (!in.vSource.isEmpty()) {
+                    out.printf("  V and p: %s%n", in.vSource);
+                }
+                out.printf("  search %.3f s (%.0f queries/s), %.1f distances per query%n", s, qs.size() / Math.max(s, 1e-9),
+                        (double) r.distanceEvaluations() / Math.max(1, qs.size()));
+                out.printf("  wrote %s and %s (%d x %d)%n", outIndices, outDistances, qs.size(), k);
+            }
+        }
+        return 0;
+    }
+}

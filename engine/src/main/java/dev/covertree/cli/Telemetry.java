@@ -1,0 +1,59 @@
+package dev.covertree.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code --telemetry FILE}: one JSON object per phase (name, seconds, counts), appended as lines. */
+final class Telemetry {
+    private final Path file;
+
+    Telemetry(Path file) {
+        this.file = file;
+    }
+
+    /** Starts timing a phase. */
+    Phase phase(String name) {
+        return new Phase(name);
+    }
+
+    final class Phase {
+        private final String name;
+        private final long start = System.nanoTime();
+        private final Map<String, Object> counts = new LinkedHashMap<>();
+        private double seconds = Double.NaN;
+
+        private Phase(String name) {
+            this.name = name;
+        }
+
+        Phase count(String key, Object value) {
+            counts.put(key, value);
+            return this;
+        }
+
+        /** Ends the phase, writes its line (when telemetry is on) and returns its seconds. */
+        double end() throws IOException {
+            seconds = (System.nanoTime() - start) / 1e9;
+            if (file != null) {
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "{\"phase\":\"%s\",\"seconds\":%.6f", name, seconds));
+                for (Map.Entry<String, Object> e : counts.entrySet()) {
+                    Object v = e.getValue();
+                    String json = v instanceof Number ? v.toString() : "\"" + v.toString().replace("\\", "\\\\")
+                            .replace("\"", "\\\"") + "\"";
+                    sb.append(",\"").append(e.getKey()).append("\":").append(json);
+                }
+                Files.writeString(file, sb.append("}\n"), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            return seconds;
+        }
+
+        double seconds() {
+            return seconds;
+        }
+    }
+}
