@@ -13,9 +13,6 @@ public enum KernelType {
     /** Matérn 5/2: {@code (1 + a + a²/3) exp(-a)}, {@code a = √5 r}. */
     MATERN52("matern52");
 
-    private static final double SQRT3 = Math.sqrt(3);
-    private static final double SQRT5 = Math.sqrt(5);
-
     private final String cliName;
 
     KernelType(String cliName) {
@@ -39,20 +36,7 @@ public enum KernelType {
 
     /** The correlation {@code k / σ²} at scaled squared distance {@code s2}. */
     public double correlation(double s2) {
-        switch (this) {
-            case RBF:
-                return Math.exp(-0.5 * s2);
-            case MATERN12:
-                return Math.exp(-Math.sqrt(s2));
-            case MATERN32: {
-                double a = SQRT3 * Math.sqrt(s2);
-                return (1 + a) * Math.exp(-a);
-            }
-            default: {
-                double a = SQRT5 * Math.sqrt(s2);
-                return (1 + a + a * a / 3) * Math.exp(-a);
-            }
-        }
+        return ResidualFormula.correlation(this, s2);
     }
 
     @Override

@@ -5,21 +5,44 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code jdk.incubator.vector} kernels shaped like Lucene's: a loop bound, FMA accumulators, one lane sum,
- * a scalar tail. Float32 rows are widened to float64 lane by lane (a float
- * species of half the width has the same lane count), so the arithmetic is the scalar one's, only
- * summed in a different order.
+ * a scalar tail. Float32 rows are widened to float64 lane by lane (a float species of half the width has
+ * the same lane count). Lane sums use a fixed pairwise order ({@code reduceLanes} leaves the order of a
+ * floating-point sum unspecified), so a dot product is the same number wherever it is computed.
  */
 final class PanamaOps implements VectorOps {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final VectorShuffle<Double>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Double>[] halves() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Double>[] s = new VectorShuffle[steps];
+        for (int i = 0; i < steps; i++) {
+            s[i] = VectorShuffle.iota(D, L >> (i + 1), 1, true);
+        }
+        return s;
+    }
+
+    /** Pairwise lane sum: lanes l and l + L/2 first, then l and l + L/4, and so on. */
+    private static double sumLanes(DoubleVector v) {
+        for (VectorShuffle<Double> s : HALVES) {
+            v = v.add(v.rearrange(s));
+        }
+        return v.lane(0);
+    }
+
 
     private static DoubleVector load(MemorySegment s, long off, int i, boolean f4) {
         if (f4) {
@@ -33,17 +56,7 @@ final class PanamaOps implements VectorOps {
         return f4 ? s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 4L * i) : s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off + 8L * i);
     }
 
-    /** Sums the lanes left to right: {@code reduceLanes(ADD)} leaves the order of a float sum unspecified. */
-    private static double sumLanes(DoubleVector v) {
-        double s = 0;
-        for (int l = 0; l < L; l++) {
-            s += v.lane(l);
-        }
-        return s;
-    }
-
-    // One accumulator, lane l summing elements l, l+L, l+2L, ... in order: the order dot4x2 uses, so the
-    // per-pair and the blocked engines produce bit-identical distances.
+    // One accumulator: lane l sums elements l, l+L, l+2L, ... in order, as each pair in dot4x4 does.
     @Override
     public double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4) {
         DoubleVector s0 = DoubleVector.zero(D);
@@ -82,64 +95,154 @@ final class PanamaOps implements VectorOps {
     }
 
     @Override
-    public void dot4x2(double[] q, int qOff, int n, MemorySegment b, long b0Off, long b1Off, boolean f4, double[] out) {
-        DoubleVector a00 = DoubleVector.zero(D);
-        DoubleVector a01 = DoubleVector.zero(D);
-        DoubleVector a10 = DoubleVector.zero(D);
-        DoubleVector a11 = DoubleVector.zero(D);
-        DoubleVector a20 = DoubleVector.zero(D);
-        DoubleVector a21 = DoubleVector.zero(D);
-        DoubleVector a30 = DoubleVector.zero(D);
-        DoubleVector a31 = DoubleVector.zero(D);
-        int r1 = qOff + n;
-        int r2 = qOff + 2 * n;
-        int r3 = qOff + 3 * n;
+    public void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff) {
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += L) {
-            DoubleVector b0 = load(b, b0Off, i, f4);
-            DoubleVector b1 = load(b, b1Off, i, f4);
-            DoubleVector q0 = DoubleVector.fromArray(D, q, qOff + i);
-            DoubleVector q1 = DoubleVector.fromArray(D, q, r1 + i);
-            DoubleVector q2 = DoubleVector.fromArray(D, q, r2 + i);
-            DoubleVector q3 = DoubleVector.fromArray(D, q, r3 + i);
-            a00 = q0.fma(b0, a00);
-            a01 = q0.fma(b1, a01);
-            a10 = q1.fma(b0, a10);
-            a11 = q1.fma(b1, a11);
-            a20 = q2.fma(b0, a20);
-            a21 = q2.fma(b1, a21);
-            a30 = q3.fma(b0, a30);
-            a31 = q3.fma(b1, a31);
+            load(s, off, i, f4).intoArray(dst, dstOff + i);
         }
-        boolean any = i > 0;
-        double s00 = any ? sumLanes(a00) : 0;
-        double s01 = any ? sumLanes(a01) : 0;
-        double s10 = any ? sumLanes(a10) : 0;
-        double s11 = any ? sumLanes(a11) : 0;
-        double s20 = any ? sumLanes(a20) : 0;
-        double s21 = any ? sumLanes(a21) : 0;
-        double s30 = any ? sumLanes(a30) : 0;
-        double s31 = any ? sumLanes(a31) : 0;
         for (; i < n; i++) {
-            double v0 = scalar(b, b0Off, i, f4);
-            double v1 = scalar(b, b1Off, i, f4);
-            s00 = Math.fma(q[qOff + i], v0, s00);
-            s01 = Math.fma(q[qOff + i], v1, s01);
-            s10 = Math.fma(q[r1 + i], v0, s10);
-            s11 = Math.fma(q[r1 + i], v1, s11);
-            s20 = Math.fma(q[r2 + i], v0, s20);
-            s21 = Math.fma(q[r2 + i], v1, s21);
-            s30 = Math.fma(q[r3 + i], v0, s30);
-            s31 = Math.fma(q[r3 + i], v1, s31);
+            dst[dstOff + i] = scalar(s, off, i, f4);
         }
-        out[0] = s00;
-        out[1] = s01;
-        out[2] = s10;
-        out[3] = s11;
-        out[4] = s20;
-        out[5] = s21;
-        out[6] = s30;
-        out[7] = s31;
+    }
+
+    @Override
+    public void dot4x4(double[] q, int qOff, double[] b, int bOff, int n, double[] out) {
+        DoubleVector a00 = DoubleVector.zero(D), a01 = a00, a02 = a00, a03 = a00;
+        DoubleVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        DoubleVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        DoubleVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int q1 = qOff + n, q2 = qOff + 2 * n, q3 = qOff + 3 * n;
+        int b1 = bOff + n, b2 = bOff + 2 * n, b3 = bOff + 3 * n;
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += L) {
+            DoubleVector x0 = DoubleVector.fromArray(D, q, qOff + i);
+            DoubleVector x1 = DoubleVector.fromArray(D, q, q1 + i);
+            DoubleVector x2 = DoubleVector.fromArray(D, q, q2 + i);
+            DoubleVector x3 = DoubleVector.fromArray(D, q, q3 + i);
+            DoubleVector y = DoubleVector.fromArray(D, b, bOff + i);
+            a00 = x0.fma(y, a00);
+            a10 = x1.fma(y, a10);
+            a20 = x2.fma(y, a20);
+            a30 = x3.fma(y, a30);
+            y = DoubleVector.fromArray(D, b, b1 + i);
+            a01 = x0.fma(y, a01);
+            a11 = x1.fma(y, a11);
+            a21 = x2.fma(y, a21);
+            a31 = x3.fma(y, a31);
+            y = DoubleVector.fromArray(D, b, b2 + i);
+            a02 = x0.fma(y, a02);
+            a12 = x1.fma(y, a12);
+            a22 = x2.fma(y, a22);
+            a32 = x3.fma(y, a32);
+            y = DoubleVector.fromArray(D, b, b3 + i);
+            a03 = x0.fma(y, a03);
+            a13 = x1.fma(y, a13);
+            a23 = x2.fma(y, a23);
+            a33 = x3.fma(y, a33);
+        }
+        // lane sums written out (a helper taking vectors may not be inlined into this large method, and
+        // then boxes them); the same pairwise order as sumLanes
+        if (i > 0) {
+            for (VectorShuffle<Double> h : HALVES) {
+                a00 = a00.add(a00.rearrange(h));
+                a01 = a01.add(a01.rearrange(h));
+                a02 = a02.add(a02.rearrange(h));
+                a03 = a03.add(a03.rearrange(h));
+                a10 = a10.add(a10.rearrange(h));
+                a11 = a11.add(a11.rearrange(h));
+                a12 = a12.add(a12.rearrange(h));
+                a13 = a13.add(a13.rearrange(h));
+                a20 = a20.add(a20.rearrange(h));
+                a21 = a21.add(a21.rearrange(h));
+                a22 = a22.add(a22.rearrange(h));
+                a23 = a23.add(a23.rearrange(h));
+                a30 = a30.add(a30.rearrange(h));
+                a31 = a31.add(a31.rearrange(h));
+                a32 = a32.add(a32.rearrange(h));
+                a33 = a33.add(a33.rearrange(h));
+            }
+            out[0] = a00.lane(0);
+            out[1] = a01.lane(0);
+            out[2] = a02.lane(0);
+            out[3] = a03.lane(0);
+            out[4] = a10.lane(0);
+            out[5] = a11.lane(0);
+            out[6] = a12.lane(0);
+            out[7] = a13.lane(0);
+            out[8] = a20.lane(0);
+            out[9] = a21.lane(0);
+            out[10] = a22.lane(0);
+            out[11] = a23.lane(0);
+            out[12] = a30.lane(0);
+            out[13] = a31.lane(0);
+            out[14] = a32.lane(0);
+            out[15] = a33.lane(0);
+        } else {
+            java.util.Arrays.fill(out, 0, 16, 0.0);
+        }
+        for (; i < n; i++) {
+            for (int r = 0; r < 4; r++) {
+                double x = q[qOff + r * n + i];
+                for (int c = 0; c < 4; c++) {
+                    out[4 * r + c] = Math.fma(x, b[bOff + c * n + i], out[4 * r + c]);
+                }
+            }
+        }
+    }
+
+    // ResidualFormula.distance lane-wise, operation for operation, written as one loop body: vectors handed
+    // to a helper method that C2 declines to inline get boxed on the heap.
+    @Override
+    public void squaredDistances(double[] q, int qOff, double[] t, int tOff, int dim, double[] out, int n) {
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += L) {
+            DoubleVector acc = DoubleVector.zero(D);
+            for (int k = 0; k < dim; k++) {
+                DoubleVector diff = DoubleVector.fromArray(D, q, qOff + k * n + i).sub(DoubleVector.fromArray(D, t, tOff + k * n + i));
+                acc = diff.fma(diff, acc);
+            }
+            acc.intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            double acc = 0;
+            for (int k = 0; k < dim; k++) {
+                double diff = q[qOff + k * n + i] - t[tOff + k * n + i];
+                acc = Math.fma(diff, diff, acc);
+            }
+            out[i] = acc;
+        }
+    }
+
+    @Override
+    public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ,
+                                  double[] ispJ, double[] out, int n) {
+        double[] c = ResidualFormula.C;
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += L) {
+            DoubleVector sq = DoubleVector.fromArray(D, s2, i);
+            DoubleVector a = type == KernelType.MATERN32 ? sq.sqrt().mul(ResidualFormula.SQRT3)
+                    : type == KernelType.MATERN52 ? sq.sqrt().mul(ResidualFormula.SQRT5) : sq;
+            DoubleVector x = type == KernelType.RBF ? sq.mul(-0.5) : type == KernelType.MATERN12 ? sq.sqrt().neg() : a.neg();
+            VectorMask<Double> under = x.compare(VectorOperators.LT, ResidualFormula.EXP_MIN);
+            DoubleVector k = x.mul(ResidualFormula.LOG2E).add(ResidualFormula.ROUNDER).sub(ResidualFormula.ROUNDER);
+            DoubleVector r = k.neg().fma(DoubleVector.broadcast(D, ResidualFormula.LN2_HI), x);
+            r = k.neg().fma(DoubleVector.broadcast(D, ResidualFormula.LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(D, c[0]);
+            for (int t = 1; t < c.length; t++) {
+                p = p.fma(r, DoubleVector.broadcast(D, c[t]));
+            }
+            LongVector bits = ((LongVector) k.blend(0.0, under).convert(VectorOperators.D2L, 0)).add(1023)
+                    .lanewise(VectorOperators.LSHL, 52);
+            DoubleVector e = p.mul(bits.reinterpretAsDoubles()).blend(0.0, under);
+            DoubleVector corr = type == KernelType.MATERN32 ? a.add(1).mul(e)
+                    : type == KernelType.MATERN52 ? a.add(1).add(a.mul(a).div(3)).mul(e) : e;
+            DoubleVector rho = corr.mul(variance).sub(DoubleVector.fromArray(D, dot, i))
+                    .mul(DoubleVector.fromArray(D, ispQ, i)).mul(DoubleVector.fromArray(D, ispJ, i));
+            DoubleVector.broadcast(D, 1.0).sub(rho.abs().min(1.0)).sqrt().intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i]);
+        }
     }
 
     @Override

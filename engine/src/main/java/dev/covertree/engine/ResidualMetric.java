@@ -22,17 +22,18 @@ import java.lang.foreign.ValueLayout;
  * exact engine there.
  */
 final class ResidualMetric extends Metric {
-    private final MemorySegment qScaled;
-    private final MemorySegment dScaled;
-    private final MemorySegment qIsp;
-    private final MemorySegment dIsp;
+    final MemorySegment qScaled;
+    final MemorySegment dScaled;
+    final MemorySegment qIsp;
+    final MemorySegment dIsp;
     private final Matrix qv;
     private final Matrix dv;
-    private final Kernel kernel;
-    private final int dim;
+    final KernelType type;
+    final double variance;
+    final int dim;
     private final int m;
     private final boolean f4;
-    private final boolean self;
+    final boolean self;
     private final double eta;
 
     ResidualMetric(Dataset queries, Dataset data) {
@@ -47,7 +48,8 @@ final class ResidualMetric extends Metric {
             throw new InvalidInputException(qv.name() + " is " + qv.dtype().code() + " but " + dv.name() + " is "
                     + dv.dtype().code() + " (query and dataset V must have the same dtype)");
         }
-        this.kernel = data.kernel();
+        this.type = data.kernel().type();
+        this.variance = data.kernel().variance();
         this.dim = data.dimension();
         this.m = data.inducing();
         this.f4 = data.vIsF4();
@@ -72,9 +74,8 @@ final class ResidualMetric extends Metric {
             double t = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, qo + k) - dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, jo + k);
             s2 = Math.fma(t, t, s2);
         }
-        double c = kernel.value(s2) - dot;
-        double rho = c * qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q) * dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
-        return Math.sqrt(1.0 - Math.min(Math.abs(rho), 1.0));
+        return ResidualFormula.distance(type, variance, s2, dot, qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q),
+                dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
     }
 
     int inducing() {

@@ -30,17 +30,42 @@ final class ScalarOps implements VectorOps {
     }
 
     @Override
-    public void dot4x2(double[] q, int qOff, int n, MemorySegment b, long b0Off, long b1Off, boolean f4, double[] out) {
+    public void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = load(s, off, i, f4);
+        }
+    }
+
+    @Override
+    public void dot4x4(double[] q, int qOff, double[] b, int bOff, int n, double[] out) {
         for (int r = 0; r < 4; r++) {
-            double acc0 = 0;
-            double acc1 = 0;
-            int base = qOff + r * n;
-            for (int i = 0; i < n; i++) {
-                acc0 = Math.fma(q[base + i], load(b, b0Off, i, f4), acc0);
-                acc1 = Math.fma(q[base + i], load(b, b1Off, i, f4), acc1);
+            for (int c = 0; c < 4; c++) {
+                double acc = 0;
+                for (int i = 0; i < n; i++) {
+                    acc = Math.fma(q[qOff + r * n + i], b[bOff + c * n + i], acc);
+                }
+                out[4 * r + c] = acc;
             }
-            out[2 * r] = acc0;
-            out[2 * r + 1] = acc1;
+        }
+    }
+
+    @Override
+    public void squaredDistances(double[] q, int qOff, double[] t, int tOff, int dim, double[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            double acc = 0;
+            for (int k = 0; k < dim; k++) {
+                double diff = q[qOff + k * n + i] - t[tOff + k * n + i];
+                acc = Math.fma(diff, diff, acc);
+            }
+            out[i] = acc;
+        }
+    }
+
+    @Override
+    public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ,
+                                  double[] ispJ, double[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i]);
         }
     }
 

@@ -3,22 +3,37 @@ package dev.covertree.engine;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The arithmetic inner loops, all accumulating in float64 whatever the stored dtype ({@code f4} says the
- * segment holds float32). One scalar and one {@code jdk.incubator.vector} implementation; {@link Ops}
- * picks one at start-up.
+ * The arithmetic inner loops, all in float64 whatever the stored dtype ({@code f4} says a segment holds
+ * float32). One scalar and one {@code jdk.incubator.vector} implementation; {@link Ops} picks one at
+ * start-up. Within one implementation, {@link #dot} and {@link #dot4x4} sum in the same order and
+ * {@link #residualDistances} matches {@link ResidualFormula#distance} bit for bit, so every engine sees
+ * identical distances.
  */
 interface VectorOps {
-    /** {@code Σ a[i] b[i]} over {@code n} elements of two rows of the same dtype. */
+    /** {@code Σ a[i] b[i]} over {@code n} elements of two stored rows of the same dtype. */
     double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
-    /** {@code Σ (a[i] - b[i])²} over {@code n} elements of two rows of the same dtype. */
+    /** {@code Σ (a[i] - b[i])²} over {@code n} elements of two stored rows of the same dtype. */
     double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
+    /** Copies a stored row into {@code dst} as float64. */
+    void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff);
+
     /**
-     * The 4 x 2 block of dot products between four packed float64 rows {@code q[qOff + r*n ...]} (r = 0..3)
-     * and two stored rows at {@code b0Off}, {@code b1Off}: {@code out[2r + c] = q_r · b_c}.
+     * The 4 x 4 dot products of packed rows {@code q[qOff + r n …]} and {@code b[bOff + c n …]}:
+     * {@code out[4r + c] = q_r · b_c}, each summed exactly as {@link #dot} sums.
      */
-    void dot4x2(double[] q, int qOff, int n, MemorySegment b, long b0Off, long b1Off, boolean f4, double[] out);
+    void dot4x4(double[] q, int qOff, double[] b, int bOff, int n, double[] out);
+
+    /**
+     * {@code out[i] = Σ_k (q[qOff + k n + i] − t[tOff + k n + i])²} for i &lt; n, accumulated with FMA in k order:
+     * squared distances of n pairs whose coordinates are laid out dimension by dimension.
+     */
+    void squaredDistances(double[] q, int qOff, double[] t, int tOff, int dim, double[] out, int n);
+
+    /** {@code out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i])} for i &lt; n. */
+    void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ, double[] ispJ,
+                           double[] out, int n);
 
     /** Short name for logs and benchmarks. */
     String name();

@@ -15,8 +15,18 @@ final class Worker {
     int[] stackNode = new int[256];
     double[] stackDist = new double[256];
     int top;
-    private double[] block = new double[0];
-    final double[] dots = new double[8];
+    static final int Q_PACK = 0;
+    static final int Q_COORDS = 1;
+    static final int Q_ISP = 2;
+    static final int TILE = 3;
+    static final int TILE_COORDS = 4;
+    private final double[][] scratch = new double[5][0];
+    final long[] quadLimit = new long[BlockedBruteForce.BLOCK / 4];
+    final double[] tileIsp = new double[16];
+    final double[] dots = new double[16];
+    final double[] s2 = new double[16];
+    final double[] ispQ = new double[16];
+    final double[] dist = new double[16];
 
     Worker(int k, boolean blocked) {
         this.heaps = new TopK[blocked ? BlockedBruteForce.BLOCK : 1];
@@ -30,12 +40,12 @@ final class Worker {
         return heaps[queryInBlock];
     }
 
-    /** The packed-query scratch of the blocked brute force, at least {@code size} doubles. */
-    double[] packBlock(int size) {
-        if (block.length < size) {
-            block = new double[size];
+    /** Scratch array {@code which} of the blocked brute force, at least {@code size} long; reused. */
+    double[] scratch(int which, int size) {
+        if (scratch[which].length < size) {
+            scratch[which] = new double[size];
         }
-        return block;
+        return scratch[which];
     }
 
     void push(int node, double d) {

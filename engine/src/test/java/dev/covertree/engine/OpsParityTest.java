@@ -6,6 +6,7 @@ import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class OpsParityTest {
@@ -40,46 +41,79 @@ class OpsParityTest {
                         n, "dot " + t + " n=" + n);
                 close(SCALAR.squaredDistance(a.segment(), o0, a.segment(), o1, n, f4),
                         VECTOR.squaredDistance(a.segment(), o0, a.segment(), o1, n, f4), n, "sqdist " + t + " n=" + n);
-                double[] packed = new double[4 * n];
+                double[] q = new double[4 * n];
+                double[] b = new double[4 * n];
                 for (int r = 0; r < 4; r++) {
-                    for (int i = 0; i < n; i++) {
-                        packed[r * n + i] = a.get(2 + r, i);
-                    }
+                    SCALAR.pack(a.segment(), a.rowOffset(r), n, f4, q, r * n);
+                    VECTOR.pack(a.segment(), a.rowOffset(r + 2), n, f4, b, r * n);
                 }
-                double[] s = new double[8];
-                double[] v = new double[8];
-                SCALAR.dot4x2(packed, 0, n, a.segment(), o0, o1, f4, s);
-                VECTOR.dot4x2(packed, 0, n, a.segment(), o0, o1, f4, v);
-                for (int i = 0; i < 8; i++) {
-                    close(s[i], v[i], n, "dot4x2[" + i + "] " + t + " n=" + n);
+                double[] s = new double[16];
+                double[] v = new double[16];
+                SCALAR.dot4x4(q, 0, b, 0, n, s);
+                VECTOR.dot4x4(q, 0, b, 0, n, v);
+                for (int i = 0; i < 16; i++) {
+                    close(s[i], v[i], n, "dot4x4[" + i + "] " + t + " n=" + n);
                 }
             }
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 5, 8, 13, 64, 300})
+    @ValueSource(ints = {1, 5, 8, 13, 64, 300, 515})
     void theBlockedProductIsBitIdenticalToThePerPairDot(int n) {
         for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
             try (Arena arena = Arena.ofConfined()) {
-                Matrix a = TestData.matrix(arena, "a", rows(6, n, 7 * n), NpyDType.F4);
-                Matrix q = TestData.matrix(arena, "q", rows(4, n, 11 * n), NpyDType.F8);
-                double[] packed = new double[4 * n];
-                for (int r = 0; r < 4; r++) {
-                    for (int i = 0; i < n; i++) {
-                        packed[r * n + i] = (float) q.get(r, i);
-                    }
+                Matrix a = TestData.matrix(arena, "a", rows(8, n, 7 * n), NpyDType.F4);
+                double[] packed = new double[8 * n];
+                for (int r = 0; r < 8; r++) {
+                    ops.pack(a.segment(), a.rowOffset(r), n, true, packed, r * n);
                 }
-                Matrix qf = TestData.matrix(arena, "qf", rows(4, n, 11 * n), NpyDType.F4);
-                double[] out = new double[8];
-                ops.dot4x2(packed, 0, n, a.segment(), a.rowOffset(0), a.rowOffset(1), true, out);
+                double[] out = new double[16];
+                ops.dot4x4(packed, 0, packed, 4 * n, n, out);
                 for (int r = 0; r < 4; r++) {
-                    for (int c = 0; c < 2; c++) {
-                        double single = ops.dot(qf.segment(), qf.rowOffset(r), a.segment(), a.rowOffset(c), n, true);
-                        assertEquals(single, out[2 * r + c], 0.0, ops.name() + " n=" + n + " (" + r + "," + c + ")");
+                    for (int c = 0; c < 4; c++) {
+                        double single = ops.dot(a.segment(), a.rowOffset(r), a.segment(), a.rowOffset(4 + c), n, true);
+                        assertEquals(single, out[4 * r + c], 0.0, ops.name() + " n=" + n + " (" + r + "," + c + ")");
                     }
                 }
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelType.class)
+    void blockedResidualDistancesAreBitIdenticalToTheScalarFormula(KernelType type) {
+        SplittableRandom rnd = new SplittableRandom(type.ordinal());
+        int n = 37;
+        double[] s2 = new double[n];
+        double[] dot = new double[n];
+        double[] iq = new double[n];
+        double[] ij = new double[n];
+        for (int i = 0; i < n; i++) {
+            s2[i] = i == 0 ? 0 : i == 1 ? 3000 : rnd.nextDouble() * (i % 3 == 0 ? 40 : 2);
+            dot[i] = rnd.nextDouble(-1, 1);
+            iq[i] = 1 / Math.sqrt(rnd.nextDouble(1e-7, 1));
+            ij[i] = 1 / Math.sqrt(rnd.nextDouble(1e-7, 1));
+        }
+        for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
+            double[] out = new double[n];
+            ops.residualDistances(type, 1.7, s2, dot, iq, ij, out, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(ResidualFormula.distance(type, 1.7, s2[i], dot[i], iq[i], ij[i]), out[i], 0.0,
+                        ops.name() + " " + type + " lane " + i);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theDeterministicExpIsWithinTwoUlpsOfMathExp() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int i = 0; i < 200_000; i++) {
+            double x = -rnd.nextDouble() * (i % 2 == 0 ? 1 : 700);
+            double want = Math.exp(x);
+            assertEquals(want, ResidualFormula.exp(x), 2 * Math.ulp(want), "exp(" + x + ")");
+        }
+        assertEquals(1.0, ResidualFormula.exp(0.0));
+        assertEquals(0.0, ResidualFormula.exp(-750));
     }
 }

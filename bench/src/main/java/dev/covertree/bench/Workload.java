@@ -1,0 +1,87 @@
+package dev.covertree.bench;
+
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.GaussianPoints;
+import dev.covertree.engine.Inducing;
+import dev.covertree.engine.Kernel;
+import dev.covertree.engine.KernelType;
+import dev.covertree.engine.Matrix;
+import dev.covertree.engine.MetricType;
+import dev.covertree.engine.PreparedResidual;
+import dev.covertree.engine.QuerySet;
+import dev.covertree.npy.NpyDType;
+import java.lang.foreign.Arena;
+import java.util.Locale;
+
+/**
+ * The benchmark workloads of SPEC section 7, generated from fixed seeds: X ~ Normal(0, I_3), and for the
+ * residual ones V (f4) and p prepared from the kernel.
+ *
+ * @param name      gold-32k, gold-32k-pred, local-32k, euclid-32k, vif-default, or scale-N (N points)
+ * @param n         points
+ * @param metric    distance
+ * @param kernel    kernel (residual only)
+ * @param m         inducing points (residual only)
+ * @param k         neighbours
+ * @param queries   query ids 0 … queries−1, or 0 for all points
+ * @param predecessor Vecchia ordering
+ */
+public record Workload(String name, int n, MetricType metric, Kernel kernel, int m, int k, int queries, boolean predecessor) {
+
+    /** Looks a workload up by its SPEC name. */
+    public static Workload named(String name) {
+        String s = name.toLowerCase(Locale.ROOT);
+        Kernel rbf = Kernel.of(KernelType.RBF, 1, 1);
+        return switch (s) {
+            case "gold-32k" -> new Workload(s, 32768, MetricType.RESIDUAL, rbf, 512, 50, 1024, false);
+            case "gold-32k-pred" -> new Workload(s, 32768, MetricType.RESIDUAL, rbf, 512, 50, 0, true);
+            case "local-32k" -> new Workload(s, 32768, MetricType.RESIDUAL, Kernel.of(KernelType.MATERN52, 1, 0.2), 256,
+                    50, 1024, false);
+            case "euclid-32k" -> new Workload(s, 32768, MetricType.EUCLIDEAN, null, 0, 50, 1024, false);
+            case "vif-default" -> new Workload(s, 32768, MetricType.RESIDUAL, Kernel.of(KernelType.MATERN32, 1, 0.5), 200,
+                    30, 0, true);
+            default -> {
+                if (s.startsWith("scale-")) {
+                    int n = Integer.parseInt(s.substring(6));
+                    yield new Workload(s, n, MetricType.RESIDUAL, rbf, 64, 30, 0, true);
+                }
+                throw new IllegalArgumentException("unknown workload '" + name + "' (gold-32k, gold-32k-pred, local-32k, "
+                        + "euclid-32k, vif-default, scale-N)");
+            }
+        };
+    }
+
+    /** The queries: ids 0 … queries−1, or all points. */
+    public QuerySet querySet() {
+        if (queries == 0) {
+            return QuerySet.allPoints(n);
+        }
+        long[] ids = new long[queries];
+        for (int i = 0; i < queries; i++) {
+            ids[i] = i;
+        }
+        return QuerySet.ids(ids, n, name);
+    }
+
+    /** Generates the data into {@code arena}; the returned resources are closed with it by the caller. */
+    public Built build(Arena arena, int threads) {
+        Matrix x = GaussianPoints.generate("coords", n, 3, 0, arena);
+        if (metric == MetricType.EUCLIDEAN) {
+            return new Built(Dataset.euclidean(x), null);
+        }
+        PreparedResidual r = PreparedResidual.prepare(x, kernel, Inducing.random(m, 0), NpyDType.F4, threads);
+        return new Built(r.dataset(), r);
+    }
+
+    /** A generated dataset and what owns its memory. */
+    public record Built(Dataset dataset, AutoCloseable owner) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (owner != null) {
+                owner.close();
+            } else {
+                dataset.close();
+            }
+        }
+    }
+}
