@@ -9,7 +9,7 @@ import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Metric;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.npy.NpyDType;
-import dev.covertree.npy.NpyRowWriter;
+import dev.covertree.npy.NpyMappedFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -114,16 +114,18 @@ final class KnnCommand implements Callable<Integer> {
             KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng);
             CoverTree loaded = tree == null ? null : CoverTree.load(tree, ds);
             Telemetry.Phase phase = tel.phase("search");
+            long[] shape = {qs.size(), k};
             try (loaded; Progress progress = new Progress(err, "search", qs.size(), run.quiet);
-                 KnnResult r = Knn.search(metric, qs, opt, loaded, progress)) {
+                 NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
+                 NpyMappedFile distFile = NpyMappedFile.create(outDistances, NpyDType.F8, shape, run.force);
+                 KnnResult r = Knn.search(metric, qs, opt, loaded, progress, idxFile.data(), distFile.data())) {
                 phase.count("queries", qs.size()).count("k", k).count("engine", r.engine().name().toLowerCase())
                         .count("distance_evaluations", r.distanceEvaluations()).count("nodes_visited", r.nodesVisited());
                 progress.close();
                 double s = phase.end();
                 Telemetry.Phase write = tel.phase("write");
-                long[] shape = {qs.size(), k};
-                NpyRowWriter.write(outIndices, r.indices(), NpyDType.I8, shape, run.force);
-                NpyRowWriter.write(outDistances, r.distances(), NpyDType.F8, shape, run.force);
+                idxFile.commit();
+                distFile.commit();
                 write.end();
                 out.printf("knn: %d queries, k = %d, %s metric, engine %s%s, %d threads%n", qs.size(), k,
                         ds.metricType().name().toLowerCase(), r.engine().name().toLowerCase(),

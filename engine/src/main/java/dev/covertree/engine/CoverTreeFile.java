@@ -1,6 +1,7 @@
 package dev.covertree.engine;
 
 import java.io.IOException;
+import dev.covertree.npy.PartialFiles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 
 /**
@@ -46,9 +46,8 @@ final class CoverTreeFile {
                 .putInt(data.dimension()).putInt(data.inducing()).putLong(fingerprint(data)).putLong(BOM)
                 .putInt((int) NodeLayout.BYTES);
         h.position(0);
-        Path temp = path.toAbsolutePath().resolveSibling("." + path.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".partial");
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        Path temp = PartialFiles.createBeside(path);
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             write(ch, h);
             for (MemorySegment s : new MemorySegment[] {tree.nodes, tree.nodeOf}) {
                 for (long off = 0; off < s.byteSize(); off += 1 << 24) {
@@ -58,10 +57,12 @@ final class CoverTreeFile {
             ch.force(false);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
+            PartialFiles.release(temp);
             throw e;
         }
         Files.move(temp, path, overwrite ? new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING} : new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE});
+        PartialFiles.release(temp);
     }
 
     private static void write(FileChannel ch, ByteBuffer b) throws IOException {

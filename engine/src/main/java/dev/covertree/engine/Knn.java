@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,6 +41,16 @@ public final class Knn {
      */
     public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, CoverTree tree,
                                    LongConsumer progress) {
+        return search(metric, queries, options, tree, progress, null, null);
+    }
+
+    /**
+     * Searches, writing the answer into the caller's segments: Q x k int64 ids and Q x k float64
+     * distances, for example the data of {@code NpyMappedFile}s, so results larger than memory stream to
+     * disk. Null segments are allocated off-heap and owned by the result.
+     */
+    public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, CoverTree tree,
+                                   LongConsumer progress, MemorySegment indicesOut, MemorySegment distancesOut) {
         if (queries.byId() && !metric.selfQueries()) {
             throw new InvalidInputException("queries by id need the dataset's own metric (data.metric())");
         }
@@ -62,7 +73,8 @@ public final class Knn {
         CoverTree built = engine == Engine.TREE && tree == null ? CoverTree.build(metric.data(), options.threads()) : null;
         CoverTree useTree = tree != null ? tree : built;
         try {
-            KnnResult out = new KnnResult(queries.size(), options.k());
+            KnnResult out = indicesOut == null ? new KnnResult(queries.size(), options.k())
+                    : new KnnResult(queries.size(), options.k(), indicesOut, distancesOut);
             out.engine = engine;
             long t0 = System.nanoTime();
             run(metric, queries, options, engine, useTree, out, progress);

@@ -28,6 +28,18 @@ public final class KnnResult implements AutoCloseable {
         this.distances = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, queries * k)).asSlice(0, queries * k * 8);
     }
 
+    /** A result written into the caller's segments (for example memory-mapped output files). */
+    KnnResult(long queries, int k, MemorySegment indices, MemorySegment distances) {
+        if (indices.byteSize() != queries * k * 8 || distances.byteSize() != queries * k * 8) {
+            throw new IllegalArgumentException("output segments must hold " + queries + " x " + k + " eight-byte values");
+        }
+        this.arena = null;
+        this.queries = queries;
+        this.k = k;
+        this.indices = indices;
+        this.distances = distances;
+    }
+
     /** Number of queries Q. */
     public long queries() {
         return queries;
@@ -78,10 +90,10 @@ public final class KnnResult implements AutoCloseable {
         return engine;
     }
 
-    /** Frees the result. */
+    /** Frees the result (memory the caller gave stays the caller's). */
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
+        if (arena != null && arena.scope().isAlive()) {
             arena.close();
         }
     }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A new {@code .npy} file of known shape whose data is a writable memory mapping: any thread fills any
@@ -44,9 +43,7 @@ public final class NpyMappedFile implements AutoCloseable {
             bytes = Math.multiplyExact(bytes, d);
         }
         byte[] header = NpyHeader.encode(dtype, shape);
-        Path dir = path.toAbsolutePath().getParent();
-        Path temp = Files.createFile(dir.resolve("." + path.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".partial"));
+        Path temp = PartialFiles.createBeside(path);
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer h = ByteBuffer.wrap(header);
@@ -88,6 +85,7 @@ public final class NpyMappedFile implements AutoCloseable {
         Files.move(temp, target, overwrite
                 ? new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING}
                 : new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE});
+        PartialFiles.release(temp);
         committed = true;
     }
 
@@ -99,6 +97,7 @@ public final class NpyMappedFile implements AutoCloseable {
         }
         if (!committed) {
             Files.deleteIfExists(temp);
+            PartialFiles.release(temp);
         }
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Streams the rows of an array of known shape into a {@code .npy} file without holding the array:
@@ -65,10 +64,7 @@ public final class NpyRowWriter implements AutoCloseable {
         if (!overwrite && Files.exists(path)) {
             throw new FileAlreadyExistsException(path.toString(), null, "exists and overwriting was not asked for");
         }
-        Path dir = path.toAbsolutePath().getParent();
-        // createFile (not createTempFile) so the result gets the umask's permissions, not 0600
-        Path temp = Files.createFile(dir.resolve("." + path.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".partial"));
+        Path temp = PartialFiles.createBeside(path);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         try {
             writeFully(ch, ByteBuffer.wrap(NpyHeader.encode(dtype, shape)));
@@ -132,6 +128,7 @@ public final class NpyRowWriter implements AutoCloseable {
             throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing");
         }
         Files.move(temp, target, opts);
+        PartialFiles.release(temp);
         committed = true;
     }
 
@@ -157,6 +154,7 @@ public final class NpyRowWriter implements AutoCloseable {
         }
         if (!committed) {
             Files.deleteIfExists(temp);
+            PartialFiles.release(temp);
         }
     }
 
