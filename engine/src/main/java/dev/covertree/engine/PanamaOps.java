@@ -204,12 +204,7 @@ final class PanamaOps implements VectorOps {
             acc.intoArray(out, i);
         }
         for (; i < n; i++) {
-            double acc = 0;
-            for (int k = 0; k < dim; k++) {
-                double diff = q[qOff + k * n + i] - t[tOff + k * n + i];
-                acc = Math.fma(diff, diff, acc);
-            }
-            out[i] = acc;
+            out[i] = ScalarOps.squaredDistanceLane(q, qOff, t, tOff, dim, n, i);
         }
     }
 

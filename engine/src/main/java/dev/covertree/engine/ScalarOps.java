@@ -52,13 +52,18 @@ final class ScalarOps implements VectorOps {
     @Override
     public void squaredDistances(double[] q, int qOff, double[] t, int tOff, int dim, double[] out, int n) {
         for (int i = 0; i < n; i++) {
-            double acc = 0;
-            for (int k = 0; k < dim; k++) {
-                double diff = q[qOff + k * n + i] - t[tOff + k * n + i];
-                acc = Math.fma(diff, diff, acc);
-            }
-            out[i] = acc;
+            out[i] = squaredDistanceLane(q, qOff, t, tOff, dim, n, i);
         }
+    }
+
+    /** Lane i of {@link #squaredDistances}; also the vector implementation's tail. */
+    static double squaredDistanceLane(double[] q, int qOff, double[] t, int tOff, int dim, int n, int i) {
+        double acc = 0;
+        for (int k = 0; k < dim; k++) {
+            double diff = q[qOff + k * n + i] - t[tOff + k * n + i];
+            acc = Math.fma(diff, diff, acc);
+        }
+        return acc;
     }
 
     @Override
