@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "covertree", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact k-nearest neighbours under the residual-correlation (Vecchia / VIF) and Euclidean "
                 + "metrics, with a cover tree over off-heap, memory-mapped NumPy arrays.",
-        subcommands = {DemoCommand.class, KnnCommand.class, PrepareCommand.class, BuildCommand.class, NpyCommand.class,
+        subcommands = {DemoCommand.class, KnnCommand.class, PrepareCommand.class, BuildCommand.class, GenerateCommand.class,
+                NpyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a bad command line. */

@@ -1,6 +1,9 @@
 package dev.covertree.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,6 +17,17 @@ final class Telemetry {
 
     Telemetry(Path file) {
         this.file = file;
+    }
+
+    /** The heap's high-water mark so far (sum of the heap pools' peaks), in MiB. */
+    static double heapPeakMb() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak / (1024.0 * 1024.0);
     }
 
     /** Starts timing a phase. */
@@ -40,7 +54,8 @@ final class Telemetry {
         double end() throws IOException {
             seconds = (System.nanoTime() - start) / 1e9;
             if (file != null) {
-                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "{\"phase\":\"%s\",\"seconds\":%.6f", name, seconds));
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                        "{\"phase\":\"%s\",\"seconds\":%.6f,\"heap_peak_mb\":%.1f", name, seconds, heapPeakMb()));
                 for (Map.Entry<String, Object> e : counts.entrySet()) {
                     Object v = e.getValue();
                     String json = v instanceof Number ? v.toString() : "\"" + v.toString().replace("\\", "\\\\")

@@ -67,7 +67,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "knn", "prepare", "build", "npy", "npy info"})
+    @ValueSource(strings = {"demo", "knn", "prepare", "build", "generate", "npy", "npy info"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         Cli.Run r = Cli.run(args);
