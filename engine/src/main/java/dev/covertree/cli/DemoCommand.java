@@ -129,8 +129,8 @@ final class DemoCommand implements Callable<Integer> {
                     out.printf("  generate points   %7.2f s%n", genS);
                     out.printf("  prepare V and p   %7.2f s  (%s, V as f4: %.1f MB)%n", prepS, r.basis().backend(),
                             ds.v().segment().byteSize() / 1e6);
-                    out.printf("  neighbour sets    %7.2f s  (engine %s, %.0f queries/s, %.0f distances per query; "
-                                    + "brute force would take %.0f)%n", searchS, res.engine().name().toLowerCase(),
+                    out.printf("  neighbour sets    %7.2f s  (engine %s, %.0f queries/s, %.0f distances per query "
+                                    + "of %.0f candidates)%n", searchS, res.engine().name().toLowerCase(),
                             n / searchS, (double) res.distanceEvaluations() / n, (n - 1) / 2.0);
                     out.printf("  check vs brute    %7.2f s  (%d rows, %s)%n", checkS, sample.length,
                             bad == 0 ? "all identical" : bad + " rows DIFFER");
