@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
@@ -56,13 +55,10 @@ final class CoverTreeFile {
             }
             ch.force(false);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            PartialFiles.release(temp);
+            PartialFiles.discard(temp);
             throw e;
         }
-        Files.move(temp, path, overwrite ? new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING} : new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE});
-        PartialFiles.release(temp);
+        PartialFiles.commit(temp, path, overwrite);
     }
 
     private static void write(FileChannel ch, ByteBuffer b) throws IOException {

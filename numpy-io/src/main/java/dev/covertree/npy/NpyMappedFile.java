@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -58,7 +57,7 @@ public final class NpyMappedFile implements AutoCloseable {
             return new NpyMappedFile(path, temp, arena, data, overwrite);
         } catch (IOException | RuntimeException e) {
             arena.close();
-            Files.deleteIfExists(temp);
+            PartialFiles.discard(temp);
             throw e;
         }
     }
@@ -79,13 +78,7 @@ public final class NpyMappedFile implements AutoCloseable {
             data.force();
         }
         arena.close();
-        if (!overwrite && Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing");
-        }
-        Files.move(temp, target, overwrite
-                ? new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING}
-                : new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE});
-        PartialFiles.release(temp);
+        PartialFiles.commit(temp, target, overwrite);
         committed = true;
     }
 
@@ -96,8 +89,7 @@ public final class NpyMappedFile implements AutoCloseable {
             arena.close();
         }
         if (!committed) {
-            Files.deleteIfExists(temp);
-            PartialFiles.release(temp);
+            PartialFiles.discard(temp);
         }
     }
 }

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
@@ -70,7 +69,7 @@ public final class NpyRowWriter implements AutoCloseable {
             writeFully(ch, ByteBuffer.wrap(NpyHeader.encode(dtype, shape)));
         } catch (IOException e) {
             ch.close();
-            Files.deleteIfExists(temp);
+            PartialFiles.discard(temp);
             throw e;
         }
         return new NpyRowWriter(path, temp, ch, rowElems * dtype.itemSize(), shape[0], overwrite);
@@ -121,14 +120,7 @@ public final class NpyRowWriter implements AutoCloseable {
             throw new IllegalStateException(target + ": " + written + " of " + rows + " rows written");
         }
         channel.close();
-        StandardCopyOption[] opts = overwrite
-                ? new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING}
-                : new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE};
-        if (!overwrite && Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing");
-        }
-        Files.move(temp, target, opts);
-        PartialFiles.release(temp);
+        PartialFiles.commit(temp, target, overwrite);
         committed = true;
     }
 
@@ -153,8 +145,7 @@ public final class NpyRowWriter implements AutoCloseable {
             channel.close();
         }
         if (!committed) {
-            Files.deleteIfExists(temp);
-            PartialFiles.release(temp);
+            PartialFiles.discard(temp);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.covertree.npy;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,6 +42,26 @@ public final class PartialFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".partial"));
         OPEN.add(temp);
         return temp;
+    }
+
+    /**
+     * Renames a finished temporary file to its final name, atomically, and forgets it. Without
+     * {@code overwrite}, a target that appeared meanwhile is an error and is left as it is.
+     */
+    public static void commit(Path temp, Path target, boolean overwrite) throws IOException {
+        if (!overwrite && Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing");
+        }
+        Files.move(temp, target, overwrite
+                ? new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING}
+                : new StandardCopyOption[] {StandardCopyOption.ATOMIC_MOVE});
+        release(temp);
+    }
+
+    /** Deletes an unfinished temporary file and forgets it. */
+    public static void discard(Path temp) throws IOException {
+        Files.deleteIfExists(temp);
+        release(temp);
     }
 
     /** Forgets a temporary file that was renamed or deleted. */
