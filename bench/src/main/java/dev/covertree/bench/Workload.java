@@ -51,6 +51,12 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
         };
     }
 
+    /** The same workload on fewer points (for quick runs): at most {@code n} queries too. */
+    public Workload resized(int newN) {
+        int q = queries == 0 ? 0 : Math.min(queries, newN);
+        return new Workload(name + "@" + newN, newN, metric, kernel, Math.min(m, newN), k, q, predecessor);
+    }
+
     /** The queries: ids 0 … queries−1, or all points. */
     public QuerySet querySet() {
         if (queries == 0) {

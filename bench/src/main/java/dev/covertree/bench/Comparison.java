@@ -1,0 +1,232 @@
+package dev.covertree.bench;
+
+import dev.covertree.engine.CoverTree;
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.Engine;
+import dev.covertree.engine.Knn;
+import dev.covertree.engine.KnnOptions;
+import dev.covertree.engine.KnnResult;
+import dev.covertree.engine.QuerySet;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Runs every engine and peer on a workload, in this JVM, on the same data and the same distance code,
+ * and records what a user compares them by. Ground truth is the engine's one-at-a-time brute force.
+ */
+final class Comparison {
+    /** One measured line of the results table. */
+    record Row(String workload, String engine, int threads, double buildSeconds, double minSeconds,
+               double medianSeconds, long queries, double distancesPerQuery, double recall, double indexHeapMb,
+               double indexOffHeapMb, double allocPerQuery, double peakRssMb, double otherLoad, String note) {
+        double qps() {
+            return queries / minSeconds;
+        }
+    }
+
+    private final int runs;
+    private final PrintWriter log;
+
+    Comparison(int runs, PrintWriter log) {
+        this.runs = runs;
+        this.log = log;
+    }
+
+    List<Row> run(Workload w, boolean peers) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (Arena arena = Arena.ofShared(); Workload.Built built = w.build(arena, cores)) {
+            Dataset data = built.dataset();
+            QuerySet qs = w.querySet();
+            KnnOptions base = KnnOptions.of(w.k()).withPredecessor(w.predecessor());
+            log.printf("%s: N = %d, %d queries, k = %d%n", w.name(), w.n(), qs.size(), w.k());
+            log.flush();
+            try (KnnResult truth = Knn.search(data.metric(), qs, base.withEngine(Engine.SCAN).withThreads(cores))) {
+                for (Engine e : new Engine[] {Engine.TREE, Engine.BRUTE, Engine.SCAN}) {
+                    long h0 = heapUsed();
+                    long t0 = System.nanoTime();
+                    CoverTree tree = e == Engine.TREE ? CoverTree.build(data, cores) : null;
+                    double build = (System.nanoTime() - t0) / 1e9;
+                    double heapMb = Math.max(0, heapUsed() - h0) / 1e6;
+                    double offHeapMb = tree == null ? 0 : tree.byteSize() / 1e6;
+                    try (tree) {
+                        for (int threads : new int[] {1, cores}) {
+                            rows.add(measure(w, "covertree-" + e.name().toLowerCase(Locale.ROOT), threads, build, heapMb,
+                                    offHeapMb, qs, () -> {
+                                        KnnResult r = Knn.search(data.metric(), qs, base.withEngine(e).withThreads(threads),
+                                                tree, null);
+                                        return new Done(r.distanceEvaluations(), () -> recall(truth, r), r);
+                                    }));
+                        }
+                    }
+                }
+                for (Peer p : Peer.all()) {
+                    if (!peers) {
+                        continue;
+                    }
+                    String why = !p.supports(w.metric()) ? "needs coordinates (Euclidean only)"
+                            : w.predecessor() ? "has no predecessor mode" : !qs.byId() ? "" : null;
+                    if (why != null && !why.isEmpty()) {
+                        rows.add(new Row(w.name(), p.name, 0, Double.NaN, Double.NaN, Double.NaN, qs.size(), Double.NaN,
+                                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "n/a: " + why));
+                        continue;
+                    }
+                    long h0 = heapUsed();
+                    long t0 = System.nanoTime();
+                    p.build(data);
+                    double build = (System.nanoTime() - t0) / 1e9;
+                    double heapMb = Math.max(0, heapUsed() - h0) / 1e6;
+                    for (int threads : new int[] {1, cores}) {
+                        rows.add(measure(w, p.name, threads, build, heapMb, 0, qs, () -> runPeer(p, qs, w.k(),
+                                threads, truth)));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** A finished timed run: its distance count, its recall (computed after the clock stops), what to free. */
+    record Done(long distances, DoubleSupplier recall, AutoCloseable resource) {
+    }
+
+    interface Job {
+        Done run() throws Exception;
+    }
+
+    private Row measure(Workload w, String engine, int threads, double build, double heapMb, double offHeapMb,
+                        QuerySet qs, Job job) throws Exception {
+        var threadBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (AutoCloseable warm = job.run().resource()) {
+            // warm-up
+        }
+        double[] secs = new double[runs];
+        double alloc = Double.NaN;
+        double other = 0;
+        long distances = 0;
+        double recall = 0;
+        for (int r = 0; r < runs; r++) {
+            long a0 = threadBean.getCurrentThreadAllocatedBytes();
+            long t0 = System.nanoTime();
+            Done done = job.run();
+            secs[r] = (System.nanoTime() - t0) / 1e9;
+            if (threads == 1) {
+                alloc = (threadBean.getCurrentThreadAllocatedBytes() - a0) / (double) qs.size();
+            }
+            other = Math.max(other, otherLoad());
+            try (AutoCloseable res = done.resource()) {
+                distances = done.distances();
+                recall = done.recall().getAsDouble();
+            }
+        }
+        double[] sorted = secs.clone();
+        Arrays.sort(sorted);
+        Row row = new Row(w.name(), engine, threads, build, sorted[0], sorted[runs / 2], qs.size(),
+                distances < 0 ? Double.NaN : (double) distances / qs.size(), recall, heapMb, offHeapMb, alloc, peakRssMb(),
+                other, other > 0.25 ? "measured under load" : "");
+        log.printf("  %-22s %2d thr  build %8.3f s  query min %8.3f s  recall %.4f%n", engine, threads, build, sorted[0],
+                recall);
+        log.flush();
+        return row;
+    }
+
+    private static Done runPeer(Peer p, QuerySet qs, int k, int threads, KnnResult truth) throws InterruptedException {
+        p.distances.reset();
+        int q = (int) qs.size();
+        long[][] ids = new long[q][k];
+        double[][] dist = new double[q][k];
+        AtomicInteger next = new AtomicInteger();
+        Thread[] pool = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            pool[t] = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < q; i = next.getAndIncrement()) {
+                    p.search(i, k, ids[i], dist[i]);
+                }
+            });
+            pool[t].start();
+        }
+        for (Thread t : pool) {
+            t.join();
+        }
+        long counted = p.countsDistances() ? p.distances.sum() : -1;
+        return new Done(counted, () -> {
+            double hits = 0;
+            for (int i = 0; i < q; i++) {
+                hits += hits(truth, i, ids[i], dist[i]);
+            }
+            return hits / ((double) q * k);
+        }, () -> { });
+    }
+
+    /** Recall@k against the truth; an id tied with the k-th true distance counts as correct. */
+    private static double recall(KnnResult truth, KnnResult r) {
+        double hits = 0;
+        long[] ids = new long[r.k()];
+        double[] dist = new double[r.k()];
+        for (long q = 0; q < r.queries(); q++) {
+            for (int j = 0; j < r.k(); j++) {
+                ids[j] = r.index(q, j);
+                dist[j] = r.distance(q, j);
+            }
+            hits += hits(truth, q, ids, dist);
+        }
+        return hits / ((double) r.queries() * r.k());
+    }
+
+    private static int hits(KnnResult truth, long q, long[] ids, double[] dist) {
+        int k = truth.k();
+        Set<Long> want = new HashSet<>();
+        double kth = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            want.add(truth.index(q, j));
+            kth = Math.max(kth, truth.distance(q, j));
+        }
+        int h = 0;
+        for (int j = 0; j < k; j++) {
+            if (want.contains(ids[j]) || dist[j] <= kth * (1 + 1e-12)) {
+                h++;
+            }
+        }
+        return h;
+    }
+
+    private static long heapUsed() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** The process's resident-set high-water mark (VmHWM), MB; NaN where /proc is absent. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+
+    /** The share of the machine's CPU used by other processes just now (0 to 1). */
+    static double otherLoad() {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double all = os.getCpuLoad();
+        double mine = os.getProcessCpuLoad();
+        return all < 0 || mine < 0 ? 0 : Math.max(0, all - mine);
+    }
+}
