@@ -1,0 +1,40 @@
+package dev.covertree.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ComparisonTest {
+    @Test
+    void ourEnginesAreExactAndEveryPeerRowIsMeasuredOrExplained() throws Exception {
+        StringWriter log = new StringWriter();
+        List<Comparison.Row> rows = new Comparison(3, new PrintWriter(log)).run(Workload.named("gold-32k").resized(300), true);
+        assertEquals(11, rows.size(), log.toString()); // 3 engines x 2 thread counts, 2 peers x 2, one peer n/a
+        for (Comparison.Row r : rows) {
+            if (r.engine().startsWith("covertree-")) {
+                assertEquals(1.0, r.recall(), 0.0, r.toString());
+            }
+            if (r.threads() == 0) {
+                assertTrue(r.note().startsWith("n/a: "), r.toString());
+            } else {
+                assertTrue(r.minSeconds() > 0 && r.minSeconds() <= r.medianSeconds() && r.recall() > 0.5, r.toString());
+            }
+        }
+        String md = BenchCommand.markdown(rows, "test");
+        assertTrue(md.contains("| gold-32k@300 | smile-kdtree |") && md.contains("n/a: needs coordinates"), md);
+        assertEquals(rows.size() + 1, BenchCommand.csv(rows).lines().count());
+    }
+
+    @Test
+    void predecessorWorkloadsSayWhyThePeersCannotRun() throws Exception {
+        List<Comparison.Row> rows = new Comparison(3, new PrintWriter(new StringWriter()))
+                .run(Workload.named("vif-default").resized(200), true);
+        assertTrue(rows.stream().filter(r -> r.engine().startsWith("smile")).allMatch(r -> r.threads() == 0
+                && r.note().startsWith("n/a: ")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.note().contains("has no predecessor mode")), rows.toString());
+    }
+}
