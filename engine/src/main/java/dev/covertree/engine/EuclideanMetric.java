@@ -1,6 +1,7 @@
 package dev.covertree.engine;
 
 import dev.covertree.npy.NpyDType;
+import java.lang.foreign.MemorySegment;
 
 /** {@code ‖x_q − x_j‖₂}, accumulated in float64. */
 final class EuclideanMetric extends Metric {
@@ -27,6 +28,16 @@ final class EuclideanMetric extends Metric {
     @Override
     public double distance(long q, long j) {
         return Math.sqrt(ops.squaredDistance(qc.segment(), qc.rowOffset(q), dc.segment(), dc.rowOffset(j), d, f4));
+    }
+
+    /**
+     * The distance from query row {@code q} to row {@code index} of {@code rows}, a copy of this
+     * dataset's coordinate rows in another order (same dtype): the same kernel on the same values, so
+     * the same number as {@link #distance} for the point that row holds.
+     */
+    double distanceToCopy(long q, MemorySegment rows, long index) {
+        return Math.sqrt(ops.squaredDistance(qc.segment(), qc.rowOffset(q), rows, index * dc.cols() * dc.dtype().itemSize(),
+                d, f4));
     }
 
     @Override

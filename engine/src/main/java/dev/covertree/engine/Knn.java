@@ -96,6 +96,7 @@ public final class Knn {
         int threads = (int) Math.max(1, Math.min(opt.threads(), (q + chunk - 1) / chunk));
         List<Worker> workers = Collections.synchronizedList(new ArrayList<>());
         boolean seed = qs.byId();
+        boolean nodeOrder = engine == Engine.TREE && qs.isAllPoints();
         long n = metric.data().size();
         Parallel.run(threads, () -> {
             Worker w = new Worker(opt.k(), engine == Engine.BRUTE);
@@ -106,7 +107,10 @@ public final class Knn {
                     if (engine == Engine.BRUTE) {
                         BlockedBruteForce.searchBlock(metric, qs, opt, from, to, w, out);
                     } else {
-                        for (long i = from; i < to; i++) {
+                        for (long slot = from; slot < to; slot++) {
+                            // all points through a tree: visit queries in node order, so consecutive queries
+                            // descend into the same subtrees while they are in cache (answers do not change)
+                            long i = nodeOrder ? tree.pointAt(slot) : slot;
                             long row = qs.row(i);
                             if (engine == Engine.TREE) {
                                 tree.search(metric, row, BlockedBruteForce.exclude(qs, opt, row),

@@ -46,6 +46,11 @@ public final class QuerySet {
         return byId;
     }
 
+    /** True for {@link #allPoints}: query i is point i. */
+    boolean isAllPoints() {
+        return byId && ids == null;
+    }
+
     /** The query row (in the metric's query set) of query {@code i}. */
     long row(long i) {
         return ids == null ? i : ids[(int) i];
