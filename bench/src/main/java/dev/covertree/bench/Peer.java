@@ -5,6 +5,7 @@ import dev.covertree.engine.Metric;
 import dev.covertree.engine.MetricType;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.function.BiFunction;
 import java.util.concurrent.atomic.LongAdder;
 import smile.neighbor.CoverTree;
 import smile.neighbor.KDTree;
@@ -42,7 +43,10 @@ abstract class Peer {
     }
 
     static Peer[] all() {
-        return new Peer[] {new SmileCoverTree(), new SmileKdTree(), new SmileLinear()};
+        return new Peer[] {
+            new SmileById("smile-covertree", (keys, metric) -> new CoverTree<>(keys, keys, metric)),
+            new SmileKdTree(),
+            new SmileById("smile-linear", (keys, metric) -> new LinearSearch<>(keys, keys, metric))};
     }
 
     /** Integer ids with the engine's metric; ids are boxed once, so Smile's identity test excludes the query. */
@@ -71,43 +75,26 @@ abstract class Peer {
         }
     }
 
-    private static final class SmileCoverTree extends Peer {
+    /** A Smile index over integer ids with the engine's metric: the cover tree and the linear search. */
+    private static final class SmileById extends Peer {
+        private final BiFunction<Integer[], smile.math.distance.Metric<Integer>, KNNSearch<Integer, Integer>> make;
         private Ids ids;
-        private CoverTree<Integer, Integer> tree;
+        private KNNSearch<Integer, Integer> index;
 
-        SmileCoverTree() {
-            super("smile-covertree");
+        SmileById(String name, BiFunction<Integer[], smile.math.distance.Metric<Integer>, KNNSearch<Integer, Integer>> make) {
+            super(name);
+            this.make = make;
         }
 
         @Override
         void build(Dataset data) {
             ids = new Ids(data, distances);
-            tree = new CoverTree<>(ids.keys, ids.keys, ids.metric);
+            index = make.apply(ids.keys, ids.metric);
         }
 
         @Override
         void search(int q, int k, long[] out, double[] dist) {
-            copy(tree.search(ids.keys[q], k), k, out, dist);
-        }
-    }
-
-    private static final class SmileLinear extends Peer {
-        private Ids ids;
-        private KNNSearch<Integer, Integer> scan;
-
-        SmileLinear() {
-            super("smile-linear");
-        }
-
-        @Override
-        void build(Dataset data) {
-            ids = new Ids(data, distances);
-            scan = new LinearSearch<>(ids.keys, ids.keys, ids.metric);
-        }
-
-        @Override
-        void search(int q, int k, long[] out, double[] dist) {
-            copy(scan.search(ids.keys[q], k), k, out, dist);
+            copy(index.search(ids.keys[q], k), k, out, dist);
         }
     }
 
