@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code covertree bench}: our engines against the libraries users would pick instead, side by side, on
- * SPEC workloads, in one JVM. Writes {@code results.md} and {@code results.csv}.
+ * SPEC workloads, in one JVM. Writes {@code results.md}, {@code results.csv} and
+ * {@code recall-qps.png}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare the engines (tree, blocked brute force, one-at-a-time scan) with Smile's cover tree, "
@@ -44,11 +45,21 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--plot-scale", paramLabel = "scale.csv",
+            description = "Only draw scaling.png (search time against N) from bench/scale.sh's CSV into --out.")
+    Path plotScale;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (plotScale != null) {
+            Files.createDirectories(out);
+            Charts.scaling(plotScale, out.resolve("scaling.png"));
+            spec.commandLine().getOut().printf("wrote %s%n", out.resolve("scaling.png"));
+            return 0;
+        }
         if (runs < 3) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be >= 3, got " + runs);
         }
@@ -71,8 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
         String command = "./covertree " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Files.writeString(out.resolve("results.csv"), csv(rows));
         Files.writeString(out.resolve("results.md"), markdown(rows, command));
-        spec.commandLine().getOut().printf("%s%nwrote %s and %s%n", markdown(rows, command), out.resolve("results.md"),
-                out.resolve("results.csv"));
+        Charts.recallVsQps(rows, Runtime.getRuntime().availableProcessors(), out.resolve("recall-qps.png"));
+        spec.commandLine().getOut().printf("%s%nwrote %s, %s and %s%n", markdown(rows, command), out.resolve("results.md"),
+                out.resolve("results.csv"), out.resolve("recall-qps.png"));
         return 0;
     }
 

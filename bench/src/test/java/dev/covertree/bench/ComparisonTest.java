@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,20 @@ class ComparisonTest {
         String md = BenchCommand.markdown(rows, "test");
         assertTrue(md.contains("| gold-32k@300 | smile-kdtree |") && md.contains("n/a: needs coordinates"), md);
         assertEquals(rows.size() + 1, BenchCommand.csv(rows).lines().count());
+        Path png = Files.createTempDirectory("charts").resolve("recall-qps.png");
+        Charts.recallVsQps(rows, Runtime.getRuntime().availableProcessors(), png);
+        assertEquals(420, ImageIO.read(png.toFile()).getWidth(), "one panel per workload");
+    }
+
+    @Test
+    void theScalingChartIsDrawnFromTheScaleScriptsCsv() throws Exception {
+        Path dir = Files.createTempDirectory("charts");
+        Path csv = dir.resolve("scale.csv");
+        Files.writeString(csv, "metric,m,n,prepare_s,search_s,distances_per_query,peak_rss_mb,heap_peak_mb\n"
+                + "euclidean,0,262144,0,8.0,1117.5,240,26.5\neuclidean,0,1048576,0,47.0,1448.1,670,22.5\n"
+                + "residual,64,16384,0.4,2.5,8191.5,261,154.4\n");
+        Charts.scaling(csv, dir.resolve("scaling.png"));
+        assertEquals(840, ImageIO.read(dir.resolve("scaling.png").toFile()).getWidth());
     }
 
     @Test
