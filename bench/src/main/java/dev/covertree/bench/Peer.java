@@ -46,7 +46,9 @@ abstract class Peer {
         return new Peer[] {
             new SmileById("smile-covertree", (keys, metric) -> new CoverTree<>(keys, keys, metric)),
             new SmileKdTree(),
-            new SmileById("smile-linear", (keys, metric) -> new LinearSearch<>(keys, keys, metric))};
+            new SmileById("smile-linear", (keys, metric) -> new LinearSearch<>(keys, keys, metric)),
+            new ElkiCoverTree(false),
+            new ElkiCoverTree(true)};
     }
 
     /** Integer ids with the engine's metric; ids are boxed once, so Smile's identity test excludes the query. */

@@ -16,7 +16,7 @@ class ComparisonTest {
     void ourEnginesAreExactAndEveryPeerRowIsMeasuredOrExplained() throws Exception {
         StringWriter log = new StringWriter();
         List<Comparison.Row> rows = new Comparison(3, new PrintWriter(log)).run(Workload.named("gold-32k").resized(300), true);
-        assertEquals(11, rows.size(), log.toString()); // 3 engines x 2 thread counts, 2 peers x 2, one peer n/a
+        assertEquals(15, rows.size(), log.toString()); // 3 engines x 2 thread counts, 4 peers x 2, one peer n/a
         for (Comparison.Row r : rows) {
             if (r.engine().startsWith("covertree-")) {
                 assertEquals(1.0, r.recall(), 0.0, r.toString());
