@@ -1,5 +1,6 @@
 package dev.covertree.bench;
 
+import dev.covertree.engine.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-peers", description = "Only this project's engines.")
     boolean noPeers;
 
+    @Option(names = "--engines", paramLabel = "NAME", split = ",",
+            description = "This project's engines to run: auto (what AUTO picks for the metric), tree, brute, scan "
+                    + "(default: tree, brute, scan).")
+    List<String> engines = new ArrayList<>(List.of("tree", "brute", "scan"));
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -74,7 +80,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         PrintWriter log = spec.commandLine().getErr();
-        Comparison c = new Comparison(runs, log);
+        List<Engine> ours = new ArrayList<>();
+        for (String e : engines) {
+            try {
+                ours.add(Engine.parse(e));
+            } catch (IllegalArgumentException ex) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--engines: " + ex.getMessage());
+            }
+        }
+        Comparison c = new Comparison(runs, log, ours);
         List<Comparison.Row> rows = new ArrayList<>();
         for (Workload w : ws) {
             rows.addAll(c.run(w, !noPeers));

@@ -6,6 +6,7 @@ import dev.covertree.engine.Engine;
 import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
+import dev.covertree.engine.MetricType;
 import dev.covertree.engine.QuerySet;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,10 +39,12 @@ final class Comparison {
 
     private final int runs;
     private final PrintWriter log;
+    private final List<Engine> engines;
 
-    Comparison(int runs, PrintWriter log) {
+    Comparison(int runs, PrintWriter log, List<Engine> engines) {
         this.runs = runs;
         this.log = log;
+        this.engines = engines;
     }
 
     List<Row> run(Workload w, boolean peers) throws Exception {
@@ -54,16 +57,19 @@ final class Comparison {
             log.printf("%s: N = %d, %d queries, k = %d%n", w.name(), w.n(), qs.size(), w.k());
             log.flush();
             try (KnnResult truth = Knn.search(data.metric(), qs, base.withEngine(Engine.SCAN).withThreads(cores))) {
-                for (Engine e : new Engine[] {Engine.TREE, Engine.BRUTE, Engine.SCAN}) {
+                for (Engine e : engines) {
                     long h0 = heapUsed();
                     long t0 = System.nanoTime();
-                    CoverTree tree = e == Engine.TREE ? CoverTree.build(data, cores) : null;
+                    boolean needsTree = e == Engine.TREE || (e == Engine.AUTO && w.metric() == MetricType.EUCLIDEAN);
+                    CoverTree tree = needsTree ? CoverTree.build(data, cores) : null;
                     double build = (System.nanoTime() - t0) / 1e9;
                     double heapMb = Math.max(0, heapUsed() - h0) / 1e6;
                     double offHeapMb = tree == null ? 0 : tree.byteSize() / 1e6;
                     try (tree) {
                         for (int threads : new int[] {1, cores}) {
-                            rows.add(measure(w, "covertree-" + e.name().toLowerCase(Locale.ROOT), threads, build, heapMb,
+                            String label = "covertree-" + e.name().toLowerCase(Locale.ROOT)
+                                    + (e == Engine.AUTO ? "(" + (tree != null ? "tree" : "brute") + ")" : "");
+                            rows.add(measure(w, label, threads, build, heapMb,
                                     offHeapMb, qs, () -> {
                                         KnnResult r = Knn.search(data.metric(), qs, base.withEngine(e).withThreads(threads),
                                                 tree, null);

@@ -3,6 +3,7 @@ package dev.covertree.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.covertree.engine.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTest {
+    private static final List<Engine> ENGINES = List.of(Engine.TREE, Engine.BRUTE, Engine.SCAN);
+
     @Test
     void ourEnginesAreExactAndEveryPeerRowIsMeasuredOrExplained() throws Exception {
         StringWriter log = new StringWriter();
-        List<Comparison.Row> rows = new Comparison(3, new PrintWriter(log)).run(Workload.named("gold-32k").resized(300), true);
+        List<Comparison.Row> rows = new Comparison(3, new PrintWriter(log), ENGINES).run(Workload.named("gold-32k").resized(300), true);
         assertEquals(15, rows.size(), log.toString()); // 3 engines x 2 thread counts, 4 peers x 2, one peer n/a
         for (Comparison.Row r : rows) {
             if (r.engine().startsWith("covertree-")) {
@@ -48,7 +51,7 @@ class ComparisonTest {
 
     @Test
     void predecessorWorkloadsSayWhyThePeersCannotRun() throws Exception {
-        List<Comparison.Row> rows = new Comparison(3, new PrintWriter(new StringWriter()))
+        List<Comparison.Row> rows = new Comparison(3, new PrintWriter(new StringWriter()), ENGINES)
                 .run(Workload.named("vif-default").resized(200), true);
         assertTrue(rows.stream().filter(r -> r.engine().startsWith("smile")).allMatch(r -> r.threads() == 0
                 && r.note().startsWith("n/a: ")), rows.toString());
