@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--cache", paramLabel = "DIR", defaultValue = "bench-cache",
+            description = "Where generated workloads are kept as .npy and mapped on later runs (default: ${DEFAULT-VALUE}).")
+    Path cache;
+
     @Option(names = "--plot-scale", paramLabel = "scale.csv",
             description = "Only draw scaling.png (search time against N) from bench/scale.sh's CSV into --out.")
     Path plotScale;
@@ -91,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
         Comparison c = new Comparison(runs, log, ours);
         List<Comparison.Row> rows = new ArrayList<>();
         for (Workload w : ws) {
-            rows.addAll(c.run(w, !noPeers));
+            rows.addAll(c.run(w, !noPeers, cache));
         }
         String command = "./covertree " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Files.writeString(out.resolve("results.csv"), csv(rows));

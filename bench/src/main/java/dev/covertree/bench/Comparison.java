@@ -48,9 +48,15 @@ final class Comparison {
     }
 
     List<Row> run(Workload w, boolean peers) throws Exception {
+        return run(w, peers, null);
+    }
+
+    /** Runs one workload; with a cache folder, the data is read from (or first written to) .npy files there. */
+    List<Row> run(Workload w, boolean peers, Path cache) throws Exception {
         List<Row> rows = new ArrayList<>();
         int cores = Runtime.getRuntime().availableProcessors();
-        try (Arena arena = Arena.ofShared(); Workload.Built built = w.build(arena, cores)) {
+        try (Arena arena = Arena.ofShared();
+             Workload.Built built = cache == null ? w.build(arena, cores) : w.cached(cache, arena, cores)) {
             Dataset data = built.dataset();
             QuerySet qs = w.querySet();
             KnnOptions base = KnnOptions.of(w.k()).withPredecessor(w.predecessor());

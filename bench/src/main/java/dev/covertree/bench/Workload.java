@@ -10,7 +10,15 @@ import dev.covertree.engine.MetricType;
 import dev.covertree.engine.PreparedResidual;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.npy.NpyDType;
+import dev.covertree.npy.Npy;
+import dev.covertree.npy.NpyArray;
+import dev.covertree.npy.NpyRowWriter;
+import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -73,20 +81,55 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
     public Built build(Arena arena, int threads) {
         Matrix x = GaussianPoints.generate("coords", n, 3, 0, arena);
         if (metric == MetricType.EUCLIDEAN) {
-            return new Built(Dataset.euclidean(x), null);
+            return new Built(Dataset.euclidean(x), List.of());
         }
         PreparedResidual r = PreparedResidual.prepare(x, kernel, Inducing.random(m, 0), NpyDType.F4, threads);
-        return new Built(r.dataset(), r);
+        return new Built(r.dataset(), List.of(r));
     }
 
-    /** A generated dataset and what owns its memory. */
-    public record Built(Dataset dataset, AutoCloseable owner) implements AutoCloseable {
+    /**
+     * Like {@link #build}, but keeps the arrays as {@code .npy} files under {@code cache} and maps them on
+     * later runs, so reruns do not pay for generating and preparing the data. Files are named by what
+     * determines them (N, seed, kernel, m), so a changed workload never reads a stale file.
+     */
+    public Built cached(Path cache, Arena arena, int threads) throws IOException {
+        Files.createDirectories(cache);
+        String base = "n" + n + "-seed0";
+        Path xf = cache.resolve("coords-" + base + ".npy");
+        if (!Files.exists(xf)) {
+            Matrix x = GaussianPoints.generate("coords", n, 3, 0, arena);
+            NpyRowWriter.write(xf, x.segment(), NpyDType.F8, new long[] {n, 3}, true);
+        }
+        List<AutoCloseable> owned = new ArrayList<>();
+        NpyArray xa = Npy.open(xf);
+        owned.add(xa);
+        Matrix x = Matrix.of(xf.toString(), xa);
+        if (metric == MetricType.EUCLIDEAN) {
+            return new Built(Dataset.euclidean(x), owned);
+        }
+        String prep = base + "-" + kernel.type() + "-var" + kernel.variance() + "-ls" + kernel.lengthscale(0) + "-m" + m;
+        Path vf = cache.resolve("v-" + prep + ".npy");
+        Path pf = cache.resolve("p-" + prep + ".npy");
+        if (!Files.exists(vf) || !Files.exists(pf)) {
+            try (PreparedResidual r = PreparedResidual.prepare(x, kernel, Inducing.random(m, 0), NpyDType.F4, threads)) {
+                NpyRowWriter.write(vf, r.dataset().v().segment(), NpyDType.F4, new long[] {n, m}, true);
+                NpyRowWriter.write(pf, r.dataset().p().segment(), NpyDType.F8, new long[] {n}, true);
+            }
+        }
+        NpyArray va = Npy.open(vf);
+        owned.add(va);
+        NpyArray pa = Npy.open(pf);
+        owned.add(pa);
+        return new Built(Dataset.residual(x, Matrix.of(vf.toString(), va), Matrix.of(pf.toString(), pa), kernel), owned);
+    }
+
+    /** A dataset and what owns its memory. */
+    public record Built(Dataset dataset, List<AutoCloseable> owners) implements AutoCloseable {
         @Override
         public void close() throws Exception {
-            if (owner != null) {
-                owner.close();
-            } else {
-                dataset.close();
+            dataset.close();
+            for (AutoCloseable o : owners) {
+                o.close();
             }
         }
     }

@@ -39,6 +39,23 @@ class ComparisonTest {
     }
 
     @Test
+    void workloadsAreCachedAsNpyAndMappedOnTheNextRun() throws Exception {
+        Path cache = Files.createTempDirectory("cache");
+        Workload w = Workload.named("local-32k").resized(200);
+        long[] sizes = new long[2];
+        for (int run = 0; run < 2; run++) {
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared(); Workload.Built b = w.cached(cache, arena, 1)) {
+                sizes[run] = b.dataset().v().segment().byteSize();
+                assertTrue(b.dataset().v().segment().isMapped(), "V is mapped from the cache");
+            }
+            try (var files = Files.list(cache)) {
+                assertEquals(3, files.count(), "coords, V and p");
+            }
+        }
+        assertEquals(sizes[0], sizes[1]);
+    }
+
+    @Test
     void theScalingChartIsDrawnFromTheScaleScriptsCsv() throws Exception {
         Path dir = Files.createTempDirectory("charts");
         Path csv = dir.resolve("scale.csv");
