@@ -39,7 +39,6 @@ final class Telemetry {
         private final String name;
         private final long start = System.nanoTime();
         private final Map<String, Object> counts = new LinkedHashMap<>();
-        private double seconds = Double.NaN;
 
         private Phase(String name) {
             this.name = name;
@@ -52,7 +51,7 @@ final class Telemetry {
 
         /** Ends the phase, writes its line (when telemetry is on) and returns its seconds. */
         double end() throws IOException {
-            seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - start) / 1e9;
             if (file != null) {
                 StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                         "{\"phase\":\"%s\",\"seconds\":%.6f,\"heap_peak_mb\":%.1f", name, seconds, heapPeakMb()));
@@ -67,8 +66,5 @@ final class Telemetry {
             return seconds;
         }
 
-        double seconds() {
-            return seconds;
-        }
     }
 }

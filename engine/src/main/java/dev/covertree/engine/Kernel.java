@@ -55,7 +55,7 @@ public record Kernel(KernelType type, double variance, double[] lengthscale) {
 
     /** {@code k} at scaled squared distance {@code s2 = Σ (Δx_d / ℓ_d)²}. */
     public double value(double s2) {
-        return variance * ResidualFormula.correlation(type, s2);
+        return variance * type.correlation(s2);
     }
 
     @Override
