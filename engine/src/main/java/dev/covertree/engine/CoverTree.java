@@ -173,6 +173,7 @@ public final class CoverTree implements AutoCloseable {
         if (NodeLayout.minId(nodes, 0) >= limit) {
             return;
         }
+        double qSlack = metric.querySlack(row);
         w.push(0, metric.distance(row, NodeLayout.point(nodes, 0)));
         w.distances++;
         while (w.top > 0) {
@@ -180,7 +181,7 @@ public final class CoverTree implements AutoCloseable {
             int node = w.stackNode[w.top];
             double dn = w.stackDist[w.top];
             double bound = heap.bound();
-            if (metric.lowerBound(dn, NodeLayout.maxDist(nodes, node)) > bound) {
+            if (metric.lowerBound(dn, NodeLayout.maxDist(nodes, node), qSlack, NodeLayout.slack(nodes, node)) > bound) {
                 continue;
             }
             w.nodes++;
@@ -197,7 +198,7 @@ public final class CoverTree implements AutoCloseable {
                 double dc = nodeRows != null ? ((EuclideanMetric) metric).distanceToCopy(row, nodeRows, c)
                         : metric.distance(row, NodeLayout.point(nodes, c));
                 w.distances++;
-                if (metric.lowerBound(dc, NodeLayout.maxDist(nodes, c)) <= bound) {
+                if (metric.lowerBound(dc, NodeLayout.maxDist(nodes, c), qSlack, NodeLayout.slack(nodes, c)) <= bound) {
                     w.push(c, dc);
                 }
             }

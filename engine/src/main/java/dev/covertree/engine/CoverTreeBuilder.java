@@ -54,7 +54,7 @@ final class CoverTreeBuilder {
                     for (int s = 1; s < n; s++) {
                         max = Math.max(max, wd(s));
                     }
-                    NodeLayout.set(nodes, 0, 0, NodeLayout.NONE, max == 0 ? 0 : levelBelow(max) + 1);
+                    NodeLayout.set(nodes, 0, 0, NodeLayout.NONE, max == 0 ? 0 : levelBelow(max) + 1, 0);
                     buildNode(0, 1, n);
                 }
             });
@@ -80,11 +80,13 @@ final class CoverTreeBuilder {
     private void buildNode(int pNode, int lo, int hi) {
         double maxD = 0;
         long minId = point(pNode);
+        double slack = metric.dataSlack(point(pNode));
         for (int s = lo; s < hi; s++) {
             maxD = Math.max(maxD, wd(s));
             minId = Math.min(minId, point(s));
+            slack = Math.max(slack, metric.dataSlack(point(s)));
         }
-        NodeLayout.setSubtree(nodes, pNode, maxD, minId);
+        NodeLayout.setSubtree(nodes, pNode, maxD, minId, slack);
         List<ForkJoinTask<?>> forks = null;
         int prev = NodeLayout.NONE;
         int end = hi;
@@ -133,7 +135,7 @@ final class CoverTreeBuilder {
     }
 
     private int link(int parent, int prev, int child, int level) {
-        NodeLayout.set(nodes, child, point(child), parent, level);
+        NodeLayout.set(nodes, child, point(child), parent, level, metric.dataSlack(point(child)));
         if (prev == NodeLayout.NONE) {
             NodeLayout.setFirstChild(nodes, parent, child);
         } else {

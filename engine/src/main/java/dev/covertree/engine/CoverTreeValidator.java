@@ -45,10 +45,14 @@ final class CoverTreeValidator {
             subtreeEnd[v] = end;
             double maxD = 0;
             long minId = pt;
+            double slack = metric.dataSlack(pt);
             for (int u = v + 1; u < end; u++) {
                 maxD = Math.max(maxD, metric.distance(pt, NodeLayout.point(s, u)));
                 minId = Math.min(minId, NodeLayout.point(s, u));
+                slack = Math.max(slack, metric.dataSlack(NodeLayout.point(s, u)));
             }
+            check(slack == NodeLayout.slack(s, v), "node " + v + " stores slack " + NodeLayout.slack(s, v)
+                    + " but the largest in its subtree is " + slack);
             check(maxD == NodeLayout.maxDist(s, v), "node " + v + " stores max distance " + NodeLayout.maxDist(s, v)
                     + " but its farthest descendant is at " + maxD);
             check(minId == NodeLayout.minId(s, v), "node " + v + " stores min id " + NodeLayout.minId(s, v)

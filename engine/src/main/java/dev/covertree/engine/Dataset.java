@@ -25,7 +25,7 @@ public final class Dataset implements AutoCloseable {
     final MemorySegment scaled;
     /** {@code 1 / √p_i}, float64 (residual only). */
     final MemorySegment invSqrtP;
-    private double pruningSlack = Double.NaN;
+    private MemorySegment pointSlack;
 
     private Dataset(MetricType metric, Matrix coords, Matrix v, Matrix p, Kernel kernel) {
         this.metric = metric;
@@ -165,14 +165,17 @@ public final class Dataset implements AutoCloseable {
     }
 
     /**
-     * The η of the residual metric's pruning bound: how far the stored inputs may be from an exact
-     * correlation (a diagonal that does not match p, and float64 rounding). Computed once, O(N m).
+     * Per point, how far the stored inputs may be from an exact correlation (a diagonal that does not
+     * match p, and float64 rounding): the slack of the residual metric's pruning bound. Computed once,
+     * O(N m), on first use; N doubles off-heap.
      */
-    synchronized double pruningSlack() {
-        if (Double.isNaN(pruningSlack)) {
-            pruningSlack = ResidualMetric.slack(this);
+    synchronized MemorySegment pointSlack() {
+        if (pointSlack == null) {
+            MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
+            ResidualMetric.slacks(this, s);
+            pointSlack = s;
         }
-        return pruningSlack;
+        return pointSlack;
     }
 
     /**

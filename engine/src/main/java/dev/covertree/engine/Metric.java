@@ -19,11 +19,22 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     public abstract double distance(long q, long j);
 
     /**
-     * A lower bound on the distance from query {@code q} to any point within {@code radius} of a point at
-     * distance {@code dQueryCenter} from {@code q}: the triangle inequality, widened by whatever the
-     * stored inputs may lack of being an exact metric, so pruning with it never loses a true neighbour.
+     * A lower bound on the distance from a query to any point of a subtree, given the query's distance to
+     * the subtree's centre and the subtree's radius: the triangle inequality, widened by how far the stored
+     * inputs may be from an exact metric (the query's {@link #querySlack} and the largest
+     * {@link #dataSlack} in the subtree), so pruning with it never loses a true neighbour.
      */
-    abstract double lowerBound(double dQueryCenter, double radius);
+    abstract double lowerBound(double dQueryCenter, double radius, double querySlack, double subtreeSlack);
+
+    /** How far query row {@code q}'s stored values may be from an exact metric; 0 where the metric is exact. */
+    double querySlack(long q) {
+        return 0;
+    }
+
+    /** The same for dataset point {@code j}; a tree node stores the largest in its subtree. */
+    double dataSlack(long j) {
+        return 0;
+    }
 
     /** True when queries are the dataset's own points (query row q is point q). */
     public boolean selfQueries() {

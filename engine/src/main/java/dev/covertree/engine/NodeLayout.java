@@ -8,13 +8,15 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One cover-tree node as a flat struct in a segment (40 bytes, no object per node). Nodes are stored in
- * depth-first pre-order, so a subtree is a contiguous run starting at its root.
+ * depth-first pre-order, so a subtree is a contiguous run starting at its root. Point ids are ints:
+ * node links are ints already, so a tree holds at most 2^31 - 1 points.
  */
 final class NodeLayout {
     static final StructLayout NODE = MemoryLayout.structLayout(
-            ValueLayout.JAVA_LONG.withName("point"),
-            ValueLayout.JAVA_LONG.withName("minId"),
             ValueLayout.JAVA_DOUBLE.withName("maxDist"),
+            ValueLayout.JAVA_DOUBLE.withName("slack"),
+            ValueLayout.JAVA_INT.withName("point"),
+            ValueLayout.JAVA_INT.withName("minId"),
             ValueLayout.JAVA_INT.withName("parent"),
             ValueLayout.JAVA_INT.withName("firstChild"),
             ValueLayout.JAVA_INT.withName("nextSibling"),
@@ -29,6 +31,7 @@ final class NodeLayout {
     private static final VarHandle POINT = handle("point");
     private static final VarHandle MIN_ID = handle("minId");
     private static final VarHandle MAX_DIST = handle("maxDist");
+    private static final VarHandle SLACK = handle("slack");
     private static final VarHandle PARENT = handle("parent");
     private static final VarHandle FIRST_CHILD = handle("firstChild");
     private static final VarHandle NEXT_SIBLING = handle("nextSibling");
@@ -42,15 +45,20 @@ final class NodeLayout {
     }
 
     static long point(MemorySegment s, int node) {
-        return (long) POINT.get(s, 0L, (long) node);
+        return (int) POINT.get(s, 0L, (long) node);
     }
 
     static long minId(MemorySegment s, int node) {
-        return (long) MIN_ID.get(s, 0L, (long) node);
+        return (int) MIN_ID.get(s, 0L, (long) node);
     }
 
     static double maxDist(MemorySegment s, int node) {
         return (double) MAX_DIST.get(s, 0L, (long) node);
+    }
+
+    /** The largest {@link Metric#pointSlack} in the subtree (0 for an exact metric). */
+    static double slack(MemorySegment s, int node) {
+        return (double) SLACK.get(s, 0L, (long) node);
     }
 
     static int parent(MemorySegment s, int node) {
@@ -69,19 +77,22 @@ final class NodeLayout {
         return (int) LEVEL.get(s, 0L, (long) node);
     }
 
-    static void set(MemorySegment s, int node, long point, int parent, int level) {
-        POINT.set(s, 0L, (long) node, point);
+    /** A node with no children yet: its subtree is itself, whose slack is {@code slack}. */
+    static void set(MemorySegment s, int node, long point, int parent, int level, double slack) {
+        POINT.set(s, 0L, (long) node, (int) point);
         PARENT.set(s, 0L, (long) node, parent);
         LEVEL.set(s, 0L, (long) node, level);
         FIRST_CHILD.set(s, 0L, (long) node, NONE);
         NEXT_SIBLING.set(s, 0L, (long) node, NONE);
-        MIN_ID.set(s, 0L, (long) node, point);
+        MIN_ID.set(s, 0L, (long) node, (int) point);
         MAX_DIST.set(s, 0L, (long) node, 0.0);
+        SLACK.set(s, 0L, (long) node, slack);
     }
 
-    static void setSubtree(MemorySegment s, int node, double maxDist, long minId) {
+    static void setSubtree(MemorySegment s, int node, double maxDist, long minId, double slack) {
         MAX_DIST.set(s, 0L, (long) node, maxDist);
-        MIN_ID.set(s, 0L, (long) node, minId);
+        MIN_ID.set(s, 0L, (long) node, (int) minId);
+        SLACK.set(s, 0L, (long) node, slack);
     }
 
     static void setFirstChild(MemorySegment s, int node, int child) {

@@ -14,12 +14,15 @@ import java.lang.foreign.ValueLayout;
  * that slightly: V rounded to float32 while p came from the float64 V, p floored at 1e-9, float64
  * rounding in {@code k − V·V} (a difference of O(1) numbers that leaves O(p)). With
  * {@code a_i = √(g_i / p_i)} the computed ρ is the exact one times {@code a_i a_j}, so
- * {@code |d² − d̂²| ≤ η = 2δ + δ² + ε} where {@code δ = max |a_i − 1|}, ε bounds the rounding, and d̂ is
- * the exact metric. {@link #lowerBound} applies the triangle inequality to d̂ and converts back, so a
- * subtree is pruned only when no point in it can be closer than the current k-th distance. η is measured
- * on the data (O(N m), once). Where it is large (float32 V on ill-conditioned data) the bound prunes
- * little, and the search degrades to exhaustive, never to wrong; the blocked brute force is the faster
- * exact engine there.
+ * {@code |d² − d̂²| ≤ |1 − a_i a_j| + ε_ij} where d̂ is the exact metric and ε_ij bounds the rounding.
+ * Each point gets a slack {@code s_i = |a_i − 1| + r_i}, r_i its share of the rounding bound
+ * (by Cauchy–Schwarz ε_ij ≤ max(r_i, r_j)), and then {@code |d² − d̂²| ≤ η(s_i, s_j) = s_i + s_j + s_i s_j}.
+ * {@link #lowerBound} applies the triangle inequality to d̂ and converts back, with the query's slack and
+ * the largest slack in the subtree (stored in each tree node), so a subtree is pruned only when no point
+ * in it can be closer than the current k-th distance. Slacks are per point because they are skewed:
+ * with float32 V, the few points next to an inducing point (p near the jitter) have slacks near 0.03,
+ * the median point 1e-6; one global maximum would blunt every bound. A subtree holding a point whose
+ * slack is infinite (g_i ≤ 0) is never pruned: the search degrades toward exhaustive, never to wrong.
  */
 final class ResidualMetric extends Metric {
     final MemorySegment qScaled;
@@ -34,7 +37,8 @@ final class ResidualMetric extends Metric {
     private final int m;
     private final boolean f4;
     final boolean self;
-    private final double eta;
+    private final MemorySegment qSlack;
+    private final MemorySegment dSlack;
 
     ResidualMetric(Dataset queries, Dataset data) {
         super(queries, data);
@@ -54,7 +58,8 @@ final class ResidualMetric extends Metric {
         this.m = data.inducing();
         this.f4 = data.vIsF4();
         this.self = queries == data;
-        this.eta = Math.max(data.pruningSlack(), self ? 0 : queries.pruningSlack());
+        this.dSlack = data.pointSlack();
+        this.qSlack = self ? dSlack : queries.pointSlack();
     }
 
     @Override
@@ -95,39 +100,47 @@ final class ResidualMetric extends Metric {
     }
 
     @Override
-    double lowerBound(double dQueryCenter, double radius) {
-        if (eta == 0) {
-            return dQueryCenter - radius;
-        }
-        double exactQC = Math.sqrt(Math.max(0, dQueryCenter * dQueryCenter - eta));
-        double exactRadius = Math.sqrt(radius * radius + eta);
-        double exactLower = Math.max(0, exactQC - exactRadius);
-        return Math.sqrt(Math.max(0, exactLower * exactLower - eta));
+    double querySlack(long q) {
+        return qSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
     }
 
-    /** η for one dataset; see the class comment. */
-    static double slack(Dataset ds) {
+    @Override
+    double dataSlack(long j) {
+        return dSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+    }
+
+    @Override
+    double lowerBound(double dQueryCenter, double radius, double querySlack, double subtreeSlack) {
+        if (subtreeSlack == 0 && querySlack == 0) {
+            return dQueryCenter - radius;
+        }
+        if (!(subtreeSlack < Double.POSITIVE_INFINITY && querySlack < Double.POSITIVE_INFINITY)) {
+            return 0;
+        }
+        // the subtree's largest slack also bounds its centre's
+        double etaQ = querySlack + subtreeSlack + querySlack * subtreeSlack;
+        double etaSub = subtreeSlack * (2 + subtreeSlack);
+        double exactQC = Math.sqrt(Math.max(0, dQueryCenter * dQueryCenter - etaQ));
+        double exactRadius = Math.sqrt(radius * radius + etaSub);
+        double exactLower = Math.max(0, exactQC - exactRadius);
+        return Math.sqrt(Math.max(0, exactLower * exactLower - etaQ));
+    }
+
+    /** Writes the slack s_i of every point of {@code ds} into {@code out} (N doubles); see the class comment. */
+    static void slacks(Dataset ds, MemorySegment out) {
         Matrix v = ds.v();
         Matrix p = ds.p();
         int m = ds.inducing();
         boolean f4 = ds.vIsF4();
         double variance = ds.kernel().variance();
-        double delta = 0;
-        double minP = Double.POSITIVE_INFINITY;
-        double maxV2 = 0;
+        // k − V·V: each of the m + d + few terms rounds by at most one ulp of its magnitude; 4x for safety
+        double ulps = 4 * (m + ds.dimension() + 8) * Math.ulp(1.0);
         for (long i = 0; i < ds.size(); i++) {
             double v2 = Ops.IMPL.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), m, f4);
             double pi = p.get(i, 0);
             double g = variance - v2;
-            if (!(g > 0)) {
-                return Double.POSITIVE_INFINITY;
-            }
-            delta = Math.max(delta, Math.abs(Math.sqrt(g / pi) - 1));
-            minP = Math.min(minP, pi);
-            maxV2 = Math.max(maxV2, v2);
+            double slack = g > 0 ? Math.abs(Math.sqrt(g / pi) - 1) + ulps * (variance + v2) / pi : Double.POSITIVE_INFINITY;
+            out.setAtIndex(ValueLayout.JAVA_DOUBLE, i, slack);
         }
-        // k − V·V: each of the m + d + few terms rounds by at most one ulp of its magnitude; 4x for safety
-        double rounding = 4 * (m + ds.dimension() + 8) * Math.ulp(1.0) * (variance + maxV2) / minP;
-        return 2 * delta + delta * delta + rounding;
     }
 }
