@@ -190,19 +190,37 @@ public final class CoverTree implements AutoCloseable {
                 heap.offer(dn, pt);
                 bound = heap.bound();
             }
-            int from = w.top;
+            int count = 0;
             for (int c = NodeLayout.firstChild(nodes, node); c != NodeLayout.NONE; c = NodeLayout.nextSibling(nodes, c)) {
-                if (NodeLayout.minId(nodes, c) >= limit) {
-                    continue;
+                if (NodeLayout.minId(nodes, c) < limit) {
+                    w.ensureChildren(count + 1);
+                    w.childNode[count] = c;
+                    w.childPoint[count] = NodeLayout.point(nodes, c);
+                    count++;
                 }
-                double dc = nodeRows != null ? ((EuclideanMetric) metric).distanceToCopy(row, nodeRows, c)
-                        : metric.distance(row, NodeLayout.point(nodes, c));
-                w.distances++;
+            }
+            childDistances(metric, row, count, w);
+            w.distances += count;
+            int from = w.top;
+            for (int i = 0; i < count; i++) {
+                int c = w.childNode[i];
+                double dc = w.childDist[i];
                 if (metric.lowerBound(dc, NodeLayout.maxDist(nodes, c), qSlack, NodeLayout.slack(nodes, c)) <= bound) {
                     w.push(c, dc);
                 }
             }
             w.sortPushedFarthestFirst(from);
+        }
+    }
+
+    private void childDistances(Metric metric, long row, int count, Worker w) {
+        if (nodeRows == null) {
+            metric.distances(row, w.childPoint, count, w.childDist, w);
+            return;
+        }
+        EuclideanMetric em = (EuclideanMetric) metric;
+        for (int i = 0; i < count; i++) {
+            w.childDist[i] = em.distanceToCopy(row, nodeRows, w.childNode[i]);
         }
     }
 

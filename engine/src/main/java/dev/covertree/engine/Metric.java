@@ -19,6 +19,17 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     public abstract double distance(long q, long j);
 
     /**
+     * {@code out[i] = distance(q, points[i])} for {@code i < count}: the tree asks for a node's children
+     * at once, so an implementation may overlap their memory loads and finish them lane-wise. Same numbers
+     * as {@link #distance}, bit for bit.
+     */
+    void distances(long q, long[] points, int count, double[] out, Worker w) {
+        for (int i = 0; i < count; i++) {
+            out[i] = distance(q, points[i]);
+        }
+    }
+
+    /**
      * A lower bound on the distance from a query to any point of a subtree, given the query's distance to
      * the subtree's centre and the subtree's radius: the triangle inequality, widened by how far the stored
      * inputs may be from an exact metric (the query's {@link #querySlack} and the largest

@@ -4,7 +4,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 
 /**
  * One cover-tree node as a flat struct in a segment (40 bytes, no object per node). Nodes are stored in
@@ -28,78 +27,86 @@ final class NodeLayout {
     /** No node (a missing parent, child or sibling). */
     static final int NONE = -1;
 
-    private static final VarHandle POINT = handle("point");
-    private static final VarHandle MIN_ID = handle("minId");
-    private static final VarHandle MAX_DIST = handle("maxDist");
-    private static final VarHandle SLACK = handle("slack");
-    private static final VarHandle PARENT = handle("parent");
-    private static final VarHandle FIRST_CHILD = handle("firstChild");
-    private static final VarHandle NEXT_SIBLING = handle("nextSibling");
-    private static final VarHandle LEVEL = handle("level");
+    private static final long POINT = offset("point");
+    private static final long MIN_ID = offset("minId");
+    private static final long MAX_DIST = offset("maxDist");
+    private static final long SLACK = offset("slack");
+    private static final long PARENT = offset("parent");
+    private static final long FIRST_CHILD = offset("firstChild");
+    private static final long NEXT_SIBLING = offset("nextSibling");
+    private static final long LEVEL = offset("level");
 
     private NodeLayout() {
     }
 
-    private static VarHandle handle(String field) {
-        return NODE.arrayElementVarHandle(MemoryLayout.PathElement.groupElement(field));
+    private static long offset(String field) {
+        return NODE.byteOffset(MemoryLayout.PathElement.groupElement(field));
+    }
+
+    private static void put(MemorySegment s, int node, long field, int value) {
+        s.set(ValueLayout.JAVA_INT, node * BYTES + field, value);
+    }
+
+    private static void put(MemorySegment s, int node, long field, double value) {
+        s.set(ValueLayout.JAVA_DOUBLE, node * BYTES + field, value);
     }
 
     static long point(MemorySegment s, int node) {
-        return (int) POINT.get(s, 0L, (long) node);
+        return s.get(ValueLayout.JAVA_INT, node * BYTES + POINT);
     }
 
     static long minId(MemorySegment s, int node) {
-        return (int) MIN_ID.get(s, 0L, (long) node);
+        return s.get(ValueLayout.JAVA_INT, node * BYTES + MIN_ID);
     }
 
     static double maxDist(MemorySegment s, int node) {
-        return (double) MAX_DIST.get(s, 0L, (long) node);
+        return s.get(ValueLayout.JAVA_DOUBLE, node * BYTES + MAX_DIST);
     }
 
-    /** The largest {@link Metric#pointSlack} in the subtree (0 for an exact metric). */
+    /** The largest {@link Metric#dataSlack} in the subtree (0 for an exact metric). */
     static double slack(MemorySegment s, int node) {
-        return (double) SLACK.get(s, 0L, (long) node);
+        return s.get(ValueLayout.JAVA_DOUBLE, node * BYTES + SLACK);
     }
 
     static int parent(MemorySegment s, int node) {
-        return (int) PARENT.get(s, 0L, (long) node);
+        return s.get(ValueLayout.JAVA_INT, node * BYTES + PARENT);
     }
 
     static int firstChild(MemorySegment s, int node) {
-        return (int) FIRST_CHILD.get(s, 0L, (long) node);
+        return s.get(ValueLayout.JAVA_INT, node * BYTES + FIRST_CHILD);
     }
 
     static int nextSibling(MemorySegment s, int node) {
-        return (int) NEXT_SIBLING.get(s, 0L, (long) node);
+        return s.get(ValueLayout.JAVA_INT, node * BYTES + NEXT_SIBLING);
     }
 
     static int level(MemorySegment s, int node) {
-        return (int) LEVEL.get(s, 0L, (long) node);
+        return s.get(ValueLayout.JAVA_INT, node * BYTES + LEVEL);
     }
 
     /** A node with no children yet: its subtree is itself, whose slack is {@code slack}. */
     static void set(MemorySegment s, int node, long point, int parent, int level, double slack) {
-        POINT.set(s, 0L, (long) node, (int) point);
-        PARENT.set(s, 0L, (long) node, parent);
-        LEVEL.set(s, 0L, (long) node, level);
-        FIRST_CHILD.set(s, 0L, (long) node, NONE);
-        NEXT_SIBLING.set(s, 0L, (long) node, NONE);
-        MIN_ID.set(s, 0L, (long) node, (int) point);
-        MAX_DIST.set(s, 0L, (long) node, 0.0);
-        SLACK.set(s, 0L, (long) node, slack);
+        put(s, node, POINT, (int) point);
+        put(s, node, PARENT, parent);
+        put(s, node, LEVEL, level);
+        put(s, node, FIRST_CHILD, NONE);
+        put(s, node, NEXT_SIBLING, NONE);
+        put(s, node, MIN_ID, (int) point);
+        put(s, node, MAX_DIST, 0.0);
+        put(s, node, SLACK, slack);
     }
 
     static void setSubtree(MemorySegment s, int node, double maxDist, long minId, double slack) {
-        MAX_DIST.set(s, 0L, (long) node, maxDist);
-        MIN_ID.set(s, 0L, (long) node, (int) minId);
-        SLACK.set(s, 0L, (long) node, slack);
+        put(s, node, MAX_DIST, maxDist);
+        put(s, node, MIN_ID, (int) minId);
+        put(s, node, SLACK, slack);
     }
 
     static void setFirstChild(MemorySegment s, int node, int child) {
-        FIRST_CHILD.set(s, 0L, (long) node, child);
+        put(s, node, FIRST_CHILD, child);
     }
 
     static void setNextSibling(MemorySegment s, int node, int sibling) {
-        NEXT_SIBLING.set(s, 0L, (long) node, sibling);
+        put(s, node, NEXT_SIBLING, sibling);
     }
 }

@@ -44,12 +44,19 @@ final class PanamaOps implements VectorOps {
     }
 
 
+    // load, scalar and their halves stay under C2's MaxInlineSize (35 bytecodes): they are then inlined
+    // at every call site, hot or not. A load that is not inlined returns a boxed vector, which allocates
+    // and makes a kernel about 20x slower (measured: a 64-element dot product, 3 ns vs 60 to 110 ns).
     private static DoubleVector load(MemorySegment s, long off, int i, boolean f4) {
-        if (f4) {
-            return (DoubleVector) FloatVector.fromMemorySegment(F, s, off + 4L * i, NATIVE)
-                    .convertShape(VectorOperators.F2D, D, 0);
-        }
-        return DoubleVector.fromMemorySegment(D, s, off + 8L * i, NATIVE);
+        return f4 ? loadF4(s, off + 4L * i) : loadF8(s, off + 8L * i);
+    }
+
+    private static DoubleVector loadF4(MemorySegment s, long at) {
+        return (DoubleVector) FloatVector.fromMemorySegment(F, s, at, NATIVE).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static DoubleVector loadF8(MemorySegment s, long at) {
+        return DoubleVector.fromMemorySegment(D, s, at, NATIVE);
     }
 
     private static double scalar(MemorySegment s, long off, int i, boolean f4) {
@@ -69,6 +76,44 @@ final class PanamaOps implements VectorOps {
             acc = Math.fma(scalar(a, aOff, i, f4), scalar(b, bOff, i, f4), acc);
         }
         return acc;
+    }
+
+    @Override
+    public void dot1x4(MemorySegment a, long aOff, MemorySegment b, long b0, long b1, long b2, long b3, int n, boolean f4,
+                       double[] out, int outOff) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        DoubleVector s2 = DoubleVector.zero(D);
+        DoubleVector s3 = DoubleVector.zero(D);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += L) {
+            DoubleVector x = load(a, aOff, i, f4);
+            s0 = x.fma(load(b, b0, i, f4), s0);
+            s1 = x.fma(load(b, b1, i, f4), s1);
+            s2 = x.fma(load(b, b2, i, f4), s2);
+            s3 = x.fma(load(b, b3, i, f4), s3);
+        }
+        double r0 = 0;
+        double r1 = 0;
+        double r2 = 0;
+        double r3 = 0;
+        if (i > 0) {
+            r0 = sumLanes(s0);
+            r1 = sumLanes(s1);
+            r2 = sumLanes(s2);
+            r3 = sumLanes(s3);
+        }
+        for (; i < n; i++) {
+            double x = scalar(a, aOff, i, f4);
+            r0 = Math.fma(x, scalar(b, b0, i, f4), r0);
+            r1 = Math.fma(x, scalar(b, b1, i, f4), r1);
+            r2 = Math.fma(x, scalar(b, b2, i, f4), r2);
+            r3 = Math.fma(x, scalar(b, b3, i, f4), r3);
+        }
+        out[outOff] = r0;
+        out[outOff + 1] = r1;
+        out[outOff + 2] = r2;
+        out[outOff + 3] = r3;
     }
 
     @Override

@@ -72,6 +72,11 @@ final class ResidualMetric extends Metric {
 
     /** The distance given {@code V_q · V_j}, as the blocked brute force computes it. */
     double fromDot(long q, long j, double dot) {
+        return ResidualFormula.distance(type, variance, scaledSquaredDistance(q, j), dot,
+                qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q), dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
+    }
+
+    private double scaledSquaredDistance(long q, long j) {
         double s2 = 0;
         long qo = q * dim;
         long jo = j * dim;
@@ -79,8 +84,42 @@ final class ResidualMetric extends Metric {
             double t = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, qo + k) - dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, jo + k);
             s2 = Math.fma(t, t, s2);
         }
-        return ResidualFormula.distance(type, variance, s2, dot, qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q),
-                dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
+        return s2;
+    }
+
+    /** Four dot products per pass over the query row, then the finish lane-wise, as the brute force does. */
+    @Override
+    void distances(long q, long[] points, int count, double[] out, Worker w) {
+        MemorySegment qs = qv.segment();
+        long qo = qv.rowOffset(q);
+        MemorySegment ds = dv.segment();
+        double[] dots = w.dots;
+        double[] s2 = w.s2;
+        double[] ispQ = w.ispQ;
+        double[] ispJ = w.tileIsp;
+        double[] dist = w.dist;
+        double iq = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        for (int from = 0; from < count; from += dist.length) {
+            int c = Math.min(dist.length, count - from);
+            int i = 0;
+            for (; i + 4 <= c; i += 4) {
+                ops.dot1x4(qs, qo, ds, dv.rowOffset(points[from + i]), dv.rowOffset(points[from + i + 1]),
+                        dv.rowOffset(points[from + i + 2]), dv.rowOffset(points[from + i + 3]), m, f4, dots, i);
+            }
+            for (; i < c; i++) {
+                dots[i] = ops.dot(qs, qo, ds, dv.rowOffset(points[from + i]), m, f4);
+            }
+            for (i = 0; i < c; i++) {
+                long j = points[from + i];
+                s2[i] = scaledSquaredDistance(q, j);
+                ispQ[i] = iq;
+                ispJ[i] = dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+            }
+            ops.residualDistances(type, variance, s2, dots, ispQ, ispJ, dist, c);
+            for (i = 0; i < c; i++) {
+                out[from + i] = self && points[from + i] == q ? 0 : dist[i];
+            }
+        }
     }
 
     int inducing() {

@@ -20,6 +20,15 @@ final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public void dot1x4(MemorySegment a, long aOff, MemorySegment b, long b0, long b1, long b2, long b3, int n, boolean f4,
+                       double[] out, int outOff) {
+        out[outOff] = dot(a, aOff, b, b0, n, f4);
+        out[outOff + 1] = dot(a, aOff, b, b1, n, f4);
+        out[outOff + 2] = dot(a, aOff, b, b2, n, f4);
+        out[outOff + 3] = dot(a, aOff, b, b3, n, f4);
+    }
+
+    @Override
     public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4) {
         double acc = 0;
         for (int i = 0; i < n; i++) {

@@ -13,6 +13,13 @@ interface VectorOps {
     /** {@code Σ a[i] b[i]} over {@code n} elements of two stored rows of the same dtype. */
     double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
+    /**
+     * {@code out[outOff + c] = a · b_c} for the four rows of {@code b} at {@code b0 … b3}, each summed exactly
+     * as {@link #dot} sums: one pass over {@code a} serves four rows, whose loads are independent.
+     */
+    void dot1x4(MemorySegment a, long aOff, MemorySegment b, long b0, long b1, long b2, long b3, int n, boolean f4,
+                double[] out, int outOff);
+
     /** {@code Σ (a[i] - b[i])²} over {@code n} elements of two stored rows of the same dtype. */
     double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 

@@ -15,6 +15,10 @@ final class Worker {
     int[] stackNode = new int[256];
     double[] stackDist = new double[256];
     int top;
+    /** The children of the node being expanded: node index, point, distance to the query. */
+    int[] childNode = new int[64];
+    long[] childPoint = new long[64];
+    double[] childDist = new double[64];
     static final int Q_PACK = 0;
     static final int Q_COORDS = 1;
     static final int Q_ISP = 2;
@@ -57,6 +61,16 @@ final class Worker {
         stackNode[top] = node;
         stackDist[top] = d;
         top++;
+    }
+
+    /** Makes room for {@code n} children; grows to the widest node seen, then stays. */
+    void ensureChildren(int n) {
+        if (n > childNode.length) {
+            int size = Math.max(n, 2 * childNode.length);
+            childNode = java.util.Arrays.copyOf(childNode, size);
+            childPoint = java.util.Arrays.copyOf(childPoint, size);
+            childDist = java.util.Arrays.copyOf(childDist, size);
+        }
     }
 
     /** Orders stack entries {@code [from, top)} by decreasing distance, so the nearest is popped first. */

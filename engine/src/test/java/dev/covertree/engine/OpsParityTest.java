@@ -60,7 +60,7 @@ class OpsParityTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 5, 8, 13, 64, 300, 515})
-    void theBlockedProductIsBitIdenticalToThePerPairDot(int n) {
+    void theBlockedProductsAreBitIdenticalToThePerPairDot(int n) {
         for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
             try (Arena arena = Arena.ofConfined()) {
                 Matrix a = TestData.matrix(arena, "a", rows(8, n, 7 * n), NpyDType.F4);
@@ -70,6 +70,12 @@ class OpsParityTest {
                 }
                 double[] out = new double[16];
                 ops.dot4x4(packed, 0, packed, 4 * n, n, out);
+                double[] oneByFour = new double[4];
+                ops.dot1x4(a.segment(), a.rowOffset(0), a.segment(), a.rowOffset(4), a.rowOffset(5), a.rowOffset(6),
+                        a.rowOffset(7), n, true, oneByFour, 0);
+                for (int c = 0; c < 4; c++) {
+                    assertEquals(out[c], oneByFour[c], 0.0, ops.name() + " dot1x4 n=" + n + " column " + c);
+                }
                 for (int r = 0; r < 4; r++) {
                     for (int c = 0; c < 4; c++) {
                         double single = ops.dot(a.segment(), a.rowOffset(r), a.segment(), a.rowOffset(4 + c), n, true);
