@@ -3,19 +3,21 @@
 # (k = 30) at growing N, with the heap capped at 256 MiB while the data, tree and outputs live off-heap
 # or in mapped files. Prints a Markdown table and the fitted exponent of time against N; raw rows go to
 # OUT/scale.csv.
-#   bash bench/scale.sh [OUT] [EUCLID_EXPONENTS] [RESIDUAL_EXPONENTS] [M_VALUES]
-#   bash bench/scale.sh /tmp/scale "18 20 22" "14 15 16" "64 256"
+#   bash bench/scale.sh [OUT] [EUCLID_EXPONENTS] [RESIDUAL_EXPONENTS] [M_VALUES] [RESIDUAL_ENGINE]
+#   bash bench/scale.sh /tmp/scale "18 20 22" "14 15 16" "64 256" auto
+# An empty exponent list skips that metric. Appends to OUT/scale.csv, so runs can be split.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/covertree-scale}"
 eu_exps="${2:-18 20 22}"
 res_exps="${3:-14 15 16}"
 ms="${4:-64 256}"
+res_engine="${5:-auto}"
 mkdir -p "$out"
 ct="$here/covertree"
 export COVERTREE_JAVA_OPTS="-Xmx256m"
 csv="$out/scale.csv"
-echo "metric,m,n,prepare_s,search_s,distances_per_query,peak_rss_mb,heap_peak_mb" > "$csv"
+[[ -f "$csv" ]] || echo "metric,m,n,engine,prepare_s,build_s,search_s,distances_per_query,peak_rss_mb,heap_peak_mb" > "$csv"
 
 phase() { # phase FILE NAME FIELD
   python3 -c "import json,sys
@@ -32,33 +34,34 @@ run() { # run METRIC M N EXTRA...
   /usr/bin/time -v "$ct" knn --coords "$x" --metric "$metric" "$@" --k 30 --all --predecessor \
       --out-indices "$out/i.npy" --out-distances "$out/d.npy" --force --quiet --telemetry "$tel" \
       > "$out/log-$metric-$m-$n.txt" 2> "$out/time-$metric-$m-$n.txt"
-  local rss prep search dist heap
+  local rss prep build search dist heap engine
   rss=$(awk '/Maximum resident set size/ {print int($6/1024)}' "$out/time-$metric-$m-$n.txt")
-  prep=$(phase "$tel" prepare seconds); search=$(phase "$tel" search seconds)
+  prep=$(phase "$tel" prepare seconds); build=$(phase "$tel" build seconds); search=$(phase "$tel" search seconds)
   dist=$(python3 -c "print(round($(phase "$tel" search distance_evaluations)/$n, 1))")
-  heap=$(phase "$tel" search heap_peak_mb)
-  echo "$metric,$m,$n,${prep:-0},$search,$dist,$rss,$heap" | tee -a "$csv"
+  heap=$(phase "$tel" search heap_peak_mb); engine=$(phase "$tel" search engine)
+  echo "$metric,$m,$n,$engine,${prep:-0},${build:-0},$search,$dist,$rss,$heap" | tee -a "$csv"
 }
 
 for e in $eu_exps; do run euclidean 0 $((1 << e)); done
 for m in $ms; do
-  for e in $res_exps; do run residual "$m" $((1 << e)) --kernel rbf --inducing "$m"; done
+  for e in $res_exps; do run residual "$m" $((1 << e)) --kernel rbf --inducing "$m" --engine "$res_engine"; done
 done
 
 python3 - "$csv" <<'PY'
 import csv, math, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-print("\n| metric | m | N | prepare s | search s | distances/query | peak RSS MB | heap peak MB |")
-print("|---|---|---|---|---|---|---|---|")
+print("\n| metric | m | N | engine | prepare s | build s | search s | distances/query | peak RSS MB | heap peak MB |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
-    print(f"| {r['metric']} | {r['m']} | {int(r['n'])} | {float(r['prepare_s']):.2f} | {float(r['search_s']):.2f} | "
+    print(f"| {r['metric']} | {r['m']} | {int(r['n'])} | {r['engine']} | {float(r['prepare_s']):.2f} | {float(r['build_s']):.2f} | {float(r['search_s']):.2f} | "
           f"{r['distances_per_query']} | {r['peak_rss_mb']} | {float(r['heap_peak_mb']):.0f} |")
 groups = {}
 for r in rows:
-    groups.setdefault((r['metric'], r['m']), []).append((math.log(float(r['n'])), math.log(float(r['search_s']))))
-for (metric, m), pts in groups.items():
+    total = float(r['build_s']) + float(r['search_s'])
+    groups.setdefault((r['metric'], r['m'], r['engine']), []).append((math.log(float(r['n'])), math.log(total)))
+for (metric, m, engine), pts in groups.items():
     if len(pts) > 1:
         mx = sum(p[0] for p in pts) / len(pts); my = sum(p[1] for p in pts) / len(pts)
         slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
-        print(f"\n{metric} m={m}: search time grows as N^{slope:.2f}")
+        print(f"\n{metric} m={m} {engine}: build + search time grows as N^{slope:.2f}")
 PY

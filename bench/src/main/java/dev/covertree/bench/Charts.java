@@ -74,15 +74,23 @@ final class Charts {
         ImageIO.write(img, "png", png.toFile());
     }
 
-    /** Search seconds against N, log-log, one line per (metric, m) series of bench/scale.sh's CSV. */
+    /**
+     * Build plus search seconds against N, log-log, one line per (metric, m, engine) series of
+     * bench/scale.sh's CSV (columns found by name; older files without build_s or engine work too).
+     */
     static void scaling(Path csv, Path png) throws IOException {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(csv);
+        List<String> header = List.of(lines.get(0).split(","));
+        int engine = header.indexOf("engine");
+        int build = header.indexOf("build_s");
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            String key = f[0] + (f[0].equals("residual") ? " m=" + f[1] : "");
-            series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {Math.log10(Double.parseDouble(f[2])),
-                Math.log10(Double.parseDouble(f[4]))});
+            String key = f[header.indexOf("metric")] + (f[0].equals("residual") ? " m=" + f[header.indexOf("m")] : "")
+                    + (engine >= 0 ? " " + f[engine] : "");
+            double seconds = Double.parseDouble(f[header.indexOf("search_s")]) + (build >= 0 ? Double.parseDouble(f[build]) : 0);
+            series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {
+                Math.log10(Double.parseDouble(f[header.indexOf("n")])), Math.log10(seconds)});
         }
         double xLo = Double.POSITIVE_INFINITY, xHi = Double.NEGATIVE_INFINITY;
         double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
@@ -101,7 +109,7 @@ final class Charts {
         BufferedImage img = canvas(2 * PANEL_W, H);
         Graphics2D g = img.createGraphics();
         setUp(g);
-        axes(g, 0, "all-points predecessor job, k = 30", "N (log)", "search s (log)", String.format("%.0f", Math.pow(10, xLo)),
+        axes(g, 0, "all-points predecessor job, k = 30", "N (log)", "build + search s (log)", String.format("%.0f", Math.pow(10, xLo)),
                 String.format("%.0f", Math.pow(10, xHi)), String.format("%.2g", Math.pow(10, yLo)),
                 String.format("%.2g", Math.pow(10, yHi)), 2 * PANEL_W);
         Color[] palette = {OURS, PEER, new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189)};

@@ -23,6 +23,9 @@ final class BuildCommand implements Callable<Integer> {
     Path outTree;
 
     @Mixin
+    ScratchOptions scratch = new ScratchOptions();
+
+    @Mixin
     RunOptions run = new RunOptions();
 
     @CommandLine.Spec
@@ -34,13 +37,9 @@ final class BuildCommand implements Callable<Integer> {
         int threads = run.threads();
         Telemetry tel = run.telemetry();
         PrintWriter out = spec.commandLine().getOut();
-        if (!run.quiet) {
-            spec.commandLine().getErr().println("build: building the tree ...");
-        }
         try (Inputs in = Inputs.load(data, threads, tel)) {
-            Telemetry.Phase phase = tel.phase("build");
-            try (CoverTree t = CoverTree.build(in.dataset, threads)) {
-                double s = phase.count("n", t.size()).count("distance_evaluations", t.buildDistances()).end();
+            try (CoverTree t = scratch.build(in.dataset, threads, tel, run.quiet, spec.commandLine().getErr(), "build")) {
+                double s = t.buildSeconds();
                 t.save(outTree, run.force);
                 out.printf("build: %d points, root level %d, %d distances, %.3f s; wrote %s (%d bytes)%n", t.size(),
                         t.rootLevel(), t.buildDistances(), s, outTree, t.byteSize() + 64);

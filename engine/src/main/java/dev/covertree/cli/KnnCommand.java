@@ -70,6 +70,9 @@ final class KnnCommand implements Callable<Integer> {
     Path outDistances;
 
     @Mixin
+    ScratchOptions scratch = new ScratchOptions();
+
+    @Mixin
     RunOptions run = new RunOptions();
 
     @CommandLine.Spec
@@ -112,7 +115,8 @@ final class KnnCommand implements Callable<Integer> {
                 qs = QuerySet.external(qd.size());
             }
             KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng);
-            CoverTree loaded = tree == null ? null : CoverTree.load(tree, ds);
+            CoverTree loaded = tree != null ? CoverTree.load(tree, ds)
+                    : eng.resolve(ds.metricType()) == Engine.TREE ? scratch.build(ds, threads, tel, run.quiet, err, "knn") : null;
             Telemetry.Phase phase = tel.phase("search");
             long[] shape = {qs.size(), k};
             try (loaded; Progress progress = new Progress(err, "search", qs.size(), run.quiet);
@@ -132,6 +136,9 @@ final class KnnCommand implements Callable<Integer> {
                         eng == Engine.AUTO ? " (auto)" : "", threads);
                 if (!in.vSource.isEmpty()) {
                     out.printf("  V and p: %s%n", in.vSource);
+                }
+                if (loaded != null && tree == null) {
+                    out.printf("  tree built in %.3f s (%d distances)%n", loaded.buildSeconds(), loaded.buildDistances());
                 }
                 out.printf("  search %.3f s (%.0f queries/s), %.1f distances per query%n", s, qs.size() / Math.max(s, 1e-9),
                         (double) r.distanceEvaluations() / Math.max(1, qs.size()));

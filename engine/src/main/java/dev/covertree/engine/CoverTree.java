@@ -51,53 +51,79 @@ public final class CoverTree implements AutoCloseable {
     private final double buildSeconds;
 
     CoverTree(Dataset data, Arena arena, MemorySegment nodes, MemorySegment nodeOf, long buildDistances,
-                      double buildSeconds) {
+              double buildSeconds, ScratchSpace space) {
         this.data = data;
         this.arena = arena;
         this.nodes = nodes;
         this.nodeOf = nodeOf;
         this.buildDistances = buildDistances;
         this.buildSeconds = buildSeconds;
-        this.nodeRows = nodeRows(data, arena, nodes);
+        this.nodeRows = nodeRows(data, arena, nodes, space);
     }
 
-    private static MemorySegment nodeRows(Dataset data, Arena arena, MemorySegment nodes) {
-        if (data.metricType() != MetricType.EUCLIDEAN || data.dimension() > MAX_COPIED_DIMENSION) {
+    private static boolean copiesRows(Dataset data) {
+        return data.metricType() == MetricType.EUCLIDEAN && data.dimension() <= MAX_COPIED_DIMENSION;
+    }
+
+    private static long rowBytes(Dataset data) {
+        return data.coords().cols() * data.coords().dtype().itemSize();
+    }
+
+    private static MemorySegment nodeRows(Dataset data, Arena arena, MemorySegment nodes, ScratchSpace space) {
+        if (!copiesRows(data)) {
             return null;
         }
         Matrix c = data.coords();
-        long rowBytes = c.cols() * c.dtype().itemSize();
+        long rowBytes = rowBytes(data);
         long n = data.size();
-        MemorySegment rows = arena.allocate(Math.max(1, n * rowBytes), 8);
+        MemorySegment rows = space.allocate(arena, n * rowBytes, space.usesFiles(n * rowBytes));
         for (int v = 0; v < n; v++) {
             MemorySegment.copy(c.segment(), c.rowOffset(NodeLayout.point(nodes, v)), rows, v * rowBytes, rowBytes);
         }
         return rows;
     }
 
-    /** Builds the tree with {@code threads} threads. */
+    /**
+     * Bytes a build of {@code data} allocates off-heap or in scratch files: nodes, node map, the
+     * node-ordered coordinates of a low-dimensional Euclidean tree, and the builder's work arrays.
+     */
+    public static long buildBytes(Dataset data) {
+        long n = data.size();
+        return n * (NodeLayout.BYTES + 4 + CoverTreeBuilder.SCRATCH_BYTES_PER_POINT + (copiesRows(data) ? rowBytes(data) : 0));
+    }
+
+    /** Builds the tree with {@code threads} threads, its arrays where {@link ScratchSpace#auto()} puts them. */
     public static CoverTree build(Dataset data, int threads) {
+        return build(data, threads, ScratchSpace.auto());
+    }
+
+    /**
+     * Builds the tree with {@code threads} threads; its nodes and the build's work arrays live in native
+     * memory or in memory-mapped temporary files, as {@code space} decides for {@link #buildBytes}.
+     */
+    public static CoverTree build(Dataset data, int threads, ScratchSpace space) {
         if (threads < 1) {
             throw new InvalidInputException("threads must be >= 1, got " + threads);
         }
         data.checkSharedAccess("building a tree");
         long t0 = System.nanoTime();
+        boolean inFiles = space.usesFiles(buildBytes(data));
         Arena arena = Arena.ofShared();
         try {
             int n = (int) data.size();
-            MemorySegment nodes = arena.allocate(NodeLayout.NODE, n);
+            MemorySegment nodes = space.allocate(arena, n * NodeLayout.BYTES, inFiles);
             ForkJoinPool pool = new ForkJoinPool(threads);
             long evals;
             try {
-                evals = new CoverTreeBuilder(data.metric(), nodes, pool).build();
+                evals = new CoverTreeBuilder(data.metric(), nodes, pool).build(space, inFiles);
             } finally {
                 pool.shutdown();
             }
-            MemorySegment nodeOf = arena.allocate(ValueLayout.JAVA_INT, n);
+            MemorySegment nodeOf = space.allocate(arena, 4L * n, inFiles);
             for (int i = 0; i < n; i++) {
                 nodeOf.setAtIndex(ValueLayout.JAVA_INT, NodeLayout.point(nodes, i), i);
             }
-            return new CoverTree(data, arena, nodes, nodeOf, evals, (System.nanoTime() - t0) / 1e9);
+            return new CoverTree(data, arena, nodes, nodeOf, evals, (System.nanoTime() - t0) / 1e9, space);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;

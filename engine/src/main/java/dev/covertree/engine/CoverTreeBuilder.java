@@ -36,13 +36,16 @@ final class CoverTreeBuilder {
         this.pool = pool;
     }
 
-    /** Builds into {@code nodes}; returns the number of distances computed. */
-    long build() {
+    /** Off-heap bytes per point of the work arrays: a point id and two distances. */
+    static final long SCRATCH_BYTES_PER_POINT = 4 + 8 + 8;
+
+    /** Builds into {@code nodes}, work arrays in {@code space}; returns the number of distances computed. */
+    long build(ScratchSpace space, boolean inFiles) {
         int n = (int) metric.data().size();
         try (Arena scratch = Arena.ofShared()) {
-            work = scratch.allocate(ValueLayout.JAVA_INT, n);
-            wd = scratch.allocate(ValueLayout.JAVA_DOUBLE, n);
-            td = scratch.allocate(ValueLayout.JAVA_DOUBLE, n);
+            work = space.allocate(scratch, 4L * n, inFiles);
+            wd = space.allocate(scratch, 8L * n, inFiles);
+            td = space.allocate(scratch, 8L * n, inFiles);
             for (int i = 0; i < n; i++) {
                 work.setAtIndex(ValueLayout.JAVA_INT, i, i);
             }

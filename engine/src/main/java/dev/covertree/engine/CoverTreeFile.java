@@ -105,7 +105,8 @@ final class CoverTreeFile {
                 throw new InvalidInputException(src + ": truncated or corrupt tree file (" + size + " bytes, expected "
                         + (HEADER + nodesBytes + 4 * n) + ")");
             }
-            return new CoverTree(data, arena, f.asSlice(HEADER, nodesBytes), f.asSlice(HEADER + nodesBytes, 4 * n), 0, 0);
+            return new CoverTree(data, arena, f.asSlice(HEADER, nodesBytes), f.asSlice(HEADER + nodesBytes, 4 * n), 0, 0,
+                    ScratchSpace.auto());
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;

@@ -25,8 +25,8 @@ public enum Engine {
         throw new InvalidInputException("unknown engine '" + s + "' (expected auto, tree, brute or scan)");
     }
 
-    /** The engine AUTO stands for on this metric. */
-    Engine resolve(MetricType metric) {
+    /** The engine this stands for on a metric: itself, or for AUTO the one it picks. */
+    public Engine resolve(MetricType metric) {
         if (this != AUTO) {
             return this;
         }

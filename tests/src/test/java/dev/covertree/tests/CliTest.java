@@ -97,6 +97,30 @@ class CliTest {
     }
 
     @Test
+    void scratchInFilesGivesTheSameAnswerAndLeavesTheScratchFolderEmpty() throws Exception {
+        Path scratch = Files.createDirectory(dir.resolve("scratch"));
+        ok(Cli.run("knn", "--coords", coords.toString(), "--metric", "euclidean", "--k", "5", "--all", "--scratch", "files",
+                "--scratch-dir", scratch.toString(), "--out-indices", p("i.npy"), "--out-distances", p("d.npy"),
+                "--quiet", "--telemetry", p("t.jsonl")));
+        try (NpyArray x = Npy.open(coords); Dataset ds = Dataset.euclidean(Matrix.of("x", x))) {
+            assertMatchesBruteForce(ds, QuerySet.allPoints(400), KnnOptions.of(5), p("i.npy"), p("d.npy"));
+        }
+        assertTrue(Files.readString(Path.of(p("t.jsonl"))).contains("\"scratch\":\"files\""));
+        try (var left = Files.list(scratch)) {
+            assertEquals(0, left.count(), "scratch files left behind");
+        }
+        Cli.Run bad = Cli.run("build", "--coords", coords.toString(), "--metric", "euclidean", "--out-tree", p("t.ctree"),
+                "--scratch", "tape");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("--scratch: unknown value 'tape'"), bad.toString());
+        Cli.Run missing = Cli.run("build", "--coords", coords.toString(), "--metric", "euclidean", "--out-tree",
+                p("t.ctree"), "--scratch-dir", p("nowhere"));
+        assertEquals(2, missing.exit(), missing.toString());
+        assertTrue(missing.err().contains("nowhere") && missing.err().contains("does not exist"), missing.toString());
+        assertFalse(Files.exists(Path.of(p("t.ctree"))));
+    }
+
+    @Test
     void prepareThenKnnByIdsThenBuildAndKnnWithTheSavedTreeGiveTheSameAnswer() throws Exception {
         ok(Cli.run("prepare", "--coords", coords.toString(), "--kernel", "matern32", "--variance", "1.5",
                 "--lengthscale", "0.5,0.7,0.9", "--inducing", "40", "--inducing-method", "kmeans++", "--seed", "3",

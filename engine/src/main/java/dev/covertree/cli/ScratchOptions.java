@@ -1,0 +1,56 @@
+package dev.covertree.cli;
+
+import dev.covertree.engine.CoverTree;
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.ScratchSpace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where a tree build keeps its big arrays: memory, or memory-mapped temporary files. */
+final class ScratchOptions {
+    @Option(names = "--scratch", paramLabel = "WHERE", defaultValue = "auto",
+            description = "Tree nodes and build scratch: auto (temporary files when they need more than half of the "
+                    + "available memory), memory, or files (default: ${DEFAULT-VALUE}).")
+    String scratch;
+
+    @Option(names = "--scratch-dir", paramLabel = "DIR",
+            description = "Folder of the temporary files (default: the system temporary folder). They are unlinked "
+                    + "as soon as they are mapped, so nothing is left behind, even on Ctrl-C.")
+    Path dir;
+
+    /**
+     * Builds a tree with this choice of scratch space, as the telemetry phase "build" (its own phase, so the
+     * scale benchmark times build and search apart).
+     */
+    CoverTree build(Dataset ds, int threads, Telemetry tel, boolean quiet, PrintWriter err, String command)
+            throws IOException {
+        ScratchSpace space = space();
+        boolean files = space.usesFiles(CoverTree.buildBytes(ds));
+        if (!quiet) {
+            err.printf("%s: building the tree (%s) ...%n", command, files ? "scratch in files in " + space.directory() : "in memory");
+            err.flush();
+        }
+        Telemetry.Phase phase = tel.phase("build");
+        CoverTree t = CoverTree.build(ds, threads, space);
+        phase.count("n", t.size()).count("distance_evaluations", t.buildDistances()).count("scratch", files ? "files" : "memory")
+                .end();
+        return t;
+    }
+
+    ScratchSpace space() {
+        ScratchSpace.Mode mode;
+        try {
+            mode = ScratchSpace.Mode.valueOf(scratch.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--scratch: unknown value '" + scratch + "' (expected auto, memory or files)");
+        }
+        try {
+            return ScratchSpace.of(mode, dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir")));
+        } catch (InvalidInputException e) {
+            throw new UsageException("--scratch-dir: " + e.getMessage());
+        }
+    }
+}
