@@ -17,7 +17,7 @@ mkdir -p "$out"
 ct="$here/covertree"
 export COVERTREE_JAVA_OPTS="-Xmx256m"
 csv="$out/scale.csv"
-[[ -f "$csv" ]] || echo "metric,m,n,engine,prepare_s,build_s,search_s,distances_per_query,peak_rss_mb,heap_peak_mb" > "$csv"
+[[ -f "$csv" ]] || echo "metric,m,n,engine,prepare_s,plan_s,search_s,distances_per_query,peak_rss_mb,heap_peak_mb" > "$csv"
 
 phase() { # phase FILE NAME FIELD
   python3 -c "import json,sys
@@ -36,7 +36,7 @@ run() { # run METRIC M N EXTRA...
       > "$out/log-$metric-$m-$n.txt" 2> "$out/time-$metric-$m-$n.txt"
   local rss prep build search dist heap engine
   rss=$(awk '/Maximum resident set size/ {print int($6/1024)}' "$out/time-$metric-$m-$n.txt")
-  prep=$(phase "$tel" prepare seconds); build=$(phase "$tel" build seconds); search=$(phase "$tel" search seconds)
+  prep=$(phase "$tel" prepare seconds); build=$(phase "$tel" plan seconds); search=$(phase "$tel" search seconds)
   dist=$(python3 -c "print(round($(phase "$tel" search distance_evaluations)/$n, 1))")
   heap=$(phase "$tel" search heap_peak_mb); engine=$(phase "$tel" search engine)
   echo "$metric,$m,$n,$engine,${prep:-0},${build:-0},$search,$dist,$rss,$heap" | tee -a "$csv"
@@ -50,18 +50,18 @@ done
 python3 - "$csv" <<'PY'
 import csv, math, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-print("\n| metric | m | N | engine | prepare s | build s | search s | distances/query | peak RSS MB | heap peak MB |")
+print("\n| metric | m | N | engine | prepare s | plan s (tree build + AUTO's sample) | search s | distances/query | peak RSS MB | heap peak MB |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
-    print(f"| {r['metric']} | {r['m']} | {int(r['n'])} | {r['engine']} | {float(r['prepare_s']):.2f} | {float(r['build_s']):.2f} | {float(r['search_s']):.2f} | "
+    print(f"| {r['metric']} | {r['m']} | {int(r['n'])} | {r['engine']} | {float(r['prepare_s']):.2f} | {float(r['plan_s']):.2f} | {float(r['search_s']):.2f} | "
           f"{r['distances_per_query']} | {r['peak_rss_mb']} | {float(r['heap_peak_mb']):.0f} |")
 groups = {}
 for r in rows:
-    total = float(r['build_s']) + float(r['search_s'])
+    total = float(r['plan_s']) + float(r['search_s'])
     groups.setdefault((r['metric'], r['m'], r['engine']), []).append((math.log(float(r['n'])), math.log(total)))
 for (metric, m, engine), pts in groups.items():
     if len(pts) > 1:
         mx = sum(p[0] for p in pts) / len(pts); my = sum(p[1] for p in pts) / len(pts)
         slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
-        print(f"\n{metric} m={m} {engine}: build + search time grows as N^{slope:.2f}")
+        print(f"\n{metric} m={m} {engine}: plan + search time grows as N^{slope:.2f}")
 PY

@@ -75,15 +75,15 @@ final class Charts {
     }
 
     /**
-     * Build plus search seconds against N, log-log, one line per (metric, m, engine) series of
-     * bench/scale.sh's CSV (columns found by name; older files without build_s or engine work too).
+     * Plan (tree build) plus search seconds against N, log-log, one line per (metric, m, engine) series of
+     * bench/scale.sh's CSV (columns found by name; older files without plan_s or engine work too).
      */
     static void scaling(Path csv, Path png) throws IOException {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(csv);
         List<String> header = List.of(lines.get(0).split(","));
         int engine = header.indexOf("engine");
-        int build = header.indexOf("build_s");
+        int build = header.indexOf("plan_s");
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
             String key = f[header.indexOf("metric")] + (f[0].equals("residual") ? " m=" + f[header.indexOf("m")] : "")

@@ -3,6 +3,7 @@ package dev.covertree.cli;
 import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
+import dev.covertree.engine.EnginePlan;
 import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
@@ -57,7 +58,9 @@ final class KnnCommand implements Callable<Integer> {
     boolean includeSelf;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
-            description = "auto, tree, brute (blocked) or scan (one query at a time); all exact (default: ${DEFAULT-VALUE}).")
+            description = "auto, tree, brute (blocked) or scan (one query at a time); all exact. auto: the tree for "
+                    + "euclidean; for residual the brute force, or the tree when there are >= 131072 points and >= 4096 "
+                    + "queries by id and a timed sample of 256 queries runs faster with it (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--tree", paramLabel = "T.ctree", description = "Use a tree saved by 'build' (implies --engine tree).")
@@ -115,34 +118,38 @@ final class KnnCommand implements Callable<Integer> {
                 qs = QuerySet.external(qd.size());
             }
             KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng);
-            CoverTree loaded = tree != null ? CoverTree.load(tree, ds)
-                    : eng.resolve(ds.metricType()) == Engine.TREE ? scratch.build(ds, threads, tel, run.quiet, err, "knn") : null;
-            Telemetry.Phase phase = tel.phase("search");
+            CoverTree loaded = tree != null ? CoverTree.load(tree, ds) : null;
             long[] shape = {qs.size(), k};
-            try (loaded; Progress progress = new Progress(err, "search", qs.size(), run.quiet);
+            try (loaded; EnginePlan plan = loaded != null ? EnginePlan.withTree(loaded)
+                    : scratch.plan(metric, qs, opt, tel, run.quiet, err);
+                 Progress progress = new Progress(err, "search", qs.size(), run.quiet);
                  NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
-                 NpyMappedFile distFile = NpyMappedFile.create(outDistances, NpyDType.F8, shape, run.force);
-                 KnnResult r = Knn.search(metric, qs, opt, loaded, progress, idxFile.data(), distFile.data())) {
-                phase.count("queries", qs.size()).count("k", k).count("engine", r.engine().name().toLowerCase())
-                        .count("distance_evaluations", r.distanceEvaluations()).count("nodes_visited", r.nodesVisited());
-                progress.close();
-                double s = phase.end();
-                Telemetry.Phase write = tel.phase("write");
-                idxFile.commit();
-                distFile.commit();
-                write.end();
-                out.printf("knn: %d queries, k = %d, %s metric, engine %s%s, %d threads%n", qs.size(), k,
-                        ds.metricType().name().toLowerCase(), r.engine().name().toLowerCase(),
-                        eng == Engine.AUTO ? " (auto)" : "", threads);
-                if (!in.vSource.isEmpty()) {
-                    out.printf("  V and p: %s%n", in.vSource);
+                 NpyMappedFile distFile = NpyMappedFile.create(outDistances, NpyDType.F8, shape, run.force)) {
+                Telemetry.Phase phase = tel.phase("search");
+                try (KnnResult r = Knn.search(metric, qs, opt, plan, progress, idxFile.data(), distFile.data())) {
+                    phase.count("queries", qs.size()).count("k", k).count("engine", r.engine().name().toLowerCase())
+                            .count("distance_evaluations", r.distanceEvaluations()).count("nodes_visited", r.nodesVisited());
+                    progress.close();
+                    double s = phase.end();
+                    Telemetry.Phase write = tel.phase("write");
+                    idxFile.commit();
+                    distFile.commit();
+                    write.end();
+                    out.printf("knn: %d queries, k = %d, %s metric, engine %s%s, %d threads%n", qs.size(), k,
+                            ds.metricType().name().toLowerCase(), r.engine().name().toLowerCase(),
+                            eng == Engine.AUTO ? " (auto)" : "", threads);
+                    if (!in.vSource.isEmpty()) {
+                        out.printf("  V and p: %s%n", in.vSource);
+                    }
+                    out.printf("  engine: %s%n", plan.reason());
+                    if (plan.tree() != null && tree == null) {
+                        out.printf("  tree built in %.3f s (%d distances); planning took %.3f s%n", plan.tree().buildSeconds(),
+                                plan.tree().buildDistances(), plan.seconds());
+                    }
+                    out.printf("  search %.3f s (%.0f queries/s), %.1f distances per query%n", s, qs.size() / Math.max(s, 1e-9),
+                            (double) r.distanceEvaluations() / Math.max(1, qs.size()));
+                    out.printf("  wrote %s and %s (%d x %d)%n", outIndices, outDistances, qs.size(), k);
                 }
-                if (loaded != null && tree == null) {
-                    out.printf("  tree built in %.3f s (%d distances)%n", loaded.buildSeconds(), loaded.buildDistances());
-                }
-                out.printf("  search %.3f s (%.0f queries/s), %.1f distances per query%n", s, qs.size() / Math.max(s, 1e-9),
-                        (double) r.distanceEvaluations() / Math.max(1, qs.size()));
-                out.printf("  wrote %s and %s (%d x %d)%n", outIndices, outDistances, qs.size(), k);
             }
         }
         return 0;

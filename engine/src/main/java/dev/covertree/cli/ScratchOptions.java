@@ -2,6 +2,10 @@ package dev.covertree.cli;
 
 import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Dataset;
+import dev.covertree.engine.EnginePlan;
+import dev.covertree.engine.KnnOptions;
+import dev.covertree.engine.Metric;
+import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.InvalidInputException;
 import dev.covertree.engine.ScratchSpace;
 import java.io.IOException;
@@ -38,6 +42,29 @@ final class ScratchOptions {
         phase.count("n", t.size()).count("distance_evaluations", t.buildDistances()).count("scratch", files ? "files" : "memory")
                 .end();
         return t;
+    }
+
+    /**
+     * Decides the engine (building the tree it needs) as the telemetry phase "plan": tree build and AUTO's
+     * sample, timed apart from the search.
+     */
+    EnginePlan plan(Metric metric, QuerySet qs, KnnOptions opt, Telemetry tel, boolean quiet, PrintWriter err)
+            throws IOException {
+        ScratchSpace space = space();
+        if (!quiet) {
+            err.printf("knn: choosing the engine (%s; a tree, if one is built, %s) ...%n", opt.engine().name().toLowerCase(),
+                    space.usesFiles(CoverTree.buildBytes(metric.data())) ? "in files in " + space.directory() : "in memory");
+            err.flush();
+        }
+        Telemetry.Phase phase = tel.phase("plan");
+        EnginePlan plan = EnginePlan.of(metric, qs, opt, space);
+        phase.count("engine", plan.engine().name().toLowerCase()).count("reason", plan.reason());
+        if (plan.tree() != null) {
+            phase.count("build_seconds", plan.tree().buildSeconds()).count("build_distances", plan.tree().buildDistances())
+                    .count("scratch", space.usesFiles(CoverTree.buildBytes(metric.data())) ? "files" : "memory");
+        }
+        phase.end();
+        return plan;
     }
 
     ScratchSpace space() {

@@ -3,9 +3,9 @@ package dev.covertree.engine;
 /** The exact search algorithms. All return the same answer; they differ in speed. */
 public enum Engine {
     /**
-     * The fastest exact engine for the data: the cover tree for Euclidean, the blocked brute force for
-     * the residual metric (whose distances saturate near 1, so triangle-inequality pruning is weak; see
-     * docs/benchmarks.md for the measurements behind this choice).
+     * The fastest exact engine for the data: the cover tree for Euclidean; for the residual metric the
+     * blocked brute force, or the tree when the job is large and a timed sample shows it is faster (see
+     * {@link EnginePlan}; docs/benchmarks.md has the measurements behind the rule).
      */
     AUTO,
     /** The cover tree, pruned by exact subtree radii. */
@@ -25,7 +25,11 @@ public enum Engine {
         throw new InvalidInputException("unknown engine '" + s + "' (expected auto, tree, brute or scan)");
     }
 
-    /** The engine this stands for on a metric: itself, or for AUTO the one it picks. */
+    /**
+     * The engine this stands for on a metric without looking at the data: itself, or for AUTO the tree
+     * (Euclidean) or the brute force (residual). {@link EnginePlan#of} may still pick the tree for a large
+     * residual job.
+     */
     public Engine resolve(MetricType metric) {
         if (this != AUTO) {
             return this;

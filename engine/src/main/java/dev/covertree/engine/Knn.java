@@ -51,6 +51,35 @@ public final class Knn {
      */
     public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, CoverTree tree,
                                    LongConsumer progress, MemorySegment indicesOut, MemorySegment distancesOut) {
+        validate(metric, queries, options, tree);
+        try (EnginePlan plan = tree != null ? EnginePlan.withTree(tree)
+                : EnginePlan.of(metric, queries, options, ScratchSpace.auto())) {
+            return search(metric, queries, options, plan, progress, indicesOut, distancesOut);
+        }
+    }
+
+    /**
+     * Searches with the engine and tree of {@code plan} (from {@link EnginePlan#of}, which the caller may
+     * time or report separately), writing into the caller's segments as above (null: allocated).
+     */
+    public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, EnginePlan plan,
+                                   LongConsumer progress, MemorySegment indicesOut, MemorySegment distancesOut) {
+        validate(metric, queries, options, plan.tree());
+        KnnResult out = indicesOut == null ? new KnnResult(queries.size(), options.k())
+                : new KnnResult(queries.size(), options.k(), indicesOut, distancesOut);
+        out.engine = plan.engine();
+        long t0 = System.nanoTime();
+        try {
+            run(metric, queries, options, plan.engine(), plan.tree(), out, progress);
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+        out.seconds = (System.nanoTime() - t0) / 1e9;
+        return out;
+    }
+
+    private static void validate(Metric metric, QuerySet queries, KnnOptions options, CoverTree tree) {
         if (queries.byId() && !metric.selfQueries()) {
             throw new InvalidInputException("queries by id need the dataset's own metric (data.metric())");
         }
@@ -68,22 +97,6 @@ public final class Knn {
         if (options.threads() > 1) {
             metric.data().checkSharedAccess("a search with " + options.threads() + " threads");
             metric.queries().checkSharedAccess("a search with " + options.threads() + " threads");
-        }
-        Engine engine = options.engine().resolve(metric.data().metricType());
-        CoverTree built = engine == Engine.TREE && tree == null ? CoverTree.build(metric.data(), options.threads()) : null;
-        CoverTree useTree = tree != null ? tree : built;
-        try {
-            KnnResult out = indicesOut == null ? new KnnResult(queries.size(), options.k())
-                    : new KnnResult(queries.size(), options.k(), indicesOut, distancesOut);
-            out.engine = engine;
-            long t0 = System.nanoTime();
-            run(metric, queries, options, engine, useTree, out, progress);
-            out.seconds = (System.nanoTime() - t0) / 1e9;
-            return out;
-        } finally {
-            if (built != null) {
-                built.close();
-            }
         }
     }
 

@@ -1,0 +1,58 @@
+package dev.covertree.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.covertree.npy.NpyDType;
+import java.lang.foreign.Arena;
+import org.junit.jupiter.api.Test;
+
+class EnginePlanTest {
+
+    @Test
+    void autoOnASmallResidualJobTakesTheBruteForceWithoutBuildingATree() {
+        try (Arena arena = Arena.ofShared();
+             Dataset data = TestData.residual(arena, TestData.normal(500, 2, 3), Kernel.of(KernelType.RBF, 1.0, 1.0), 10,
+                     NpyDType.F8);
+             EnginePlan plan = EnginePlan.of(data.metric(), QuerySet.allPoints(500), KnnOptions.of(5),
+                     ScratchSpace.auto())) {
+            assertEquals(Engine.BRUTE, plan.engine());
+            assertNull(plan.tree());
+            assertTrue(plan.reason().contains("below"), plan.reason());
+        }
+    }
+
+    @Test
+    void autoOnEuclideanBuildsTheTreeAndExplicitEnginesAreKept() {
+        try (Arena arena = Arena.ofShared();
+             Dataset data = Dataset.euclidean(TestData.matrix(arena, "x", TestData.normal(300, 3, 4), NpyDType.F8));
+             EnginePlan auto = EnginePlan.of(data.metric(), QuerySet.allPoints(300), KnnOptions.of(5), ScratchSpace.auto());
+             EnginePlan scan = EnginePlan.of(data.metric(), QuerySet.allPoints(300),
+                     KnnOptions.of(5).withEngine(Engine.SCAN), ScratchSpace.auto())) {
+            assertEquals(Engine.TREE, auto.engine());
+            assertNotNull(auto.tree());
+            assertEquals(Engine.SCAN, scan.engine());
+            assertNull(scan.tree());
+        }
+    }
+
+    @Test
+    void autoThatMeasuresReportsBothTimesAndWhicheverItPicksAnswersExactly() {
+        int n = 6000;
+        try (Arena arena = Arena.ofShared();
+             Dataset data = TestData.residual(arena, TestData.normal(n, 2, 5), Kernel.of(KernelType.RBF, 1.0, 1.0), 12,
+                     NpyDType.F4);
+             EnginePlan plan = EnginePlan.of(data.metric(), QuerySet.allPoints(n), KnnOptions.of(8).withPredecessor(true),
+                     ScratchSpace.auto(), 1000, 1000)) {
+            assertTrue(plan.reason().contains("sampled queries took"), plan.reason());
+            assertEquals(plan.engine() == Engine.TREE, plan.tree() != null);
+            KnnOptions o = KnnOptions.of(8).withPredecessor(true);
+            try (KnnResult want = Knn.search(data.metric(), QuerySet.allPoints(n), o.withEngine(Engine.SCAN));
+                 KnnResult got = Knn.search(data.metric(), QuerySet.allPoints(n), o, plan, null, null, null)) {
+                ExactnessTest.assertIdentical(want, got, "auto (" + plan.engine() + ")");
+            }
+        }
+    }
+}
