@@ -207,7 +207,7 @@ public final class CoverTree implements AutoCloseable {
             int node = w.stackNode[w.top];
             double dn = w.stackDist[w.top];
             double bound = heap.bound();
-            if (metric.lowerBound(dn, NodeLayout.maxDist(nodes, node), qSlack, NodeLayout.slack(nodes, node)) > bound) {
+            if (metric.excludes(dn, NodeLayout.maxDist(nodes, node), qSlack, NodeLayout.slack(nodes, node), bound)) {
                 continue;
             }
             w.nodes++;
@@ -231,7 +231,7 @@ public final class CoverTree implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 int c = w.childNode[i];
                 double dc = w.childDist[i];
-                if (metric.lowerBound(dc, NodeLayout.maxDist(nodes, c), qSlack, NodeLayout.slack(nodes, c)) <= bound) {
+                if (!metric.excludes(dc, NodeLayout.maxDist(nodes, c), qSlack, NodeLayout.slack(nodes, c), bound)) {
                     w.push(c, dc);
                 }
             }

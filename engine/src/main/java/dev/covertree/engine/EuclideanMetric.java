@@ -41,7 +41,7 @@ final class EuclideanMetric extends Metric {
     }
 
     @Override
-    double lowerBound(double dQueryCenter, double radius, double querySlack, double subtreeSlack) {
-        return dQueryCenter - radius - ROUNDING * (dQueryCenter + radius);
+    boolean excludes(double dQueryCenter, double radius, double querySlack, double subtreeSlack, double bound) {
+        return dQueryCenter - radius - ROUNDING * (dQueryCenter + radius) > bound;
     }
 }

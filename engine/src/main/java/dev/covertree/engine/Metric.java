@@ -30,12 +30,13 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     }
 
     /**
-     * A lower bound on the distance from a query to any point of a subtree, given the query's distance to
-     * the subtree's centre and the subtree's radius: the triangle inequality, widened by how far the stored
-     * inputs may be from an exact metric (the query's {@link #querySlack} and the largest
-     * {@link #dataSlack} in the subtree), so pruning with it never loses a true neighbour.
+     * True when no point of a subtree can be within {@code bound} of a query (so the subtree is skipped),
+     * given the query's distance to the subtree's centre and the subtree's radius: the triangle
+     * inequality, widened by how far the stored inputs may be from an exact metric (the query's
+     * {@link #querySlack} and the largest {@link #dataSlack} in the subtree), so pruning never loses a
+     * true neighbour, ties at the bound included.
      */
-    abstract double lowerBound(double dQueryCenter, double radius, double querySlack, double subtreeSlack);
+    abstract boolean excludes(double dQueryCenter, double radius, double querySlack, double subtreeSlack, double bound);
 
     /** How far query row {@code q}'s stored values may be from an exact metric; 0 where the metric is exact. */
     double querySlack(long q) {

@@ -17,7 +17,7 @@ import java.lang.foreign.ValueLayout;
  * {@code |d² − d̂²| ≤ |1 − a_i a_j| + ε_ij} where d̂ is the exact metric and ε_ij bounds the rounding.
  * Each point gets a slack {@code s_i = |a_i − 1| + r_i}, r_i its share of the rounding bound
  * (by Cauchy–Schwarz ε_ij ≤ max(r_i, r_j)), and then {@code |d² − d̂²| ≤ η(s_i, s_j) = s_i + s_j + s_i s_j}.
- * {@link #lowerBound} applies the triangle inequality to d̂ and converts back, with the query's slack and
+ * {@link #excludes} applies the triangle inequality to d̂ and converts back, with the query's slack and
  * the largest slack in the subtree (stored in each tree node), so a subtree is pruned only when no point
  * in it can be closer than the current k-th distance. Slacks are per point because they are skewed:
  * with float32 V, the few points next to an inducing point (p near the jitter) have slacks near 0.03,
@@ -148,21 +148,23 @@ final class ResidualMetric extends Metric {
         return dSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
     }
 
+    /**
+     * The bound of the class comment, compared in squares so that one square root depends on the query
+     * ({@code √(d² − η_q)}) and one on the node only.
+     */
     @Override
-    double lowerBound(double dQueryCenter, double radius, double querySlack, double subtreeSlack) {
-        if (subtreeSlack == 0 && querySlack == 0) {
-            return dQueryCenter - radius;
-        }
+    boolean excludes(double dQueryCenter, double radius, double querySlack, double subtreeSlack, double bound) {
         if (!(subtreeSlack < Double.POSITIVE_INFINITY && querySlack < Double.POSITIVE_INFINITY)) {
-            return 0;
+            return false;
         }
         // the subtree's largest slack also bounds its centre's
         double etaQ = querySlack + subtreeSlack + querySlack * subtreeSlack;
-        double etaSub = subtreeSlack * (2 + subtreeSlack);
-        double exactQC = Math.sqrt(Math.max(0, dQueryCenter * dQueryCenter - etaQ));
-        double exactRadius = Math.sqrt(radius * radius + etaSub);
-        double exactLower = Math.max(0, exactQC - exactRadius);
-        return Math.sqrt(Math.max(0, exactLower * exactLower - etaQ));
+        double exactQC2 = dQueryCenter * dQueryCenter - etaQ;
+        if (!(exactQC2 > 0)) {
+            return false;
+        }
+        double exactLower = Math.sqrt(exactQC2) - Math.sqrt(radius * radius + subtreeSlack * (2 + subtreeSlack));
+        return exactLower > 0 && exactLower * exactLower - etaQ > bound * bound;
     }
 
     /** Writes the slack s_i of every point of {@code ds} into {@code out} (N doubles); see the class comment. */
