@@ -9,9 +9,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/covertree-scale}"
-eu_exps="${2:-18 20 22}"
-res_exps="${3:-14 15 16}"
-ms="${4:-64 256}"
+eu_exps="${2-18 20 22}"
+res_exps="${3-14 15 16}"
+ms="${4-64 256}"
 res_engine="${5:-auto}"
 mkdir -p "$out"
 ct="$here/covertree"
