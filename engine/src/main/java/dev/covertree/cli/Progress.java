@@ -56,7 +56,7 @@ final class Progress implements LongConsumer, AutoCloseable {
         err.flush();
     }
 
-    /** Prints the final line when the phase took long enough to have shown progress. */
+    /** Prints the final line when the phase did something and took long enough to have shown progress. */
     @Override
     public void close() {
         if (closed) {
@@ -64,7 +64,7 @@ final class Progress implements LongConsumer, AutoCloseable {
         }
         closed = true;
         long now = System.nanoTime();
-        if (enabled && (terminal || now - start >= LOG_NS)) {
+        if (enabled && done.get() > 0 && (terminal || now - start >= LOG_NS)) {
             print(done.get(), now, true);
         }
     }

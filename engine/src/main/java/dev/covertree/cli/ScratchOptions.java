@@ -38,7 +38,10 @@ final class ScratchOptions {
             err.flush();
         }
         Telemetry.Phase phase = tel.phase("build");
-        CoverTree t = CoverTree.build(ds, threads, space);
+        CoverTree t;
+        try (Progress progress = new Progress(err, "build", ds.size(), quiet)) {
+            t = CoverTree.build(ds, threads, space, progress);
+        }
         phase.count("n", t.size()).count("distance_evaluations", t.buildDistances()).count("scratch", files ? "files" : "memory")
                 .end();
         return t;
@@ -57,7 +60,10 @@ final class ScratchOptions {
             err.flush();
         }
         Telemetry.Phase phase = tel.phase("plan");
-        EnginePlan plan = EnginePlan.of(metric, qs, opt, space);
+        EnginePlan plan;
+        try (Progress progress = new Progress(err, "build", metric.data().size(), quiet)) {
+            plan = EnginePlan.of(metric, qs, opt, space, progress);
+        }
         phase.count("engine", plan.engine().name().toLowerCase()).count("reason", plan.reason());
         if (plan.tree() != null) {
             phase.count("build_seconds", plan.tree().buildSeconds()).count("build_distances", plan.tree().buildDistances())

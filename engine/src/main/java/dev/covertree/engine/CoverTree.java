@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.LongConsumer;
 
 /**
  * A cover tree over a dataset, its nodes flat structs in an off-heap segment ({@link NodeLayout}).
@@ -102,6 +103,11 @@ public final class CoverTree implements AutoCloseable {
      * memory or in memory-mapped temporary files, as {@code space} decides for {@link #buildBytes}.
      */
     public static CoverTree build(Dataset data, int threads, ScratchSpace space) {
+        return build(data, threads, space, null);
+    }
+
+    /** As {@link #build(Dataset, int, ScratchSpace)}, telling {@code progress} (if not null) how many more nodes are placed. */
+    public static CoverTree build(Dataset data, int threads, ScratchSpace space, LongConsumer progress) {
         if (threads < 1) {
             throw new InvalidInputException("threads must be >= 1, got " + threads);
         }
@@ -115,7 +121,8 @@ public final class CoverTree implements AutoCloseable {
             ForkJoinPool pool = new ForkJoinPool(threads);
             long evals;
             try {
-                evals = new CoverTreeBuilder(data.metric(), nodes, pool).build(space, inFiles);
+                evals = new CoverTreeBuilder(data.metric(), nodes, pool, progress != null ? progress : x -> { })
+                        .build(space, inFiles);
             } finally {
                 pool.shutdown();
             }

@@ -9,6 +9,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * The batch construction described in {@link CoverTree}. A work array holds every point once; a node's
@@ -25,15 +26,17 @@ final class CoverTreeBuilder {
     private final Metric metric;
     private final MemorySegment nodes;
     private final ForkJoinPool pool;
+    private final LongConsumer progress;
     private final LongAdder evals = new LongAdder();
     private MemorySegment work;
     private MemorySegment wd;
     private MemorySegment td;
 
-    CoverTreeBuilder(Metric metric, MemorySegment nodes, ForkJoinPool pool) {
+    CoverTreeBuilder(Metric metric, MemorySegment nodes, ForkJoinPool pool, LongConsumer progress) {
         this.metric = metric;
         this.nodes = nodes;
         this.pool = pool;
+        this.progress = progress;
     }
 
     /** Off-heap bytes per point of the work arrays: a point id and two distances. */
@@ -58,7 +61,7 @@ final class CoverTreeBuilder {
                         max = Math.max(max, wd(s));
                     }
                     NodeLayout.set(nodes, 0, 0, NodeLayout.NONE, max == 0 ? 0 : levelBelow(max) + 1, 0);
-                    buildNode(0, 1, n);
+                    buildNode(0, 1, n, false);
                 }
             });
         }
@@ -79,8 +82,18 @@ final class CoverTreeBuilder {
         return d == Math.scalb(1.0, e) ? e - 1 : e;
     }
 
-    /** Builds the subtree of the node at {@code pNode} whose descendants are positions [lo, hi). */
-    private void buildNode(int pNode, int lo, int hi) {
+    /**
+     * Builds the subtree of the node at {@code pNode} whose descendants are positions [lo, hi). Progress
+     * counts placed nodes: a small subtree reports all its nodes at once ({@code counted} for its
+     * descendants), a large one its root, so the count costs one call per small subtree.
+     */
+    private void buildNode(int pNode, int lo, int hi, boolean counted) {
+        if (!counted) {
+            boolean small = hi - lo <= FORK_THRESHOLD;
+            progress.accept(small ? hi - lo + 1 : 1);
+            counted = small;
+        }
+        final boolean inCounted = counted;
         double maxD = 0;
         long minId = point(pNode);
         double slack = metric.dataSlack(point(pNode));
@@ -120,11 +133,11 @@ final class CoverTreeBuilder {
                     forks.add(new RecursiveAction() {
                         @Override
                         protected void compute() {
-                            buildNode(child, child + 1, setEnd);
+                            buildNode(child, child + 1, setEnd, inCounted);
                         }
                     }.fork());
                 } else {
-                    buildNode(c, c + 1, setEnd);
+                    buildNode(c, c + 1, setEnd, inCounted);
                 }
                 c = setEnd;
             }

@@ -1,5 +1,7 @@
 package dev.covertree.engine;
 
+import java.util.function.LongConsumer;
+
 /**
  * The exact engine a search will use, decided before it starts, with the tree it needs.
  *
@@ -48,18 +50,24 @@ public final class EnginePlan implements AutoCloseable {
      * if the choice needs one, with its arrays where {@code space} puts them.
      */
     public static EnginePlan of(Metric metric, QuerySet queries, KnnOptions options, ScratchSpace space) {
-        return of(metric, queries, options, space, MIN_POINTS, MIN_QUERIES);
+        return of(metric, queries, options, space, null);
+    }
+
+    /** As {@link #of(Metric, QuerySet, KnnOptions, ScratchSpace)}, telling {@code buildProgress} (if not null) how many more tree nodes are placed. */
+    public static EnginePlan of(Metric metric, QuerySet queries, KnnOptions options, ScratchSpace space,
+                                LongConsumer buildProgress) {
+        return of(metric, queries, options, space, buildProgress, MIN_POINTS, MIN_QUERIES);
     }
 
     /** {@link #of}, with the thresholds below which AUTO does not measure given (tests lower them). */
-    static EnginePlan of(Metric metric, QuerySet queries, KnnOptions options, ScratchSpace space, long minPoints,
-                         long minQueries) {
+    static EnginePlan of(Metric metric, QuerySet queries, KnnOptions options, ScratchSpace space,
+                         LongConsumer buildProgress, long minPoints, long minQueries) {
         long t0 = System.nanoTime();
         Dataset data = metric.data();
         Engine requested = options.engine();
         if (requested != Engine.AUTO || data.metricType() == MetricType.EUCLIDEAN) {
             Engine e = requested.resolve(data.metricType());
-            CoverTree t = e == Engine.TREE ? CoverTree.build(data, options.threads(), space) : null;
+            CoverTree t = e == Engine.TREE ? CoverTree.build(data, options.threads(), space, buildProgress) : null;
             return new EnginePlan(e, t, true, requested == Engine.AUTO ? "auto: the tree, for the Euclidean metric"
                     : "requested", seconds(t0));
         }
@@ -70,7 +78,7 @@ public final class EnginePlan implements AutoCloseable {
             return new EnginePlan(Engine.BRUTE, null, true, "auto: the brute force below " + minPoints + " points or "
                     + minQueries + " queries", seconds(t0));
         }
-        CoverTree t = CoverTree.build(data, options.threads(), space);
+        CoverTree t = CoverTree.build(data, options.threads(), space, buildProgress);
         try {
             long[] ids = sample(queries);
             QuerySet qs = QuerySet.ids(ids, data.size(), "AUTO's sample");

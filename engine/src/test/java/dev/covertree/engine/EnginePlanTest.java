@@ -45,7 +45,7 @@ class EnginePlanTest {
              Dataset data = TestData.residual(arena, TestData.normal(n, 2, 5), Kernel.of(KernelType.RBF, 1.0, 1.0), 12,
                      NpyDType.F4);
              EnginePlan plan = EnginePlan.of(data.metric(), QuerySet.allPoints(n), KnnOptions.of(8).withPredecessor(true),
-                     ScratchSpace.auto(), 1000, 1000)) {
+                     ScratchSpace.auto(), null, 1000, 1000)) {
             assertTrue(plan.reason().contains("sampled queries took"), plan.reason());
             assertEquals(plan.engine() == Engine.TREE, plan.tree() != null);
             KnnOptions o = KnnOptions.of(8).withPredecessor(true);
