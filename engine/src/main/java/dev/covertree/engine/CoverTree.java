@@ -167,6 +167,17 @@ public final class CoverTree implements AutoCloseable {
         return NodeLayout.point(nodes, (int) node);
     }
 
+    /** The points of {@code count} consecutive nodes from the middle of the depth-first order. */
+    long[] middleOfNodeOrder(int count) {
+        int c = (int) Math.min(count, size());
+        long from = (size() - c) / 2;
+        long[] out = new long[c];
+        for (int i = 0; i < c; i++) {
+            out[i] = pointAt(from + i);
+        }
+        return out;
+    }
+
     /** The level of the root (its children are within 2^level of it). */
     public int rootLevel() {
         return NodeLayout.level(nodes, 0);

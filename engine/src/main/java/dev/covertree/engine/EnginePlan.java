@@ -11,8 +11,9 @@ import java.util.function.LongConsumer;
  * the blocked brute force; with few inducing points and large N it prunes all but a few thousand per
  * query and wins by a factor that grows with N. So AUTO measures: when there are enough queries by id
  * ({@value #MIN_QUERIES}) over enough points ({@value #MIN_POINTS}, below which the brute force's
- * quadratic cost is still small) it builds the tree, times up to {@value #SAMPLE} evenly spaced queries
- * of the real job with the tree and with the brute force, and keeps the faster (the build is then
+ * quadratic cost is still small) it builds the tree, times {@value #SAMPLE} queries of the real job with
+ * each engine on one thread (taken as each engine's run would take them, after a warm-up), and keeps the
+ * faster (the build is then
  * paid). Queries by coordinates use the brute force. Either way the answer is the same; only the time
  * differs, and {@link #reason()} says why.
  *
@@ -80,10 +81,16 @@ public final class EnginePlan implements AutoCloseable {
         }
         CoverTree t = CoverTree.build(data, options.threads(), space, buildProgress);
         try {
-            long[] ids = sample(queries);
+            // each engine's sample is shaped like its run: the brute force's blocks are runs of consecutive
+            // query slots (in predecessor mode a block costs as much as its largest id), an all-points tree
+            // run visits queries in node order (neighbouring queries share cache)
+            long[] ids = slices(queries);
             QuerySet qs = QuerySet.ids(ids, data.size(), "AUTO's sample");
-            double treeSeconds = time(metric, qs, options.withEngine(Engine.TREE), t);
-            double bruteSeconds = time(metric, qs, options.withEngine(Engine.BRUTE), null);
+            QuerySet treeOrder = queries.isAllPoints() ? QuerySet.ids(t.middleOfNodeOrder(ids.length), data.size(),
+                    "AUTO's sample") : qs;
+            // one thread: with two, the brute force's wall time is its slower block's, not the average
+            double treeSeconds = time(metric, treeOrder, options.withEngine(Engine.TREE).withThreads(1), t);
+            double bruteSeconds = time(metric, qs, options.withEngine(Engine.BRUTE).withThreads(1), null);
             String measured = String.format("auto: %d sampled queries took %.3f s with the tree, %.3f s with the brute "
                     + "force", ids.length, treeSeconds, bruteSeconds);
             if (treeSeconds < bruteSeconds) {
@@ -97,20 +104,30 @@ public final class EnginePlan implements AutoCloseable {
         }
     }
 
-    /** Evenly spaced queries of the job, so predecessor mode's cost growing with the id is averaged. */
-    private static long[] sample(QuerySet queries) {
-        int s = (int) Math.min(SAMPLE, queries.size());
-        long[] ids = new long[s];
-        for (int i = 0; i < s; i++) {
-            ids[i] = queries.row((long) ((i + 0.5) * queries.size() / s));
+    /** Two runs of consecutive query slots, from a quarter and three quarters of the job. */
+    private static long[] slices(QuerySet queries) {
+        int half = (int) Math.min(SAMPLE / 2, queries.size() / 2);
+        long[] ids = new long[2 * half];
+        for (int s = 0; s < 2; s++) {
+            long from = Math.min(queries.size() - half, (2 * s + 1) * queries.size() / 4);
+            for (int i = 0; i < half; i++) {
+                ids[s * half + i] = queries.row(from + i);
+            }
         }
         return ids;
     }
 
+    /** Seconds for {@code qs}, after a warm-up on its first eighth so that neither engine is timed cold. */
     private static double time(Metric metric, QuerySet qs, KnnOptions options, CoverTree tree) {
-        long t0 = System.nanoTime();
-        try (KnnResult r = Knn.search(metric, qs, options, tree, null)) {
-            return seconds(t0);
+        long[] warm = new long[(int) Math.max(1, qs.size() / 8)];
+        for (int i = 0; i < warm.length; i++) {
+            warm[i] = qs.row(i);
+        }
+        try (KnnResult r = Knn.search(metric, QuerySet.ids(warm, metric.data().size(), "warm-up"), options, tree, null)) {
+            long t0 = System.nanoTime();
+            try (KnnResult s = Knn.search(metric, qs, options, tree, null)) {
+                return seconds(t0);
+            }
         }
     }
 
