@@ -115,6 +115,7 @@ final class Charts {
         Color[] palette = {OURS, PEER, new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189)};
         int c = 0;
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+            e.getValue().sort((a, b) -> Double.compare(a[0], b[0])); // rows may come in any order of N
             g.setColor(palette[c % palette.length]);
             int prevX = -1;
             int prevY = -1;
