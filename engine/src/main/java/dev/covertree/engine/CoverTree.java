@@ -34,20 +34,19 @@ import java.util.function.LongConsumer;
  * alive as long as it is used.
  */
 public final class CoverTree implements AutoCloseable {
-    /** Up to this dimension a Euclidean tree keeps its own node-ordered copy of the coordinates. */
-    static final int MAX_COPIED_DIMENSION = 32;
-
     private final Dataset data;
     private final Arena arena;
     final MemorySegment nodes;
     /** Node index of each point (for seeding a query by id with its tree neighbourhood). */
     final MemorySegment nodeOf;
     /**
-     * Euclidean, low dimension: the coordinate rows again, in node order, so that a descent reads
-     * neighbouring memory instead of a random row per child (2.6x faster queries at N = 2^18). Null
-     * otherwise: a residual row is m values, too big to copy.
+     * What a distance reads for each point, again, in node order ({@link Metric#recordBytes}): expanding
+     * a node then reads one run of adjacent records instead of a random row per child (2.6x faster
+     * Euclidean queries at N = 2^18; for the residual metric, a row of m values per child). The tree
+     * reads the dataset's rows only for the queries themselves, so a mapped V can leave the page cache.
+     * Null when the metric keeps no copy.
      */
-    private final MemorySegment nodeRows;
+    private final MemorySegment records;
     private final long buildDistances;
     private final double buildSeconds;
 
@@ -59,38 +58,29 @@ public final class CoverTree implements AutoCloseable {
         this.nodeOf = nodeOf;
         this.buildDistances = buildDistances;
         this.buildSeconds = buildSeconds;
-        this.nodeRows = nodeRows(data, arena, nodes, space);
+        this.records = records(data.metric(), arena, nodes, space);
     }
 
-    private static boolean copiesRows(Dataset data) {
-        return data.metricType() == MetricType.EUCLIDEAN && data.dimension() <= MAX_COPIED_DIMENSION;
-    }
-
-    private static long rowBytes(Dataset data) {
-        return data.coords().cols() * data.coords().dtype().itemSize();
-    }
-
-    private static MemorySegment nodeRows(Dataset data, Arena arena, MemorySegment nodes, ScratchSpace space) {
-        if (!copiesRows(data)) {
+    private static MemorySegment records(Metric metric, Arena arena, MemorySegment nodes, ScratchSpace space) {
+        long bytes = metric.recordBytes();
+        if (bytes == 0) {
             return null;
         }
-        Matrix c = data.coords();
-        long rowBytes = rowBytes(data);
-        long n = data.size();
-        MemorySegment rows = space.allocate(arena, n * rowBytes, space.usesFiles(n * rowBytes));
+        int n = (int) (nodes.byteSize() / NodeLayout.BYTES);
+        MemorySegment out = space.allocate(arena, n * bytes, space.usesFiles(n * bytes));
         for (int v = 0; v < n; v++) {
-            MemorySegment.copy(c.segment(), c.rowOffset(NodeLayout.point(nodes, v)), rows, v * rowBytes, rowBytes);
+            metric.writeRecord(NodeLayout.point(nodes, v), out, v * bytes);
         }
-        return rows;
+        return out;
     }
 
     /**
-     * Bytes a build of {@code data} allocates off-heap or in scratch files: nodes, node map, the
-     * node-ordered coordinates of a low-dimensional Euclidean tree, and the builder's work arrays.
+     * Bytes a build of {@code data} allocates off-heap or in scratch files: nodes, node map, node-ordered
+     * records, and the builder's work arrays.
      */
     public static long buildBytes(Dataset data) {
         long n = data.size();
-        return n * (NodeLayout.BYTES + 4 + CoverTreeBuilder.SCRATCH_BYTES_PER_POINT + (copiesRows(data) ? rowBytes(data) : 0));
+        return n * (NodeLayout.BYTES + 4 + CoverTreeBuilder.SCRATCH_BYTES_PER_POINT + data.metric().recordBytes());
     }
 
     /** Builds the tree with {@code threads} threads, its arrays where {@link ScratchSpace#auto()} puts them. */
@@ -159,15 +149,15 @@ public final class CoverTree implements AutoCloseable {
 
     /** Bytes of node storage. */
     public long byteSize() {
-        return nodes.byteSize() + nodeOf.byteSize() + (nodeRows == null ? 0 : nodeRows.byteSize());
+        return nodes.byteSize() + nodeOf.byteSize() + (records == null ? 0 : records.byteSize());
     }
 
-    /** The point stored at node {@code node} (depth-first order). */
+    /** The point stored at node {@code node} ({@link NodeOrder}). */
     long pointAt(long node) {
         return NodeLayout.point(nodes, (int) node);
     }
 
-    /** The points of {@code count} consecutive nodes from the middle of the depth-first order. */
+    /** The points of {@code count} consecutive nodes from the middle of the node order. */
     long[] middleOfNodeOrder(int count) {
         int c = (int) Math.min(count, size());
         long from = (size() - c) / 2;
@@ -235,15 +225,17 @@ public final class CoverTree implements AutoCloseable {
                 bound = heap.bound();
             }
             int count = 0;
-            for (int c = NodeLayout.firstChild(nodes, node); c != NodeLayout.NONE; c = NodeLayout.nextSibling(nodes, c)) {
+            int first = NodeLayout.firstChild(nodes, node);
+            int children = NodeLayout.childCount(nodes, node);
+            w.ensureChildren(children);
+            for (int c = first; c < first + children; c++) {
                 if (NodeLayout.minId(nodes, c) < limit) {
-                    w.ensureChildren(count + 1);
                     w.childNode[count] = c;
                     w.childPoint[count] = NodeLayout.point(nodes, c);
                     count++;
                 }
             }
-            childDistances(metric, row, count, w);
+            metric.childDistances(row, records, count, w);
             w.distances += count;
             int from = w.top;
             for (int i = 0; i < count; i++) {
@@ -254,17 +246,6 @@ public final class CoverTree implements AutoCloseable {
                 }
             }
             w.sortPushedFarthestFirst(from);
-        }
-    }
-
-    private void childDistances(Metric metric, long row, int count, Worker w) {
-        if (nodeRows == null) {
-            metric.distances(row, w.childPoint, count, w.childDist, w);
-            return;
-        }
-        EuclideanMetric em = (EuclideanMetric) metric;
-        for (int i = 0; i < count; i++) {
-            w.childDist[i] = em.distanceToCopy(row, nodeRows, w.childNode[i]);
         }
     }
 
@@ -281,7 +262,8 @@ public final class CoverTree implements AutoCloseable {
     }
 
     private int offerChildren(Metric metric, long row, long exclude, long limit, int node, int budget, Worker w) {
-        for (int c = NodeLayout.firstChild(nodes, node); c != NodeLayout.NONE && budget > 0; c = NodeLayout.nextSibling(nodes, c)) {
+        int first = NodeLayout.firstChild(nodes, node);
+        for (int c = first; c < first + NodeLayout.childCount(nodes, node) && budget > 0; c++) {
             long pt = NodeLayout.point(nodes, c);
             if (pt != exclude && pt < limit) {
                 w.heap.offer(metric.distance(row, pt), pt);

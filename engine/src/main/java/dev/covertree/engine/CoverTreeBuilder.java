@@ -14,8 +14,9 @@ import java.util.function.LongConsumer;
 /**
  * The batch construction described in {@link CoverTree}. A work array holds every point once; a node's
  * descendants occupy the run after it, which the build partitions in place, so the final order of the
- * work array is the depth-first node order and each node's index is its final position. Scratch lives
- * off-heap, freed when the build ends.
+ * work array is the depth-first node order and each node's index its position there. That tree is
+ * built in scratch, then renumbered into the caller's segment in {@link NodeOrder}. Scratch lives
+ * off-heap or in temporary files, freed when the build ends.
  */
 final class CoverTreeBuilder {
     /** Subtrees with more points than this are built as separate fork/join tasks. */
@@ -24,7 +25,9 @@ final class CoverTreeBuilder {
     private static final int PARALLEL_SCAN = 4096;
 
     private final Metric metric;
-    private final MemorySegment nodes;
+    private final MemorySegment out;
+    private MemorySegment nodes;
+    private MemorySegment nextSibling;
     private final ForkJoinPool pool;
     private final LongConsumer progress;
     private final LongAdder evals = new LongAdder();
@@ -32,23 +35,28 @@ final class CoverTreeBuilder {
     private MemorySegment wd;
     private MemorySegment td;
 
-    CoverTreeBuilder(Metric metric, MemorySegment nodes, ForkJoinPool pool, LongConsumer progress) {
+    CoverTreeBuilder(Metric metric, MemorySegment out, ForkJoinPool pool, LongConsumer progress) {
         this.metric = metric;
-        this.nodes = nodes;
+        this.out = out;
         this.pool = pool;
         this.progress = progress;
     }
 
-    /** Off-heap bytes per point of the work arrays: a point id and two distances. */
-    static final long SCRATCH_BYTES_PER_POINT = 4 + 8 + 8;
+    /**
+     * Off-heap bytes per point of the work arrays: a point id, two distances, the depth-first node and
+     * its next-sibling link.
+     */
+    static final long SCRATCH_BYTES_PER_POINT = 4 + 8 + 8 + NodeLayout.BYTES + 4;
 
-    /** Builds into {@code nodes}, work arrays in {@code space}; returns the number of distances computed. */
+    /** Builds into {@code out}, work arrays in {@code space}; returns the number of distances computed. */
     long build(ScratchSpace space, boolean inFiles) {
         int n = (int) metric.data().size();
         try (Arena scratch = Arena.ofShared()) {
             work = space.allocate(scratch, 4L * n, inFiles);
             wd = space.allocate(scratch, 8L * n, inFiles);
             td = space.allocate(scratch, 8L * n, inFiles);
+            nodes = space.allocate(scratch, NodeLayout.BYTES * n, inFiles);
+            nextSibling = space.allocate(scratch, 4L * n, inFiles);
             for (int i = 0; i < n; i++) {
                 work.setAtIndex(ValueLayout.JAVA_INT, i, i);
             }
@@ -64,6 +72,8 @@ final class CoverTreeBuilder {
                     buildNode(0, 1, n, false);
                 }
             });
+            // the distance work arrays are free now: they hold the renumbering's ints
+            NodeOrder.relayout(nodes, nextSibling, out, wd, td);
         }
         return evals.sum();
     }
@@ -152,10 +162,10 @@ final class CoverTreeBuilder {
 
     private int link(int parent, int prev, int child, int level) {
         NodeLayout.set(nodes, child, point(child), parent, level, metric.dataSlack(point(child)));
-        if (prev == NodeLayout.NONE) {
-            NodeLayout.setFirstChild(nodes, parent, child);
-        } else {
-            NodeLayout.setNextSibling(nodes, prev, child);
+        NodeLayout.addChild(nodes, parent, child);
+        nextSibling.setAtIndex(ValueLayout.JAVA_INT, child, NodeLayout.NONE);
+        if (prev != NodeLayout.NONE) {
+            nextSibling.setAtIndex(ValueLayout.JAVA_INT, prev, child);
         }
         return child;
     }

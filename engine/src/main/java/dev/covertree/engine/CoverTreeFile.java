@@ -27,7 +27,7 @@ import java.util.zip.CRC32C;
  * </pre>
  */
 final class CoverTreeFile {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final long MAGIC = 0x4d4646454552_5443L; // "CTREEFFM" little-endian
     private static final long BOM = 0x0102030405060708L;
     private static final int HEADER = 64;

@@ -1,5 +1,7 @@
 package dev.covertree.engine;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * A distance between a query point and a dataset point, computed in float64 from the stored values.
  * Every engine (tree, brute force, the peers' adapters in the benchmarks) calls the same code, so they
@@ -19,15 +21,22 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     public abstract double distance(long q, long j);
 
     /**
-     * {@code out[i] = distance(q, points[i])} for {@code i < count}: the tree asks for a node's children
-     * at once, so an implementation may overlap their memory loads and finish them lane-wise. Same numbers
-     * as {@link #distance}, bit for bit.
+     * Bytes of one node-ordered record: a copy of everything {@link #childDistances} reads for a point,
+     * so that the tree expands a node by reading one contiguous run of memory. 0 when the metric keeps
+     * no copy and reads the dataset's own rows.
      */
-    void distances(long q, long[] points, int count, double[] out, Worker w) {
-        for (int i = 0; i < count; i++) {
-            out[i] = distance(q, points[i]);
-        }
-    }
+    abstract long recordBytes();
+
+    /** Writes dataset point {@code j}'s record at {@code off} in {@code dst}. */
+    abstract void writeRecord(long j, MemorySegment dst, long off);
+
+    /**
+     * {@code w.childDist[i] = distance(q, w.childPoint[i])} for {@code i < count}, reading the record of
+     * node {@code w.childNode[i]} in {@code records} (the dataset when it is null). The tree asks for a
+     * node's children at once, so an implementation may overlap their loads and finish them lane-wise.
+     * Same numbers as {@link #distance}, bit for bit.
+     */
+    abstract void childDistances(long q, MemorySegment records, int count, Worker w);
 
     /**
      * True when no point of a subtree can be within {@code bound} of a query (so the subtree is skipped),

@@ -6,9 +6,10 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 
 /**
- * One cover-tree node as a flat struct in a segment (40 bytes, no object per node). Nodes are stored in
- * depth-first pre-order, so a subtree is a contiguous run starting at its root. Point ids are ints:
- * node links are ints already, so a tree holds at most 2^31 - 1 points.
+ * One cover-tree node as a flat struct in a segment (40 bytes, no object per node). A node's children
+ * are adjacent ({@code firstChild} to {@code firstChild + childCount - 1}) and its strict descendants
+ * are one contiguous run ({@link NodeOrder}). Point ids are ints: node links are ints already, so a
+ * tree holds at most 2^31 - 1 points.
  */
 final class NodeLayout {
     static final StructLayout NODE = MemoryLayout.structLayout(
@@ -18,13 +19,13 @@ final class NodeLayout {
             ValueLayout.JAVA_INT.withName("minId"),
             ValueLayout.JAVA_INT.withName("parent"),
             ValueLayout.JAVA_INT.withName("firstChild"),
-            ValueLayout.JAVA_INT.withName("nextSibling"),
+            ValueLayout.JAVA_INT.withName("childCount"),
             ValueLayout.JAVA_INT.withName("level"));
     static final long BYTES = NODE.byteSize();
 
     /** Level of children that duplicate their parent (distance 0): below every real level. */
     static final int BOTTOM = Integer.MIN_VALUE;
-    /** No node (a missing parent, child or sibling). */
+    /** No node (a missing parent or child). */
     static final int NONE = -1;
 
     private static final long POINT = offset("point");
@@ -33,7 +34,7 @@ final class NodeLayout {
     private static final long SLACK = offset("slack");
     private static final long PARENT = offset("parent");
     private static final long FIRST_CHILD = offset("firstChild");
-    private static final long NEXT_SIBLING = offset("nextSibling");
+    private static final long CHILD_COUNT = offset("childCount");
     private static final long LEVEL = offset("level");
 
     private NodeLayout() {
@@ -76,8 +77,8 @@ final class NodeLayout {
         return s.get(ValueLayout.JAVA_INT, node * BYTES + FIRST_CHILD);
     }
 
-    static int nextSibling(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT, node * BYTES + NEXT_SIBLING);
+    static int childCount(MemorySegment s, int node) {
+        return s.get(ValueLayout.JAVA_INT, node * BYTES + CHILD_COUNT);
     }
 
     static int level(MemorySegment s, int node) {
@@ -90,7 +91,7 @@ final class NodeLayout {
         put(s, node, PARENT, parent);
         put(s, node, LEVEL, level);
         put(s, node, FIRST_CHILD, NONE);
-        put(s, node, NEXT_SIBLING, NONE);
+        put(s, node, CHILD_COUNT, 0);
         put(s, node, MIN_ID, (int) point);
         put(s, node, MAX_DIST, 0.0);
         put(s, node, SLACK, slack);
@@ -102,11 +103,22 @@ final class NodeLayout {
         put(s, node, SLACK, slack);
     }
 
-    static void setFirstChild(MemorySegment s, int node, int child) {
-        put(s, node, FIRST_CHILD, child);
+    /** Appends {@code child} to the children of {@code node}; returns how many it has now. */
+    static int addChild(MemorySegment s, int node, int child) {
+        int count = childCount(s, node);
+        if (count == 0) {
+            put(s, node, FIRST_CHILD, child);
+        }
+        put(s, node, CHILD_COUNT, count + 1);
+        return count + 1;
     }
 
-    static void setNextSibling(MemorySegment s, int node, int sibling) {
-        put(s, node, NEXT_SIBLING, sibling);
+    /** Copies node {@code from} of {@code src} to node {@code to} of {@code dst}, links renumbered by {@code renumber}. */
+    static void copy(MemorySegment src, int from, MemorySegment dst, int to, java.util.function.IntUnaryOperator renumber) {
+        MemorySegment.copy(src, from * BYTES, dst, to * BYTES, BYTES);
+        int parent = parent(src, from);
+        put(dst, to, PARENT, parent == NONE ? NONE : renumber.applyAsInt(parent));
+        int first = firstChild(src, from);
+        put(dst, to, FIRST_CHILD, first == NONE ? NONE : renumber.applyAsInt(first));
     }
 }

@@ -72,27 +72,54 @@ final class ResidualMetric extends Metric {
 
     /** The distance given {@code V_q · V_j}, as the blocked brute force computes it. */
     double fromDot(long q, long j, double dot) {
-        return ResidualFormula.distance(type, variance, scaledSquaredDistance(q, j), dot,
+        return ResidualFormula.distance(type, variance, scaledSquaredDistance(q, dScaled, j * dim * 8L), dot,
                 qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q), dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
     }
 
-    private double scaledSquaredDistance(long q, long j) {
+    /** The squared scaled distance from query row q to the point whose dim coordinates start at {@code off} in {@code s}. */
+    private double scaledSquaredDistance(long q, MemorySegment s, long off) {
         double s2 = 0;
         long qo = q * dim;
-        long jo = j * dim;
         for (int k = 0; k < dim; k++) {
-            double t = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, qo + k) - dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, jo + k);
+            double t = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, qo + k) - s.get(ValueLayout.JAVA_DOUBLE, off + 8L * k);
             s2 = Math.fma(t, t, s2);
         }
         return s2;
     }
 
+    /**
+     * A record is the V row as stored, then (from the next cache line, which the stream of row loads
+     * prefetches) {@code 1/√p} and the scaled coordinates; the row stays cache-line aligned for vector loads.
+     */
+    private long headerOffset() {
+        return roundToLine((long) m * dv.dtype().itemSize());
+    }
+
+    private static long roundToLine(long bytes) {
+        return (bytes + 63) & -64L;
+    }
+
+    @Override
+    long recordBytes() {
+        return headerOffset() + roundToLine(8L * (1 + dim));
+    }
+
+    @Override
+    void writeRecord(long j, MemorySegment dst, long off) {
+        MemorySegment.copy(dv.segment(), dv.rowOffset(j), dst, off, (long) m * dv.dtype().itemSize());
+        long h = off + headerOffset();
+        dst.set(ValueLayout.JAVA_DOUBLE, h, dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
+        MemorySegment.copy(dScaled, j * dim * 8L, dst, h + 8, dim * 8L);
+    }
+
     /** Four dot products per pass over the query row, then the finish lane-wise, as the brute force does. */
     @Override
-    void distances(long q, long[] points, int count, double[] out, Worker w) {
+    void childDistances(long q, MemorySegment records, int count, Worker w) {
         MemorySegment qs = qv.segment();
         long qo = qv.rowOffset(q);
-        MemorySegment ds = dv.segment();
+        long bytes = recordBytes();
+        long ho = headerOffset();
+        int[] nodes = w.childNode;
         double[] dots = w.dots;
         double[] s2 = w.s2;
         double[] ispQ = w.ispQ;
@@ -101,23 +128,23 @@ final class ResidualMetric extends Metric {
         double iq = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
         for (int from = 0; from < count; from += dist.length) {
             int c = Math.min(dist.length, count - from);
-            int i = 0;
-            for (; i + 4 <= c; i += 4) {
-                ops.dot1x4(qs, qo, ds, dv.rowOffset(points[from + i]), dv.rowOffset(points[from + i + 1]),
-                        dv.rowOffset(points[from + i + 2]), dv.rowOffset(points[from + i + 3]), m, f4, dots, i);
+            for (int i = 0; i < c; i += 4) {
+                // a last group of fewer than four repeats its last row: the spare sums are dropped, and
+                // the one-row kernel, with one chain of dependent FMAs, costs as much as four rows
+                int last = from + c - 1;
+                ops.dot1x4(qs, qo, records, nodes[from + i] * bytes, nodes[Math.min(from + i + 1, last)] * bytes,
+                        nodes[Math.min(from + i + 2, last)] * bytes, nodes[Math.min(from + i + 3, last)] * bytes, m, f4,
+                        dots, i);
             }
-            for (; i < c; i++) {
-                dots[i] = ops.dot(qs, qo, ds, dv.rowOffset(points[from + i]), m, f4);
-            }
-            for (i = 0; i < c; i++) {
-                long j = points[from + i];
-                s2[i] = scaledSquaredDistance(q, j);
+            for (int i = 0; i < c; i++) {
+                long h = nodes[from + i] * bytes + ho;
+                s2[i] = scaledSquaredDistance(q, records, h + 8);
                 ispQ[i] = iq;
-                ispJ[i] = dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+                ispJ[i] = records.get(ValueLayout.JAVA_DOUBLE, h);
             }
             ops.residualDistances(type, variance, s2, dots, ispQ, ispJ, dist, c);
-            for (i = 0; i < c; i++) {
-                out[from + i] = self && points[from + i] == q ? 0 : dist[i];
+            for (int i = 0; i < c; i++) {
+                w.childDist[from + i] = self && w.childPoint[from + i] == q ? 0 : dist[i];
             }
         }
     }

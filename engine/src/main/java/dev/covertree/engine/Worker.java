@@ -73,22 +73,32 @@ final class Worker {
         }
     }
 
+    /** Ciura's gaps: a shell sort ending in the plain insertion sort (gap 1), which is all a short run gets. */
+    private static final int[] GAPS = {701, 301, 132, 57, 23, 10, 4, 1};
+
     /**
      * Orders stack entries {@code [from, top)} by decreasing distance, so the nearest is popped first.
-     * Insertion sort: a node has a handful of surviving children (a shell sort's set-up cost more, measured).
+     * Most nodes push a handful of children (insertion sort), but near the root of a residual tree with
+     * many inducing points hundreds survive, where insertion sort alone took a fifth of the search.
      */
     void sortPushedFarthestFirst(int from) {
-        for (int i = from + 1; i < top; i++) {
-            int node = stackNode[i];
-            double d = stackDist[i];
-            int j = i;
-            while (j > from && stackDist[j - 1] < d) {
-                stackNode[j] = stackNode[j - 1];
-                stackDist[j] = stackDist[j - 1];
-                j--;
+        int n = top - from;
+        for (int gap : GAPS) {
+            if (gap > n / 2 && gap > 1) {
+                continue;
             }
-            stackNode[j] = node;
-            stackDist[j] = d;
+            for (int i = from + gap; i < top; i++) {
+                int node = stackNode[i];
+                double d = stackDist[i];
+                int j = i;
+                while (j - gap >= from && stackDist[j - gap] < d) {
+                    stackNode[j] = stackNode[j - gap];
+                    stackDist[j] = stackDist[j - gap];
+                    j -= gap;
+                }
+                stackNode[j] = node;
+                stackDist[j] = d;
+            }
         }
     }
 }
