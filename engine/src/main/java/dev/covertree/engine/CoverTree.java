@@ -195,35 +195,64 @@ public final class CoverTree implements AutoCloseable {
     }
 
     /**
-     * Adds the k nearest allowed points to {@code w.heap}: ids other than {@code exclude} and below
-     * {@code limit}.
+     * Searches for a group of {@code g} (at most {@link Worker#GROUP}) queries at once: query b is row
+     * {@code w.groupRow[b]}, may return ids other than {@code w.groupExclude[b]} and below
+     * {@code w.groupLimit[b]}, and gets its k nearest in {@code w.heapFor(b)}. The group descends
+     * together: a node is expanded while any of its queries may find a neighbour below it, and its
+     * children's distances are computed for all of them in one pass over their records. Neighbouring
+     * queries visit nearly the same nodes, so that pass reads each record once for the group. Each query
+     * prunes with its own bound, so its answer is the one it would get alone.
      */
-    void search(Metric metric, long row, long exclude, long limit, boolean seed, Worker w) {
-        TopK heap = w.heap;
-        if (seed) {
-            seedFromNeighbourhood(metric, row, exclude, limit, w);
+    void search(Metric metric, int g, boolean seed, Worker w) {
+        long maxLimit = 0;
+        int all = 0;
+        for (int b = 0; b < g; b++) {
+            w.heapFor(b).clear();
+            if (seed) {
+                seedFromNeighbourhood(metric, w.groupRow[b], w.groupExclude[b], w.groupLimit[b], w.heapFor(b), w);
+            }
+            w.groupSlack[b] = metric.querySlack(w.groupRow[b]);
+            maxLimit = Math.max(maxLimit, w.groupLimit[b]);
+            all |= NodeLayout.minId(nodes, 0) < w.groupLimit[b] ? 1 << b : 0;
         }
         w.top = 0;
-        if (NodeLayout.minId(nodes, 0) >= limit) {
+        if (all == 0) {
             return;
         }
-        double qSlack = metric.querySlack(row);
-        w.push(0, metric.distance(row, NodeLayout.point(nodes, 0)));
-        w.distances++;
+        metric.prepareGroup(g, w);
+        w.childNode[0] = 0;
+        w.childPoint[0] = NodeLayout.point(nodes, 0);
+        w.distances += metric.childDistances(g, all, records, 1, w);
+        w.push(0, all, 0, 0);
         while (w.top > 0) {
             w.top--;
             int node = w.stackNode[w.top];
-            double dn = w.stackDist[w.top];
-            double bound = heap.bound();
-            if (metric.excludes(dn, NodeLayout.maxDist(nodes, node), qSlack, NodeLayout.slack(nodes, node), bound)) {
+            int mask = w.stackMask[w.top];
+            int at = Worker.GROUP * w.top;
+            double maxDist = NodeLayout.maxDist(nodes, node);
+            double slack = NodeLayout.slack(nodes, node);
+            long pt = NodeLayout.point(nodes, node);
+            int active = 0;
+            long limit = 0;
+            for (int b = 0; b < g; b++) {
+                if ((mask & 1 << b) == 0) {
+                    continue;
+                }
+                TopK heap = w.heapFor(b);
+                double dn = w.stackDist[at + b];
+                if (metric.excludes(dn, maxDist, w.groupSlack[b], slack, heap.bound())) {
+                    continue;
+                }
+                active |= 1 << b;
+                limit = Math.max(limit, w.groupLimit[b]);
+                if (pt != w.groupExclude[b] && pt < w.groupLimit[b]) {
+                    heap.offer(dn, pt);
+                }
+            }
+            if (active == 0) {
                 continue;
             }
             w.nodes++;
-            long pt = NodeLayout.point(nodes, node);
-            if (pt != exclude && pt < limit) {
-                heap.offer(dn, pt);
-                bound = heap.bound();
-            }
             int count = 0;
             int first = NodeLayout.firstChild(nodes, node);
             int children = NodeLayout.childCount(nodes, node);
@@ -235,14 +264,28 @@ public final class CoverTree implements AutoCloseable {
                     count++;
                 }
             }
-            metric.childDistances(row, records, count, w);
-            w.distances += count;
+            if (count == 0) {
+                continue;
+            }
+            w.distances += metric.childDistances(g, active, records, count, w);
             int from = w.top;
             for (int i = 0; i < count; i++) {
                 int c = w.childNode[i];
-                double dc = w.childDist[i];
-                if (!metric.excludes(dc, NodeLayout.maxDist(nodes, c), qSlack, NodeLayout.slack(nodes, c), bound)) {
-                    w.push(c, dc);
+                double cMax = NodeLayout.maxDist(nodes, c);
+                double cSlack = NodeLayout.slack(nodes, c);
+                long cMin = NodeLayout.minId(nodes, c);
+                int cMask = 0;
+                double key = Double.POSITIVE_INFINITY;
+                for (int b = 0; b < g; b++) {
+                    double dc = w.childDist[Worker.GROUP * i + b];
+                    if ((active & 1 << b) != 0 && cMin < w.groupLimit[b]
+                            && !metric.excludes(dc, cMax, w.groupSlack[b], cSlack, w.heapFor(b).bound())) {
+                        cMask |= 1 << b;
+                        key = Math.min(key, dc);
+                    }
+                }
+                if (cMask != 0) {
+                    w.push(c, cMask, key, i);
                 }
             }
             w.sortPushedFarthestFirst(from);
@@ -250,23 +293,24 @@ public final class CoverTree implements AutoCloseable {
     }
 
     /**
-     * Offers the query point's tree neighbours (its siblings and children) before the descent, so the
-     * k-th distance is already small when pruning starts. Costs a few distances, changes no answer.
+     * Offers the query point's tree neighbours (its siblings and children) to {@code heap} before the
+     * descent, so the k-th distance is already small when pruning starts. Costs a few distances, changes
+     * no answer.
      */
-    private void seedFromNeighbourhood(Metric metric, long row, long exclude, long limit, Worker w) {
+    private void seedFromNeighbourhood(Metric metric, long row, long exclude, long limit, TopK heap, Worker w) {
         int self = nodeOf.getAtIndex(ValueLayout.JAVA_INT, row);
         int parent = NodeLayout.parent(nodes, self);
-        int budget = 4 * w.heap.capacity();
-        budget = offerChildren(metric, row, exclude, limit, parent == NodeLayout.NONE ? self : parent, budget, w);
-        offerChildren(metric, row, exclude, limit, self, budget, w);
+        int budget = 4 * heap.capacity();
+        budget = offerChildren(metric, row, exclude, limit, parent == NodeLayout.NONE ? self : parent, budget, heap, w);
+        offerChildren(metric, row, exclude, limit, self, budget, heap, w);
     }
 
-    private int offerChildren(Metric metric, long row, long exclude, long limit, int node, int budget, Worker w) {
+    private int offerChildren(Metric metric, long row, long exclude, long limit, int node, int budget, TopK heap, Worker w) {
         int first = NodeLayout.firstChild(nodes, node);
         for (int c = first; c < first + NodeLayout.childCount(nodes, node) && budget > 0; c++) {
             long pt = NodeLayout.point(nodes, c);
             if (pt != exclude && pt < limit) {
-                w.heap.offer(metric.distance(row, pt), pt);
+                heap.offer(metric.distance(row, pt), pt);
                 w.distances++;
                 budget--;
             }

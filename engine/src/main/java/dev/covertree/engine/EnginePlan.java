@@ -86,7 +86,7 @@ public final class EnginePlan implements AutoCloseable {
             // run visits queries in node order (neighbouring queries share cache)
             long[] ids = slices(queries);
             QuerySet qs = QuerySet.ids(ids, data.size(), "AUTO's sample");
-            QuerySet treeOrder = queries.isAllPoints() ? QuerySet.ids(t.middleOfNodeOrder(ids.length), data.size(),
+            QuerySet treeOrder = queries.isAllPoints() ? QuerySet.treeNeighbours(t.middleOfNodeOrder(ids.length), data.size(),
                     "AUTO's sample") : qs;
             // one thread: with two, the brute force's wall time is its slower block's, not the average
             double treeSeconds = time(metric, treeOrder, options.withEngine(Engine.TREE).withThreads(1), t);
@@ -119,11 +119,8 @@ public final class EnginePlan implements AutoCloseable {
 
     /** Seconds for {@code qs}, after a warm-up on its first eighth so that neither engine is timed cold. */
     private static double time(Metric metric, QuerySet qs, KnnOptions options, CoverTree tree) {
-        long[] warm = new long[(int) Math.max(1, qs.size() / 8)];
-        for (int i = 0; i < warm.length; i++) {
-            warm[i] = qs.row(i);
-        }
-        try (KnnResult r = Knn.search(metric, QuerySet.ids(warm, metric.data().size(), "warm-up"), options, tree, null)) {
+        try (KnnResult r = Knn.search(metric, qs.head((int) Math.max(1, qs.size() / 8), metric.data().size()), options, tree,
+                null)) {
             long t0 = System.nanoTime();
             try (KnnResult s = Knn.search(metric, qs, options, tree, null)) {
                 return seconds(t0);

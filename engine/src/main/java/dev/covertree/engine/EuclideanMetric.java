@@ -47,12 +47,19 @@ final class EuclideanMetric extends Metric {
     }
 
     @Override
-    void childDistances(long q, MemorySegment records, int count, Worker w) {
+    long childDistances(int g, int active, MemorySegment records, int count, Worker w) {
         long bytes = recordBytes();
-        for (int i = 0; i < count; i++) {
-            w.childDist[i] = records == null ? distance(q, w.childPoint[i])
-                    : Math.sqrt(ops.squaredDistance(qc.segment(), qc.rowOffset(q), records, w.childNode[i] * bytes, d, f4));
+        for (int b = 0; b < g; b++) {
+            if ((active & 1 << b) == 0) {
+                continue;
+            }
+            long q = w.groupRow[b];
+            for (int i = 0; i < count; i++) {
+                w.childDist[Worker.GROUP * i + b] = records == null ? distance(q, w.childPoint[i])
+                        : Math.sqrt(ops.squaredDistance(qc.segment(), qc.rowOffset(q), records, w.childNode[i] * bytes, d, f4));
+            }
         }
+        return (long) count * Integer.bitCount(active);
     }
 
     @Override

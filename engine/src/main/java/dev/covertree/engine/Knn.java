@@ -110,6 +110,8 @@ public final class Knn {
         List<Worker> workers = Collections.synchronizedList(new ArrayList<>());
         boolean seed = qs.byId();
         boolean nodeOrder = engine == Engine.TREE && qs.isAllPoints();
+        // a tree searches neighbouring queries as a group; queries in the caller's order are rarely neighbours
+        int group = qs.neighbours() ? Worker.GROUP : 1;
         long n = metric.data().size();
         Parallel.run(threads, () -> {
             Worker w = new Worker(opt.k(), engine == Engine.BRUTE);
@@ -119,19 +121,26 @@ public final class Knn {
                     long to = Math.min(q, from + chunk);
                     if (engine == Engine.BRUTE) {
                         BlockedBruteForce.searchBlock(metric, qs, opt, from, to, w, out);
+                    } else if (engine == Engine.TREE) {
+                        for (long slot = from; slot < to; slot += group) {
+                            int g = (int) Math.min(group, to - slot);
+                            for (int b = 0; b < g; b++) {
+                                // all points: queries in node order, neighbours in a group (answers do not change)
+                                long row = qs.row(nodeOrder ? tree.pointAt(slot + b) : slot + b);
+                                w.groupRow[b] = row;
+                                w.groupExclude[b] = BlockedBruteForce.exclude(qs, opt, row);
+                                w.groupLimit[b] = BlockedBruteForce.limit(qs, opt, row, n);
+                            }
+                            tree.search(metric, g, seed, w);
+                            for (int b = 0; b < g; b++) {
+                                w.heapFor(b).drainTo(out.indices(), out.distances(), nodeOrder ? tree.pointAt(slot + b) : slot + b);
+                            }
+                        }
                     } else {
                         for (long slot = from; slot < to; slot++) {
-                            // all points through a tree: visit queries in node order, so consecutive queries
-                            // descend into the same subtrees while they are in cache (answers do not change)
-                            long i = nodeOrder ? tree.pointAt(slot) : slot;
-                            long row = qs.row(i);
-                            if (engine == Engine.TREE) {
-                                tree.search(metric, row, BlockedBruteForce.exclude(qs, opt, row),
-                                        BlockedBruteForce.limit(qs, opt, row, n), seed, w);
-                            } else {
-                                BlockedBruteForce.scanOne(metric, qs, opt, row, w.heap, w);
-                            }
-                            w.heap.drainTo(out.indices(), out.distances(), i);
+                            long row = qs.row(slot);
+                            BlockedBruteForce.scanOne(metric, qs, opt, row, w.heap, w);
+                            w.heap.drainTo(out.indices(), out.distances(), slot);
                         }
                     }
                     if (progress != null) {

@@ -30,13 +30,19 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     /** Writes dataset point {@code j}'s record at {@code off} in {@code dst}. */
     abstract void writeRecord(long j, MemorySegment dst, long off);
 
+    /** Called once per tree group before its descent (the residual metric packs the group's query rows). */
+    void prepareGroup(int g, Worker w) {
+    }
+
     /**
-     * {@code w.childDist[i] = distance(q, w.childPoint[i])} for {@code i < count}, reading the record of
-     * node {@code w.childNode[i]} in {@code records} (the dataset when it is null). The tree asks for a
-     * node's children at once, so an implementation may overlap their loads and finish them lane-wise.
-     * Same numbers as {@link #distance}, bit for bit.
+     * {@code w.childDist[GROUP i + b] = distance(w.groupRow[b], w.childPoint[i])} for {@code i < count} and
+     * each query b of the group whose bit is set in {@code active} (others may be filled too), reading
+     * the record of node {@code w.childNode[i]} in {@code records} (the dataset when it is null). The tree
+     * asks for a node's children at once, so an implementation may read each record once for the group
+     * and finish lane-wise. Same numbers as {@link #distance}, bit for bit. Returns how many distances
+     * it computed.
      */
-    abstract void childDistances(long q, MemorySegment records, int count, Worker w);
+    abstract long childDistances(int g, int active, MemorySegment records, int count, Worker w);
 
     /**
      * True when no point of a subtree can be within {@code bound} of a query (so the subtree is skipped),

@@ -8,32 +8,46 @@ public final class QuerySet {
     private final long[] ids;
     private final long count;
     private final boolean byId;
+    private final boolean neighbours;
 
-    private QuerySet(long[] ids, long count, boolean byId) {
+    private QuerySet(long[] ids, long count, boolean byId, boolean neighbours) {
         this.ids = ids;
         this.count = count;
         this.byId = byId;
+        this.neighbours = neighbours;
     }
 
     /** Every point 0 … n−1 of the dataset as a query (all-points mode). */
     public static QuerySet allPoints(long n) {
-        return new QuerySet(null, n, true);
+        return new QuerySet(null, n, true, false);
     }
 
     /** The given dataset ids as queries, in this order; each must be in 0 … n−1. */
     public static QuerySet ids(long[] ids, long n, String name) {
+        return ids(ids, n, name, false);
+    }
+
+    /**
+     * As {@link #ids}, saying that consecutive ids are neighbours in a tree's node order, so that a tree
+     * search takes them in groups, as it does all points (AUTO's sample of an all-points job).
+     */
+    static QuerySet treeNeighbours(long[] ids, long n, String name) {
+        return ids(ids, n, name, true);
+    }
+
+    private static QuerySet ids(long[] ids, long n, String name, boolean neighbours) {
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= n) {
                 throw new InvalidInputException(name + ": id " + ids[i] + " at position " + i + " is not a point id "
                         + "(the dataset has ids 0 to " + (n - 1) + ")");
             }
         }
-        return new QuerySet(ids.clone(), ids.length, true);
+        return new QuerySet(ids.clone(), ids.length, true, neighbours);
     }
 
     /** Rows 0 … count−1 of a separate query dataset (query by coordinates). */
     public static QuerySet external(long count) {
-        return new QuerySet(null, count, false);
+        return new QuerySet(null, count, false, false);
     }
 
     /** Number of queries. */
@@ -49,6 +63,20 @@ public final class QuerySet {
     /** True for {@link #allPoints}: query i is point i. */
     boolean isAllPoints() {
         return byId && ids == null;
+    }
+
+    /** True when a tree search should take consecutive queries as a group: all points, or {@link #treeNeighbours}. */
+    boolean neighbours() {
+        return isAllPoints() || neighbours;
+    }
+
+    /** The first {@code count} queries, as a set of the same kind. */
+    QuerySet head(int count, long n) {
+        long[] first = new long[count];
+        for (int i = 0; i < count; i++) {
+            first[i] = row(i);
+        }
+        return ids(first, n, "the first queries", neighbours());
     }
 
     /** The query row (in the metric's query set) of query {@code i}. */

@@ -112,9 +112,68 @@ final class ResidualMetric extends Metric {
         MemorySegment.copy(dScaled, j * dim * 8L, dst, h + 8, dim * 8L);
     }
 
-    /** Four dot products per pass over the query row, then the finish lane-wise, as the brute force does. */
+    /** Packs the group's query rows as float64, four of them (the last repeated), for {@link VectorOps#dot4x4}. */
     @Override
-    void childDistances(long q, MemorySegment records, int count, Worker w) {
+    void prepareGroup(int g, Worker w) {
+        if (g > 1) {
+            double[] packed = w.scratch(Worker.Q_PACK, Worker.GROUP * m);
+            for (int r = 0; r < Worker.GROUP; r++) {
+                long q = w.groupRow[Math.min(r, g - 1)];
+                ops.pack(qv.segment(), qv.rowOffset(q), m, f4, packed, r * m);
+            }
+        }
+    }
+
+    @Override
+    long childDistances(int g, int active, MemorySegment records, int count, Worker w) {
+        if (Integer.bitCount(active) == 1) {
+            oneQuery(Integer.numberOfTrailingZeros(active), records, count, w);
+            return count;
+        }
+        long bytes = recordBytes();
+        long ho = headerOffset();
+        int[] nodes = w.childNode;
+        double[] packed = w.scratch(Worker.Q_PACK, Worker.GROUP * m);
+        double[] tile = w.scratch(Worker.TILE, Worker.GROUP * m);
+        double[] block = w.block;
+        double[] dots = w.dots;
+        double[] s2 = w.s2;
+        double[] ispQ = w.ispQ;
+        double[] ispJ = w.tileIsp;
+        double[] dist = w.dist;
+        for (int from = 0; from < count; from += 4) {
+            int c = Math.min(4, count - from);
+            // a last group of fewer than four children repeats its last one; the spare sums are dropped
+            for (int j = 0; j < 4; j++) {
+                ops.pack(records, nodes[from + Math.min(j, c - 1)] * bytes, m, f4, tile, j * m);
+            }
+            ops.dot4x4(packed, 0, tile, 0, m, block);
+            for (int j = 0; j < 4; j++) {
+                long h = nodes[from + Math.min(j, c - 1)] * bytes + ho;
+                double isp = records.get(ValueLayout.JAVA_DOUBLE, h);
+                for (int r = 0; r < 4; r++) {
+                    long q = w.groupRow[Math.min(r, g - 1)];
+                    int at = 4 * j + r;
+                    dots[at] = block[4 * r + j];
+                    s2[at] = scaledSquaredDistance(q, records, h + 8);
+                    ispQ[at] = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+                    ispJ[at] = isp;
+                }
+            }
+            ops.residualDistances(type, variance, s2, dots, ispQ, ispJ, dist, 16);
+            for (int j = 0; j < c; j++) {
+                for (int r = 0; r < g; r++) {
+                    w.childDist[Worker.GROUP * (from + j) + r] =
+                            self && w.childPoint[from + j] == w.groupRow[r] ? 0 : dist[4 * j + r];
+                }
+            }
+        }
+        return (long) count * g;
+    }
+
+    /** The children's distances to query b of the group alone: four dot products per pass over its row. */
+    private void oneQuery(int b, MemorySegment records, int count, Worker w) {
+        long q = w.groupRow[b];
         MemorySegment qs = qv.segment();
         long qo = qv.rowOffset(q);
         long bytes = recordBytes();
@@ -144,7 +203,7 @@ final class ResidualMetric extends Metric {
             }
             ops.residualDistances(type, variance, s2, dots, ispQ, ispJ, dist, c);
             for (int i = 0; i < c; i++) {
-                w.childDist[from + i] = self && w.childPoint[from + i] == q ? 0 : dist[i];
+                w.childDist[Worker.GROUP * (from + i) + b] = self && w.childPoint[from + i] == q ? 0 : dist[i];
             }
         }
     }

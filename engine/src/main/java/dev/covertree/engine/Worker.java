@@ -5,20 +5,33 @@ package dev.covertree.engine;
  * packed query block, and work counters. Made once per thread, so queries allocate nothing.
  */
 final class Worker {
-    /** The heap of a one-query-at-a-time search. */
+    /** The heap of a one-query-at-a-time search, and of a tree group's first query. */
     final TopK heap;
-    /** One heap per query of a brute-force block; the first is {@link #heap}. */
+    /** One heap per query of a brute-force block or a tree group; the first is {@link #heap}. */
     private final TopK[] heaps;
     final long[] blockRows = new long[BlockedBruteForce.BLOCK];
     long distances;
     long nodes;
+    /**
+     * The tree's traversal stack: a node, the queries of the group still searching its subtree (bit b
+     * for query b), the smallest of their distances to it (the sort key), and each query's distance
+     * ({@link #GROUP} slots per entry).
+     */
     int[] stackNode = new int[256];
-    double[] stackDist = new double[256];
+    int[] stackMask = new int[256];
+    double[] stackKey = new double[256];
+    double[] stackDist = new double[256 * GROUP];
     int top;
-    /** The children of the node being expanded: node index, point, distance to the query. */
+    /** The children of the node being expanded: node index, point, distance to query b at {@code GROUP i + b}. */
     int[] childNode = new int[64];
     long[] childPoint = new long[64];
-    double[] childDist = new double[64];
+    double[] childDist = new double[64 * GROUP];
+    /** The queries of a tree group: row, excluded id, id limit, slack. */
+    static final int GROUP = 4;
+    final long[] groupRow = new long[GROUP];
+    final long[] groupExclude = new long[GROUP];
+    final long[] groupLimit = new long[GROUP];
+    final double[] groupSlack = new double[GROUP];
     static final int Q_PACK = 0;
     static final int Q_COORDS = 1;
     static final int Q_ISP = 2;
@@ -28,12 +41,14 @@ final class Worker {
     final long[] quadLimit = new long[BlockedBruteForce.BLOCK / 4];
     final double[] tileIsp = new double[16];
     final double[] dots = new double[16];
+    /** The 4 x 4 dot products of a tree group against four children. */
+    final double[] block = new double[16];
     final double[] s2 = new double[16];
     final double[] ispQ = new double[16];
     final double[] dist = new double[16];
 
     Worker(int k, boolean blocked) {
-        this.heaps = new TopK[blocked ? BlockedBruteForce.BLOCK : 1];
+        this.heaps = new TopK[blocked ? BlockedBruteForce.BLOCK : GROUP];
         for (int i = 0; i < heaps.length; i++) {
             heaps[i] = new TopK(k);
         }
@@ -52,15 +67,25 @@ final class Worker {
         return scratch[which];
     }
 
-    void push(int node, double d) {
-        if (top == stackNode.length) {
-            // grows to the deepest frontier seen, then stays: steady state allocates nothing
-            stackNode = java.util.Arrays.copyOf(stackNode, 2 * top);
-            stackDist = java.util.Arrays.copyOf(stackDist, 2 * top);
-        }
+    /** Pushes a node for the group's queries in {@code mask}; their distances are {@code childDist[GROUP child …]}. */
+    void push(int node, int mask, double key, int child) {
+        ensureStack(top + 1);
         stackNode[top] = node;
-        stackDist[top] = d;
+        stackMask[top] = mask;
+        stackKey[top] = key;
+        System.arraycopy(childDist, GROUP * child, stackDist, GROUP * top, GROUP);
         top++;
+    }
+
+    /** Makes room for {@code n} stack entries; grows to the deepest frontier seen, then stays. */
+    private void ensureStack(int n) {
+        if (n > stackNode.length) {
+            int size = Math.max(n, 2 * stackNode.length);
+            stackNode = java.util.Arrays.copyOf(stackNode, size);
+            stackMask = java.util.Arrays.copyOf(stackMask, size);
+            stackKey = java.util.Arrays.copyOf(stackKey, size);
+            stackDist = java.util.Arrays.copyOf(stackDist, size * GROUP);
+        }
     }
 
     /** Makes room for {@code n} children; grows to the widest node seen, then stays. */
@@ -69,7 +94,7 @@ final class Worker {
             int size = Math.max(n, 2 * childNode.length);
             childNode = java.util.Arrays.copyOf(childNode, size);
             childPoint = java.util.Arrays.copyOf(childPoint, size);
-            childDist = java.util.Arrays.copyOf(childDist, size);
+            childDist = java.util.Arrays.copyOf(childDist, size * GROUP);
         }
     }
 
@@ -77,28 +102,42 @@ final class Worker {
     private static final int[] GAPS = {701, 301, 132, 57, 23, 10, 4, 1};
 
     /**
-     * Orders stack entries {@code [from, top)} by decreasing distance, so the nearest is popped first.
-     * Most nodes push a handful of children (insertion sort), but near the root of a residual tree with
-     * many inducing points hundreds survive, where insertion sort alone took a fifth of the search.
+     * Orders stack entries {@code [from, top)} by decreasing key, so the nearest is popped first. Most
+     * nodes push a handful of children (insertion sort), but near the root of a residual tree with many
+     * inducing points hundreds survive, where insertion sort alone took a fifth of the search.
+     * Entries are moved through {@code spare}, the slot just above the top.
      */
     void sortPushedFarthestFirst(int from) {
         int n = top - from;
+        if (n < 2) {
+            return;
+        }
+        ensureStack(top + 1);
+        int spare = top;
         for (int gap : GAPS) {
             if (gap > n / 2 && gap > 1) {
                 continue;
             }
             for (int i = from + gap; i < top; i++) {
-                int node = stackNode[i];
-                double d = stackDist[i];
+                double key = stackKey[i];
+                if (!(stackKey[i - gap] < key)) {
+                    continue;
+                }
+                move(i, spare);
                 int j = i;
-                while (j - gap >= from && stackDist[j - gap] < d) {
-                    stackNode[j] = stackNode[j - gap];
-                    stackDist[j] = stackDist[j - gap];
+                while (j - gap >= from && stackKey[j - gap] < key) {
+                    move(j - gap, j);
                     j -= gap;
                 }
-                stackNode[j] = node;
-                stackDist[j] = d;
+                move(spare, j);
             }
         }
+    }
+
+    private void move(int from, int to) {
+        stackNode[to] = stackNode[from];
+        stackMask[to] = stackMask[from];
+        stackKey[to] = stackKey[from];
+        System.arraycopy(stackDist, GROUP * from, stackDist, GROUP * to, GROUP);
     }
 }
