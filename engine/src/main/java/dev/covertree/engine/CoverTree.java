@@ -30,6 +30,13 @@ import java.util.function.LongConsumer;
  * Gu et al.'s parallel insertion (2022) because it needs no locks and its parallelism is exactly the
  * subtree structure.
  *
+ * <h2>Memory layout, and why</h2>
+ * A search is bound by memory, not arithmetic: a residual distance reads a V row of m values, and a
+ * node's children used to sit far apart. So the nodes are renumbered after the build ({@link NodeOrder}:
+ * each node's children side by side), each point's rows are copied once more in node order
+ * ({@link Metric#recordBytes}), and an all-points job searches four neighbouring queries together
+ * (their paths through the tree nearly coincide), so each child record read serves four distances.
+ *
  * <p>The tree holds off-heap memory; close it when done. It reads the dataset's arrays, which must stay
  * alive as long as it is used.
  */
