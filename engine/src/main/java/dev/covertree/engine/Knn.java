@@ -23,7 +23,7 @@ import java.util.function.LongConsumer;
  * self excluded unless asked, predecessor mode restricting query i to ids below i, −1 / +∞ padding.
  */
 public final class Knn {
-    private static final int SCAN_CHUNK = 16;
+    static final int SCAN_CHUNK = 16;
 
     private Knn() {
     }
@@ -100,6 +100,20 @@ public final class Knn {
         }
     }
 
+    /** Insertion sort of {@code order[0, len)} by query row: a chunk is a handful of queries. */
+    private static void sortByRow(QuerySet qs, long[] order, int len) {
+        for (int i = 1; i < len; i++) {
+            long x = order[i];
+            long key = qs.row(x);
+            int j = i;
+            while (j > 0 && qs.row(order[j - 1]) > key) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = x;
+        }
+    }
+
     private static void run(Metric metric, QuerySet qs, KnnOptions opt, Engine engine, CoverTree tree, KnnResult out,
                             LongConsumer progress) {
         long q = qs.size();
@@ -122,18 +136,27 @@ public final class Knn {
                     if (engine == Engine.BRUTE) {
                         BlockedBruteForce.searchBlock(metric, qs, opt, from, to, w, out);
                     } else if (engine == Engine.TREE) {
-                        for (long slot = from; slot < to; slot += group) {
-                            int g = (int) Math.min(group, to - slot);
+                        int len = (int) (to - from);
+                        long[] order = w.chunkQueries;
+                        for (int s = 0; s < len; s++) {
+                            // all points: queries in node order, so a chunk's queries are neighbours
+                            order[s] = nodeOrder ? tree.pointAt(from + s) : from + s;
+                        }
+                        if (group > 1 && opt.predecessor()) {
+                            // a predecessor search is as wide as its id is small: group neighbours of like ids
+                            sortByRow(qs, order, len);
+                        }
+                        for (int s = 0; s < len; s += group) {
+                            int g = Math.min(group, len - s);
                             for (int b = 0; b < g; b++) {
-                                // all points: queries in node order, neighbours in a group (answers do not change)
-                                long row = qs.row(nodeOrder ? tree.pointAt(slot + b) : slot + b);
+                                long row = qs.row(order[s + b]);
                                 w.groupRow[b] = row;
                                 w.groupExclude[b] = BlockedBruteForce.exclude(qs, opt, row);
                                 w.groupLimit[b] = BlockedBruteForce.limit(qs, opt, row, n);
                             }
                             tree.search(metric, g, seed, w);
                             for (int b = 0; b < g; b++) {
-                                w.heapFor(b).drainTo(out.indices(), out.distances(), nodeOrder ? tree.pointAt(slot + b) : slot + b);
+                                w.heapFor(b).drainTo(out.indices(), out.distances(), order[s + b]);
                             }
                         }
                     } else {

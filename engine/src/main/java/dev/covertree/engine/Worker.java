@@ -29,6 +29,8 @@ final class Worker {
     /** The queries of a tree group: row, excluded id, id limit, slack. */
     static final int GROUP = 4;
     final long[] groupRow = new long[GROUP];
+    /** The queries of one chunk of a tree run, in the order they are grouped. */
+    final long[] chunkQueries = new long[Knn.SCAN_CHUNK];
     final long[] groupExclude = new long[GROUP];
     final long[] groupLimit = new long[GROUP];
     final double[] groupSlack = new double[GROUP];
