@@ -86,7 +86,8 @@ final class Charts {
         int build = header.indexOf("plan_s");
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            String key = f[header.indexOf("metric")] + (f[0].equals("residual") ? " m=" + f[header.indexOf("m")] : "")
+            String metric = f[header.indexOf("metric")];
+            String key = metric + (metric.equals("residual") ? " m=" + f[header.indexOf("m")] : "")
                     + (engine >= 0 ? " " + f[engine] : "");
             double seconds = Double.parseDouble(f[header.indexOf("search_s")]) + (build >= 0 ? Double.parseDouble(f[build]) : 0);
             series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {
