@@ -211,7 +211,6 @@ public final class CoverTree implements AutoCloseable {
      * prunes with its own bound, so its answer is the one it would get alone.
      */
     void search(Metric metric, int g, boolean seed, Worker w) {
-        long maxLimit = 0;
         int all = 0;
         for (int b = 0; b < g; b++) {
             w.heapFor(b).clear();
@@ -219,7 +218,6 @@ public final class CoverTree implements AutoCloseable {
                 seedFromNeighbourhood(metric, w.groupRow[b], w.groupExclude[b], w.groupLimit[b], w.heapFor(b), w);
             }
             w.groupSlack[b] = metric.querySlack(w.groupRow[b]);
-            maxLimit = Math.max(maxLimit, w.groupLimit[b]);
             all |= NodeLayout.minId(nodes, 0) < w.groupLimit[b] ? 1 << b : 0;
         }
         w.top = 0;

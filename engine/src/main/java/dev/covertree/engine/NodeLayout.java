@@ -103,14 +103,13 @@ final class NodeLayout {
         put(s, node, SLACK, slack);
     }
 
-    /** Appends {@code child} to the children of {@code node}; returns how many it has now. */
-    static int addChild(MemorySegment s, int node, int child) {
+    /** Appends {@code child} to the children of {@code node}. */
+    static void addChild(MemorySegment s, int node, int child) {
         int count = childCount(s, node);
         if (count == 0) {
             put(s, node, FIRST_CHILD, child);
         }
         put(s, node, CHILD_COUNT, count + 1);
-        return count + 1;
     }
 
     /** Copies node {@code from} of {@code src} to node {@code to} of {@code dst}, links renumbered by {@code renumber}. */

@@ -135,36 +135,24 @@ final class ResidualMetric extends Metric {
         int[] nodes = w.childNode;
         double[] packed = w.scratch(Worker.Q_PACK, Worker.GROUP * m);
         double[] tile = w.scratch(Worker.TILE, Worker.GROUP * m);
-        double[] block = w.block;
-        double[] dots = w.dots;
-        double[] s2 = w.s2;
-        double[] ispQ = w.ispQ;
-        double[] ispJ = w.tileIsp;
-        double[] dist = w.dist;
         for (int from = 0; from < count; from += 4) {
             int c = Math.min(4, count - from);
             // a last group of fewer than four children repeats its last one; the spare sums are dropped
             for (int j = 0; j < 4; j++) {
                 ops.pack(records, nodes[from + Math.min(j, c - 1)] * bytes, m, f4, tile, j * m);
             }
-            ops.dot4x4(packed, 0, tile, 0, m, block);
+            ops.dot4x4(packed, 0, tile, 0, m, w.block);
             for (int j = 0; j < 4; j++) {
                 long h = nodes[from + Math.min(j, c - 1)] * bytes + ho;
-                double isp = records.get(ValueLayout.JAVA_DOUBLE, h);
                 for (int r = 0; r < 4; r++) {
-                    long q = w.groupRow[Math.min(r, g - 1)];
-                    int at = 4 * j + r;
-                    dots[at] = block[4 * r + j];
-                    s2[at] = scaledSquaredDistance(q, records, h + 8);
-                    ispQ[at] = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
-                    ispJ[at] = isp;
+                    w.dots[4 * j + r] = w.block[4 * r + j];
+                    finishInputs(4 * j + r, w.groupRow[Math.min(r, g - 1)], records, h, w);
                 }
             }
-            ops.residualDistances(type, variance, s2, dots, ispQ, ispJ, dist, 16);
+            ops.residualDistances(type, variance, w.s2, w.dots, w.ispQ, w.tileIsp, w.dist, 16);
             for (int j = 0; j < c; j++) {
                 for (int r = 0; r < g; r++) {
-                    w.childDist[Worker.GROUP * (from + j) + r] =
-                            self && w.childPoint[from + j] == w.groupRow[r] ? 0 : dist[4 * j + r];
+                    w.childDist[Worker.GROUP * (from + j) + r] = childDistance(w.groupRow[r], from + j, 4 * j + r, w);
                 }
             }
         }
@@ -179,33 +167,37 @@ final class ResidualMetric extends Metric {
         long bytes = recordBytes();
         long ho = headerOffset();
         int[] nodes = w.childNode;
-        double[] dots = w.dots;
-        double[] s2 = w.s2;
-        double[] ispQ = w.ispQ;
-        double[] ispJ = w.tileIsp;
-        double[] dist = w.dist;
-        double iq = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
-        for (int from = 0; from < count; from += dist.length) {
-            int c = Math.min(dist.length, count - from);
+        int chunk = w.dist.length;
+        for (int from = 0; from < count; from += chunk) {
+            int c = Math.min(chunk, count - from);
             for (int i = 0; i < c; i += 4) {
                 // a last group of fewer than four repeats its last row: the spare sums are dropped, and
                 // the one-row kernel, with one chain of dependent FMAs, costs as much as four rows
                 int last = from + c - 1;
                 ops.dot1x4(qs, qo, records, nodes[from + i] * bytes, nodes[Math.min(from + i + 1, last)] * bytes,
                         nodes[Math.min(from + i + 2, last)] * bytes, nodes[Math.min(from + i + 3, last)] * bytes, m, f4,
-                        dots, i);
+                        w.dots, i);
             }
             for (int i = 0; i < c; i++) {
-                long h = nodes[from + i] * bytes + ho;
-                s2[i] = scaledSquaredDistance(q, records, h + 8);
-                ispQ[i] = iq;
-                ispJ[i] = records.get(ValueLayout.JAVA_DOUBLE, h);
+                finishInputs(i, q, records, nodes[from + i] * bytes + ho, w);
             }
-            ops.residualDistances(type, variance, s2, dots, ispQ, ispJ, dist, c);
+            ops.residualDistances(type, variance, w.s2, w.dots, w.ispQ, w.tileIsp, w.dist, c);
             for (int i = 0; i < c; i++) {
-                w.childDist[Worker.GROUP * (from + i) + b] = self && w.childPoint[from + i] == q ? 0 : dist[i];
+                w.childDist[Worker.GROUP * (from + i) + b] = childDistance(q, from + i, i, w);
             }
         }
+    }
+
+    /** Slot {@code at} of the lane-wise finish: query row q against the record whose header starts at {@code h}. */
+    private void finishInputs(int at, long q, MemorySegment records, long h, Worker w) {
+        w.s2[at] = scaledSquaredDistance(q, records, h + 8);
+        w.ispQ[at] = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        w.tileIsp[at] = records.get(ValueLayout.JAVA_DOUBLE, h);
+    }
+
+    /** Child i's finished distance to query row q, from slot {@code at}; 0 for a point with itself. */
+    private double childDistance(long q, int i, int at, Worker w) {
+        return self && w.childPoint[i] == q ? 0 : w.dist[at];
     }
 
     int inducing() {
