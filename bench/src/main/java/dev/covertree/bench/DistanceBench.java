@@ -64,14 +64,13 @@ public class DistanceBench {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+    @Fork(1)
     public double vector() {
         return next();
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Dcovertree.vector=false"})
+    @Fork(value = 1, jvmArgsAppend = "-Dcovertree.vector=false")
     public double scalar() {
         return next();
     }

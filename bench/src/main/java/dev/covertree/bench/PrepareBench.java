@@ -67,14 +67,13 @@ public class PrepareBench {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+    @Fork(1)
     public String openblas() {
         return run();
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Dcovertree.blas=java"})
+    @Fork(value = 1, jvmArgsAppend = "-Dcovertree.blas=java")
     public String java() {
         return run();
     }

@@ -21,6 +21,7 @@ import dev.covertree.npy.NpyRowWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +46,14 @@ class SmallHeapTest {
 
     private static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Dcovertree.vector=" + System.getProperty("covertree.vector", "true"),
+                "-Xmx64m"));
+        // the flags this JVM was started with (pom.xml's covertree.jvm.flags), not a copy of them
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-modules") || a.startsWith("jdk.incubator") || a.startsWith("--enable-native-access")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-Dcovertree.vector=" + System.getProperty("covertree.vector", "true"),
                 "-cp", System.getProperty("java.class.path"), "dev.covertree.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;

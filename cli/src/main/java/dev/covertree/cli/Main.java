@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +45,9 @@ public final class Main implements Runnable {
     /** Runs the tool in-process (for tests and embedding) and returns its exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
-        addIfPresent(cl, "bench", "dev.covertree.bench.BenchCommand");
+        for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
+            cl.addSubcommand(plugin.name(), plugin.newCommand());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(ErrorReport::exitCode);
@@ -58,18 +61,6 @@ public final class Main implements Runnable {
             return ErrorReport.report(e, err, debug);
         });
         return cl.execute(args);
-    }
-
-    /**
-     * Adds a command that lives in another module (the benchmark runner, with its peer libraries) when
-     * that module is on the class path, as it is for the {@code ./covertree} launcher.
-     */
-    private static void addIfPresent(CommandLine cl, String name, String className) {
-        try {
-            cl.addSubcommand(name, Class.forName(className).getDeclaredConstructor().newInstance());
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // not on the class path: the command is simply not offered
-        }
     }
 
     /** Reads the version Maven wrote into the jar. */
