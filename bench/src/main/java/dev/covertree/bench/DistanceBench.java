@@ -2,11 +2,11 @@ package dev.covertree.bench;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.GaussianPoints;
-import dev.covertree.engine.Inducing;
+import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
 import dev.covertree.engine.Metric;
-import dev.covertree.engine.PreparedResidual;
+import dev.covertree.engine.prepare.PreparedResidual;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;

@@ -1,11 +1,11 @@
 package dev.covertree.bench;
 
 import dev.covertree.engine.GaussianPoints;
-import dev.covertree.engine.Inducing;
+import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
 import dev.covertree.engine.Matrix;
-import dev.covertree.engine.ResidualBasis;
+import dev.covertree.engine.prepare.ResidualBasis;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -2,12 +2,12 @@ package dev.covertree.bench;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.GaussianPoints;
-import dev.covertree.engine.Inducing;
+import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.MetricType;
-import dev.covertree.engine.PreparedResidual;
+import dev.covertree.engine.prepare.PreparedResidual;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.Npy;

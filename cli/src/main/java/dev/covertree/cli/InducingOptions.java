@@ -1,6 +1,6 @@
 package dev.covertree.cli;
 
-import dev.covertree.engine.Inducing;
+import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.npy.NpyDType;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -118,7 +118,7 @@ final class KnnCommand implements Callable<Integer> {
                 qs = QuerySet.external(qd.size());
             }
             KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng);
-            CoverTree loaded = tree != null ? CoverTree.load(tree, ds) : null;
+            CoverTree loaded = tree != null ? CoverTree.load(tree, ds, scratch.space()) : null;
             long[] shape = {qs.size(), k};
             try (loaded; EnginePlan plan = loaded != null ? EnginePlan.withTree(loaded)
                     : scratch.plan(metric, qs, opt, tel, run.quiet, err);

@@ -1,7 +1,7 @@
 package dev.covertree.cli;
 
 import dev.covertree.engine.Matrix;
-import dev.covertree.engine.ResidualBasis;
+import dev.covertree.engine.prepare.ResidualBasis;
 import dev.covertree.npy.AccessHint;
 import dev.covertree.npy.Npy;
 import dev.covertree.npy.NpyArray;

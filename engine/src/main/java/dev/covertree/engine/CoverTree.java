@@ -193,7 +193,20 @@ public final class CoverTree implements AutoCloseable {
      * built from another dataset (sizes, kernel, or a fingerprint of sampled rows differ).
      */
     public static CoverTree load(Path path, Dataset data) throws IOException {
-        return CoverTreeFile.load(path, data);
+        return load(path, data, ScratchSpace.auto());
+    }
+
+    /**
+     * As {@link #load(Path, Dataset)}, with the node-ordered copy of each point's rows (as large as V for
+     * the residual metric) where {@code space} puts it.
+     */
+    public static CoverTree load(Path path, Dataset data, ScratchSpace space) throws IOException {
+        return CoverTreeFile.load(path, data, space);
+    }
+
+    /** The segments a saved tree holds after its header, in file order: nodes, then the point-to-node map. */
+    MemorySegment[] segmentsToSave() {
+        return new MemorySegment[] {nodes, nodeOf};
     }
 
     /** Checks every invariant and every stored radius; throws {@link IllegalStateException} on the first violation. */

@@ -1,38 +1,60 @@
 package dev.covertree.engine;
 
-import java.io.IOException;
 import dev.covertree.npy.PartialFiles;
+import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * The {@code .ctree} file: a 64-byte header, then the node structs exactly as they sit in memory, then
- * the point-to-node map. Loading maps the file and uses the node segment in place; nothing is parsed.
- *
- * <pre>
- * offset  0  magic "CTREEFFM"          offset 32  dataset fingerprint (CRC32C of shapes, kernel, sampled rows)
- *         8  format version (int)             40  byte order mark 0x0102030405060708
- *        12  metric ordinal (int)             48  node size in bytes (int), then 12 bytes reserved
- *        16  N (long)
- *        24  d (int), 28 m (int)
- * </pre>
+ * The {@code .ctree} file: a 64-byte header ({@link #HEADER}, one layout that both save and load use),
+ * then the node structs exactly as they sit in memory ({@link NodeLayout}), then the point-to-node map.
+ * Loading maps the file and uses the node segment in place; nothing is parsed. Enums are stored as their
+ * explicit {@code fileCode}s, never as ordinals.
  */
 final class CoverTreeFile {
-    static final int VERSION = 3;
+    /** Format 4: the header as a struct layout and explicit metric/kernel codes (3 and older: rebuild). */
+    static final int VERSION = 4;
     private static final long MAGIC = 0x4d4646454552_5443L; // "CTREEFFM" little-endian
     private static final long BOM = 0x0102030405060708L;
-    private static final int HEADER = 64;
+
+    static final StructLayout HEADER = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG_UNALIGNED.withName("magic"),
+            ValueLayout.JAVA_INT_UNALIGNED.withName("version"),
+            ValueLayout.JAVA_INT_UNALIGNED.withName("metric"),
+            ValueLayout.JAVA_LONG_UNALIGNED.withName("n"),
+            ValueLayout.JAVA_INT_UNALIGNED.withName("dimension"),
+            ValueLayout.JAVA_INT_UNALIGNED.withName("inducing"),
+            ValueLayout.JAVA_LONG_UNALIGNED.withName("fingerprint"),
+            ValueLayout.JAVA_LONG_UNALIGNED.withName("byteOrderMark"),
+            ValueLayout.JAVA_INT_UNALIGNED.withName("nodeBytes"),
+            MemoryLayout.paddingLayout(12));
+    private static final VarHandle MAGIC_H = field("magic");
+    private static final VarHandle VERSION_H = field("version");
+    private static final VarHandle METRIC_H = field("metric");
+    private static final VarHandle N_H = field("n");
+    private static final VarHandle DIM_H = field("dimension");
+    private static final VarHandle M_H = field("inducing");
+    private static final VarHandle PRINT_H = field("fingerprint");
+    private static final VarHandle BOM_H = field("byteOrderMark");
+    private static final VarHandle NODE_BYTES_H = field("nodeBytes");
 
     private CoverTreeFile() {
+    }
+
+    private static VarHandle field(String name) {
+        return HEADER.varHandle(MemoryLayout.PathElement.groupElement(name)).withInvokeExactBehavior();
     }
 
     static void save(CoverTree tree, Path path, boolean overwrite) throws IOException {
@@ -40,15 +62,20 @@ final class CoverTreeFile {
             throw new FileAlreadyExistsException(path.toString(), null, "exists and overwriting was not asked for");
         }
         Dataset data = tree.data();
-        ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.nativeOrder());
-        h.putLong(MAGIC).putInt(VERSION).putInt(data.metricType().ordinal()).putLong(data.size())
-                .putInt(data.dimension()).putInt(data.inducing()).putLong(fingerprint(data)).putLong(BOM)
-                .putInt((int) NodeLayout.BYTES);
-        h.position(0);
         Path temp = PartialFiles.createBeside(path);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            write(ch, h);
-            for (MemorySegment s : new MemorySegment[] {tree.nodes, tree.nodeOf}) {
+        try (Arena a = Arena.ofConfined(); FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            MemorySegment h = a.allocate(HEADER);
+            MAGIC_H.set(h, 0L, MAGIC);
+            VERSION_H.set(h, 0L, VERSION);
+            METRIC_H.set(h, 0L, data.metricType().fileCode());
+            N_H.set(h, 0L, data.size());
+            DIM_H.set(h, 0L, data.dimension());
+            M_H.set(h, 0L, data.inducing());
+            PRINT_H.set(h, 0L, fingerprint(data));
+            BOM_H.set(h, 0L, BOM);
+            NODE_BYTES_H.set(h, 0L, (int) NodeLayout.BYTES);
+            write(ch, h.asByteBuffer());
+            for (MemorySegment s : tree.segmentsToSave()) {
                 for (long off = 0; off < s.byteSize(); off += 1 << 24) {
                     write(ch, s.asSlice(off, Math.min(1 << 24, s.byteSize() - off)).asByteBuffer());
                 }
@@ -67,46 +94,56 @@ final class CoverTreeFile {
         }
     }
 
-    static CoverTree load(Path path, Dataset data) throws IOException {
+    static CoverTree load(Path path, Dataset data, ScratchSpace space) throws IOException {
         String src = path.toString();
         if (!Files.isRegularFile(path)) {
-            throw new java.nio.file.NoSuchFileException(src, null, "no such tree file");
+            throw new NoSuchFileException(src, null, "no such tree file");
         }
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < HEADER) {
+            if (size < HEADER.byteSize()) {
                 throw new InvalidInputException(src + ": not a tree file (too short)");
             }
             MemorySegment f = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            ValueLayout.OfLong l = ValueLayout.JAVA_LONG_UNALIGNED;
-            ValueLayout.OfInt i = ValueLayout.JAVA_INT_UNALIGNED;
-            if (f.get(l, 0) != MAGIC) {
+            if ((long) MAGIC_H.get(f, 0L) != MAGIC) {
                 throw new InvalidInputException(src + ": not a covertree .ctree file (bad magic)");
             }
-            if (f.get(l, 40) != BOM) {
-                throw new InvalidInputException(src + ": written on a machine of the other byte order");
+            if ((long) BOM_H.get(f, 0L) != BOM) {
+                throw new InvalidInputException(src + ": written on a machine of the other byte order; rebuild the tree here "
+                        + "(covertree build)");
             }
-            if (f.get(i, 8) != VERSION || f.get(i, 48) != NodeLayout.BYTES) {
-                throw new InvalidInputException(src + ": tree file format version " + f.get(i, 8) + ", this program reads "
-                        + VERSION);
+            int version = (int) VERSION_H.get(f, 0L);
+            if (version != VERSION) {
+                throw new InvalidInputException(src + ": tree file format " + version + ", this program reads format "
+                        + VERSION + "; rebuild the tree (covertree build)");
             }
-            long n = f.get(l, 16);
-            String mismatch = f.get(i, 12) != data.metricType().ordinal() ? "metric"
+            int nodeBytes = (int) NODE_BYTES_H.get(f, 0L);
+            if (nodeBytes != NodeLayout.BYTES) {
+                throw new InvalidInputException(src + ": tree nodes of " + nodeBytes + " bytes, this program's are "
+                        + NodeLayout.BYTES + " (a corrupt file or another build); rebuild the tree (covertree build)");
+            }
+            long n = (long) N_H.get(f, 0L);
+            int metric = (int) METRIC_H.get(f, 0L);
+            int dim = (int) DIM_H.get(f, 0L);
+            int m = (int) M_H.get(f, 0L);
+            String mismatch = metric != data.metricType().fileCode() ? "the metric (code " + metric + " in the tree, "
+                    + data.metricType().fileCode() + " = " + data.metricType() + " here)"
                     : n != data.size() ? "N (" + n + " in the tree, " + data.size() + " in the data)"
-                    : f.get(i, 24) != data.dimension() ? "dimension"
-                    : f.get(i, 28) != data.inducing() ? "m"
-                    : f.get(l, 32) != fingerprint(data) ? "content (the arrays or kernel differ)" : null;
+                    : dim != data.dimension() ? "the dimension (" + dim + " in the tree, " + data.dimension() + " in the data)"
+                    : m != data.inducing() ? "m (" + m + " in the tree, " + data.inducing() + " in the data)"
+                    : (long) PRINT_H.get(f, 0L) != fingerprint(data) ? "the content (the arrays or the kernel differ)" : null;
             if (mismatch != null) {
-                throw new InvalidInputException(src + ": was built from another dataset: " + mismatch + " differs");
+                throw new InvalidInputException(src + ": was built from another dataset: " + mismatch);
             }
+            long header = HEADER.byteSize();
             long nodesBytes = n * NodeLayout.BYTES;
-            if (size != HEADER + nodesBytes + 4 * n) {
+            if (size != header + nodesBytes + 4 * n) {
                 throw new InvalidInputException(src + ": truncated or corrupt tree file (" + size + " bytes, expected "
-                        + (HEADER + nodesBytes + 4 * n) + ")");
+                        + (header + nodesBytes + 4 * n) + ")");
             }
-            return new CoverTree(data, arena, f.asSlice(HEADER, nodesBytes), f.asSlice(HEADER + nodesBytes, 4 * n), 0, 0,
-                    ScratchSpace.auto());
+            return new CoverTree(data, arena, f.asSlice(header, nodesBytes), f.asSlice(header + nodesBytes, 4 * n), 0, 0,
+                    space);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -117,9 +154,9 @@ final class CoverTreeFile {
     static long fingerprint(Dataset data) {
         CRC32C crc = new CRC32C();
         ByteBuffer meta = ByteBuffer.allocate(64);
-        meta.putLong(data.size()).putInt(data.dimension()).putInt(data.inducing()).putInt(data.metricType().ordinal());
+        meta.putLong(data.size()).putInt(data.dimension()).putInt(data.inducing()).putInt(data.metricType().fileCode());
         if (data.kernel() != null) {
-            meta.putInt(data.kernel().type().ordinal()).putDouble(data.kernel().variance());
+            meta.putInt(data.kernel().type().fileCode()).putDouble(data.kernel().variance());
             for (double ls : data.kernel().lengthscale()) {
                 crc.update(ByteBuffer.allocate(8).putDouble(0, ls));
             }

@@ -137,6 +137,16 @@ public final class EnginePlan implements AutoCloseable {
         return engine;
     }
 
+    /** The engine's search, over the plan's tree when it has one. */
+    SearchEngine searcher() {
+        return switch (engine) {
+            case TREE -> new CoverTreeSearch(tree);
+            case BRUTE -> new BlockedBruteForce();
+            case SCAN -> new Scan();
+            case AUTO -> throw new IllegalStateException("a plan never keeps AUTO");
+        };
+    }
+
     /** The tree, when the engine is {@link Engine#TREE}; null otherwise. */
     public CoverTree tree() {
         return tree;

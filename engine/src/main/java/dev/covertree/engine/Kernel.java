@@ -46,7 +46,7 @@ public record Kernel(KernelType type, double variance, double[] lengthscale) {
     }
 
     /** Checks that the lengthscale fits coordinates of dimension {@code d}. */
-    void checkDimension(int d) {
+    public void checkDimension(int d) {
         if (lengthscale.length != 1 && lengthscale.length != d) {
             throw new InvalidInputException("kernel has " + lengthscale.length + " lengthscales but the coordinates have "
                     + d + " dimensions (give one, or one per dimension)");

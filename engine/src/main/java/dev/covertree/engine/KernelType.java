@@ -1,22 +1,31 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.vector.ResidualFormula;
+
 import java.util.Locale;
 
 /** The stationary covariance kernels of SPEC section 2, as a function of the scaled squared distance. */
 public enum KernelType {
     /** Squared exponential: {@code exp(-s²/2)}. */
-    RBF("rbf"),
+    RBF("rbf", 1),
     /** Matérn 1/2 (exponential): {@code exp(-r)}. */
-    MATERN12("matern12"),
+    MATERN12("matern12", 2),
     /** Matérn 3/2: {@code (1 + a) exp(-a)}, {@code a = √3 r}. */
-    MATERN32("matern32"),
+    MATERN32("matern32", 3),
     /** Matérn 5/2: {@code (1 + a + a²/3) exp(-a)}, {@code a = √5 r}. */
-    MATERN52("matern52");
+    MATERN52("matern52", 4);
 
     private final String cliName;
+    private final int fileCode;
 
-    KernelType(String cliName) {
+    KernelType(String cliName, int fileCode) {
         this.cliName = cliName;
+        this.fileCode = fileCode;
+    }
+
+    /** The number that stands for this kernel in saved files: fixed, whatever the order of the constants. */
+    public int fileCode() {
+        return fileCode;
     }
 
     /** The name used on the command line and in files: rbf, matern12, matern32, matern52. */

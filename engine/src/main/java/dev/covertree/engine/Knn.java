@@ -1,11 +1,8 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.util.Parallel;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -23,8 +20,6 @@ import java.util.function.LongConsumer;
  * self excluded unless asked, predecessor mode restricting query i to ids below i, −1 / +∞ padding.
  */
 public final class Knn {
-    static final int SCAN_CHUNK = 16;
-
     private Knn() {
     }
 
@@ -67,15 +62,13 @@ public final class Knn {
         validate(metric, queries, options, plan.tree());
         KnnResult out = indicesOut == null ? new KnnResult(queries.size(), options.k())
                 : new KnnResult(queries.size(), options.k(), indicesOut, distancesOut);
-        out.engine = plan.engine();
         long t0 = System.nanoTime();
         try {
-            run(metric, queries, options, plan.engine(), plan.tree(), out, progress);
+            run(metric, queries, options, plan.searcher(), out, progress, t0, plan.engine());
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;
         }
-        out.seconds = (System.nanoTime() - t0) / 1e9;
         return out;
     }
 
@@ -100,83 +93,21 @@ public final class Knn {
         }
     }
 
-    /** Insertion sort of {@code order[0, len)} by query row: a chunk is a handful of queries. */
-    private static void sortByRow(QuerySet qs, long[] order, int len) {
-        for (int i = 1; i < len; i++) {
-            long x = order[i];
-            long key = qs.row(x);
-            int j = i;
-            while (j > 0 && qs.row(order[j - 1]) > key) {
-                order[j] = order[j - 1];
-                j--;
-            }
-            order[j] = x;
-        }
-    }
-
-    private static void run(Metric metric, QuerySet qs, KnnOptions opt, Engine engine, CoverTree tree, KnnResult out,
-                            LongConsumer progress) {
-        long q = qs.size();
-        int chunk = engine == Engine.BRUTE ? BlockedBruteForce.BLOCK : SCAN_CHUNK;
-        AtomicLong next = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        int threads = (int) Math.max(1, Math.min(opt.threads(), (q + chunk - 1) / chunk));
-        List<Worker> workers = Collections.synchronizedList(new ArrayList<>());
-        boolean seed = qs.byId();
-        boolean nodeOrder = engine == Engine.TREE && qs.isAllPoints();
-        // a tree searches neighbouring queries as a group; queries in the caller's order are rarely neighbours
-        int group = qs.neighbours() ? Worker.GROUP : 1;
-        long n = metric.data().size();
-        Parallel.run(threads, () -> {
-            Worker w = new Worker(opt.k(), engine == Engine.BRUTE);
-            workers.add(w);
-            try {
-                for (long from = next.getAndAdd(chunk); from < q && failure.get() == null; from = next.getAndAdd(chunk)) {
-                    long to = Math.min(q, from + chunk);
-                    if (engine == Engine.BRUTE) {
-                        BlockedBruteForce.searchBlock(metric, qs, opt, from, to, w, out);
-                    } else if (engine == Engine.TREE) {
-                        int len = (int) (to - from);
-                        long[] order = w.chunkQueries;
-                        for (int s = 0; s < len; s++) {
-                            // all points: queries in node order, so a chunk's queries are neighbours
-                            order[s] = nodeOrder ? tree.pointAt(from + s) : from + s;
-                        }
-                        if (group > 1 && opt.predecessor()) {
-                            // a predecessor search is as wide as its id is small: group neighbours of like ids
-                            sortByRow(qs, order, len);
-                        }
-                        for (int s = 0; s < len; s += group) {
-                            int g = Math.min(group, len - s);
-                            for (int b = 0; b < g; b++) {
-                                long row = qs.row(order[s + b]);
-                                w.groupRow[b] = row;
-                                w.groupExclude[b] = BlockedBruteForce.exclude(qs, opt, row);
-                                w.groupLimit[b] = BlockedBruteForce.limit(qs, opt, row, n);
-                            }
-                            tree.search(metric, g, seed, w);
-                            for (int b = 0; b < g; b++) {
-                                w.heapFor(b).drainTo(out.indices(), out.distances(), order[s + b]);
-                            }
-                        }
-                    } else {
-                        for (long slot = from; slot < to; slot++) {
-                            long row = qs.row(slot);
-                            BlockedBruteForce.scanOne(metric, qs, opt, row, w.heap, w);
-                            w.heap.drainTo(out.indices(), out.distances(), slot);
-                        }
-                    }
+    private static void run(Metric metric, QuerySet qs, KnnOptions opt, SearchEngine engine, KnnResult out,
+                            LongConsumer progress, long t0, Engine name) {
+        List<Worker> workers = Parallel.forEachChunk(opt.threads(), qs.size(), engine.chunk(), () -> engine.newWorker(opt.k()),
+                (w, from, to) -> {
+                    engine.search(metric, qs, opt, from, to, w, out);
                     if (progress != null) {
                         progress.accept(to - from);
                     }
-                }
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        }, failure);
+                });
+        long distances = 0;
+        long nodes = 0;
         for (Worker w : workers) {
-            out.distanceEvaluations += w.distances;
-            out.nodesVisited += w.nodes;
+            distances += w.distances;
+            nodes += w.nodes;
         }
+        out.recordRun(name, (System.nanoTime() - t0) / 1e9, distances, nodes);
     }
 }

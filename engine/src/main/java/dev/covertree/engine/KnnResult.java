@@ -15,10 +15,10 @@ public final class KnnResult implements AutoCloseable {
     private final MemorySegment distances;
     private final long queries;
     private final int k;
-    long distanceEvaluations;
-    long nodesVisited;
-    double seconds;
-    Engine engine;
+    private long distanceEvaluations;
+    private long nodesVisited;
+    private double seconds;
+    private Engine engine;
 
     KnnResult(long queries, int k) {
         this.arena = Arena.ofShared();
@@ -91,6 +91,14 @@ public final class KnnResult implements AutoCloseable {
     }
 
     /** Frees the result (memory the caller gave stays the caller's). */
+    /** Records how the search that filled this result ran (the search's own bookkeeping). */
+    void recordRun(Engine engine, double seconds, long distanceEvaluations, long nodesVisited) {
+        this.engine = engine;
+        this.seconds = seconds;
+        this.distanceEvaluations = distanceEvaluations;
+        this.nodesVisited = nodesVisited;
+    }
+
     @Override
     public void close() {
         if (arena != null && arena.scope().isAlive()) {

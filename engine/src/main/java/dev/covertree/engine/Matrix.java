@@ -51,7 +51,7 @@ public record Matrix(String name, MemorySegment segment, NpyDType dtype, long ro
     }
 
     /** Throws naming the first NaN or infinite element, in C order. */
-    void checkFinite() {
+    public void checkFinite() {
         long n = rows * cols;
         for (long e = 0; e < n; e++) {
             double v = dtype == NpyDType.F4 ? segment.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, e)

@@ -1,5 +1,8 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.vector.Ops;
+import dev.covertree.engine.internal.vector.VectorOps;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -29,6 +32,17 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
 
     /** Writes dataset point {@code j}'s record at {@code off} in {@code dst}. */
     abstract void writeRecord(long j, MemorySegment dst, long off);
+
+    /**
+     * The brute force's block: offers every allowed dataset point to {@code w.heapFor(r)} for query rows
+     * {@code rows[0, b)}. This default takes one query at a time; a metric with a costly per-pair product
+     * blocks it (the residual metric), with bit-identical distances.
+     */
+    void searchBlock(QuerySet qs, KnnOptions opt, long[] rows, int b, Worker w) {
+        for (int r = 0; r < b; r++) {
+            Scan.one(this, qs, opt, rows[r], w.heapFor(r), w);
+        }
+    }
 
     /** Called once per tree group before its descent (the residual metric packs the group's query rows). */
     void prepareGroup(int g, Worker w) {

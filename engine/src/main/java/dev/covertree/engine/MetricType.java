@@ -3,9 +3,20 @@ package dev.covertree.engine;
 /** The two distances the engine searches with (SPEC sections 3 and 5). */
 public enum MetricType {
     /** {@code √(1 − |ρ|)} with ρ the residual correlation; at most 1. */
-    RESIDUAL,
+    RESIDUAL(1),
     /** {@code ‖x_i − x_j‖₂}. */
-    EUCLIDEAN;
+    EUCLIDEAN(2);
+
+    private final int fileCode;
+
+    MetricType(int fileCode) {
+        this.fileCode = fileCode;
+    }
+
+    /** The number that stands for this metric in saved files: fixed, whatever the order of the constants. */
+    public int fileCode() {
+        return fileCode;
+    }
 
     /** Parses a command-line name (case-insensitive). */
     public static MetricType parse(String s) {

@@ -79,6 +79,19 @@ public final class QuerySet {
         return ids(first, n, "the first queries", neighbours());
     }
 
+    /**
+     * The ids query row {@code row} may return are below this: the row itself in predecessor mode (the
+     * Vecchia ordering), else every one of the {@code n} points.
+     */
+    long idLimit(long row, KnnOptions options, long n) {
+        return byId && options.predecessor() ? row : n;
+    }
+
+    /** The id query row {@code row} may not return: itself, for a query by id that excludes self; else −1. */
+    long excludedId(long row, KnnOptions options) {
+        return byId && !options.includeSelf() ? row : -1;
+    }
+
     /** The query row (in the metric's query set) of query {@code i}. */
     long row(long i) {
         return ids == null ? i : ids[(int) i];

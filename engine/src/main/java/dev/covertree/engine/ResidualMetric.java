@@ -1,5 +1,9 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.vector.Ops;
+import dev.covertree.engine.internal.vector.ResidualFormula;
+import dev.covertree.engine.internal.vector.VectorOps;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -200,20 +204,87 @@ final class ResidualMetric extends Metric {
         return self && w.childPoint[i] == q ? 0 : w.dist[at];
     }
 
-    int inducing() {
-        return m;
-    }
-
-    Matrix queryV() {
-        return qv;
-    }
-
-    Matrix dataV() {
-        return dv;
-    }
-
-    boolean vIsF4() {
-        return f4;
+    /**
+     * The brute force's block: the dot products are a small matrix product, done GEMM-style. The block's
+     * V rows are packed as float64 once, each tile of four dataset rows is packed once and multiplied
+     * against every four packed queries ({@link VectorOps#dot4x4}) while it sits in L1, and the sixteen
+     * distances of a 4 x 4 block are finished lane-wise ({@link VectorOps#residualDistances}).
+     */
+    @Override
+    void searchBlock(QuerySet qs, KnnOptions opt, long[] rows, int b, Worker w) {
+        long n = data.size();
+        int d = dim;
+        int padded = (b + 3) & ~3;
+        // the block's queries, packed: V rows as float64, and per 4-query quad its scaled coordinates and
+        // 1/sqrt(p) broadcast to the 16 lanes of a 4 x 4 block (lane 4r + c pairs query r with tile row c)
+        double[] qPack = w.scratch(Worker.Q_PACK, padded * m);
+        double[] qCoords = w.scratch(Worker.Q_COORDS, padded / 4 * d * 16);
+        double[] qIspLanes = w.scratch(Worker.Q_ISP, padded / 4 * 16);
+        long[] quadLimit = w.quadLimit;
+        long jEnd = 0;
+        for (int r = 0; r < padded; r++) {
+            long row = rows[Math.min(r, b - 1)];
+            ops.pack(qv.segment(), qv.rowOffset(row), m, f4, qPack, r * m);
+            int quad = r >> 2;
+            for (int c = 0; c < 4; c++) {
+                int lane = 4 * (r & 3) + c;
+                for (int k = 0; k < d; k++) {
+                    qCoords[(quad * d + k) * 16 + lane] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, row * d + k);
+                }
+                qIspLanes[quad * 16 + lane] = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, row);
+            }
+            long lim = qs.idLimit(row, opt, n);
+            quadLimit[quad] = (r & 3) == 0 ? lim : Math.max(quadLimit[quad], lim);
+            jEnd = Math.max(jEnd, lim);
+            if (r < b && self && qs.byId() && opt.includeSelf()) {
+                w.heapFor(r).offer(0.0, row);
+            }
+        }
+        double[] tile = w.scratch(Worker.TILE, 4 * m);
+        double[] tCoords = w.scratch(Worker.TILE_COORDS, d * 16);
+        double[] tIsp = w.tileIsp;
+        double[] dots = w.dots;
+        double[] s2 = w.s2;
+        double[] ispQ = w.ispQ;
+        double[] dist = w.dist;
+        long evaluated = 0;
+        for (long j = 0; j < jEnd; j += 4) {
+            int cols = (int) Math.min(4, jEnd - j);
+            for (int c = 0; c < 4; c++) {
+                long jj = j + Math.min(c, cols - 1);
+                ops.pack(dv.segment(), dv.rowOffset(jj), m, f4, tile, c * m);
+                double isp = dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, jj);
+                for (int r = 0; r < 4; r++) {
+                    tIsp[4 * r + c] = isp;
+                    for (int k = 0; k < d; k++) {
+                        tCoords[k * 16 + 4 * r + c] = dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, jj * d + k);
+                    }
+                }
+            }
+            for (int q4 = 0; q4 < padded; q4 += 4) {
+                int quad = q4 >> 2;
+                if (quadLimit[quad] <= j) {
+                    continue;
+                }
+                ops.dot4x4(qPack, q4 * m, tile, 0, m, dots);
+                ops.squaredDistances(qCoords, quad * d * 16, tCoords, 0, d, s2, 16);
+                System.arraycopy(qIspLanes, quad * 16, ispQ, 0, 16);
+                ops.residualDistances(type, variance, s2, dots, ispQ, tIsp, dist, 16);
+                for (int r = 0; r < Math.min(4, b - q4); r++) {
+                    long row = rows[q4 + r];
+                    long lim = qs.idLimit(row, opt, n);
+                    TopK heap = w.heapFor(q4 + r);
+                    for (int c = 0; c < cols; c++) {
+                        long jj = j + c;
+                        if (jj < lim && !(self && jj == row)) {
+                            heap.offer(dist[4 * r + c], jj);
+                            evaluated++;
+                        }
+                    }
+                }
+            }
+        }
+        w.distances += evaluated;
     }
 
     @Override

@@ -30,7 +30,8 @@ final class Worker {
     static final int GROUP = 4;
     final long[] groupRow = new long[GROUP];
     /** The queries of one chunk of a tree run, in the order they are grouped. */
-    final long[] chunkQueries = new long[Knn.SCAN_CHUNK];
+    final long[] chunkQueries = new long[CHUNK_QUERIES];
+    static final int CHUNK_QUERIES = 16;
     final long[] groupExclude = new long[GROUP];
     final long[] groupLimit = new long[GROUP];
     final double[] groupSlack = new double[GROUP];
@@ -49,8 +50,9 @@ final class Worker {
     final double[] ispQ = new double[16];
     final double[] dist = new double[16];
 
-    Worker(int k, boolean blocked) {
-        this.heaps = new TopK[blocked ? BlockedBruteForce.BLOCK : GROUP];
+    /** A worker with {@code count} top-k heaps of k each: one per query its engine searches together. */
+    Worker(int k, int count) {
+        this.heaps = new TopK[count];
         for (int i = 0; i < heaps.length; i++) {
             heaps[i] = new TopK(k);
         }

@@ -7,11 +7,11 @@ import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
 /** Seeded random datasets for tests, with V and p made as SPEC section 4 makes them (naive, small m). */
-final class TestData {
+public final class TestData {
     private TestData() {
     }
 
-    static Matrix matrix(Arena arena, String name, double[][] rows, NpyDType t) {
+    public static Matrix matrix(Arena arena, String name, double[][] rows, NpyDType t) {
         int r = rows.length;
         int c = r == 0 ? 0 : rows[0].length;
         MemorySegment s = arena.allocate((long) r * c * t.itemSize(), 8);
@@ -28,13 +28,13 @@ final class TestData {
         return new Matrix(name, s, t, r, c);
     }
 
-    static Matrix vector(Arena arena, String name, double[] v) {
+    public static Matrix vector(Arena arena, String name, double[] v) {
         MemorySegment s = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, v.length)).asSlice(0, 8L * v.length);
         MemorySegment.copy(v, 0, s, ValueLayout.JAVA_DOUBLE, 0, v.length);
         return new Matrix(name, s, NpyDType.F8, v.length, 1);
     }
 
-    static double[][] normal(int n, int d, long seed) {
+    public static double[][] normal(int n, int d, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double[][] x = new double[n][d];
         for (double[] row : x) {
@@ -49,7 +49,7 @@ final class TestData {
     }
 
     /** V (n x m) and p for the first m points as inducing points, float64, as SPEC section 4 says. */
-    static double[][] residualInputs(double[][] x, Kernel kernel, int m, double[] pOut) {
+    public static double[][] residualInputs(double[][] x, Kernel kernel, int m, double[] pOut) {
         int n = x.length;
         int d = x[0].length;
         double[][] kuu = new double[m][m];
@@ -85,7 +85,7 @@ final class TestData {
         return v;
     }
 
-    static double k(Kernel kernel, double[] a, double[] b, int d) {
+    public static double k(Kernel kernel, double[] a, double[] b, int d) {
         double s2 = 0;
         for (int t = 0; t < d; t++) {
             double z = (a[t] - b[t]) / kernel.lengthscale(t);
@@ -95,7 +95,7 @@ final class TestData {
     }
 
     /** A residual dataset over {@code x}. */
-    static Dataset residual(Arena arena, double[][] x, Kernel kernel, int m, NpyDType vType) {
+    public static Dataset residual(Arena arena, double[][] x, Kernel kernel, int m, NpyDType vType) {
         double[] p = new double[x.length];
         double[][] v = residualInputs(x, kernel, m, p);
         return Dataset.residual(matrix(arena, "coords", x, NpyDType.F8), matrix(arena, "v", v, vType),

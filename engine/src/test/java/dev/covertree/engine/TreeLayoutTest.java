@@ -53,7 +53,7 @@ class TreeLayoutTest {
 
     @Test
     void wideNodesAreOrderedNearestOnTopWithEachEntryKeptWhole() {
-        Worker w = new Worker(5, false);
+        Worker w = new Worker(5, Worker.GROUP);
         SplittableRandom rnd = new SplittableRandom(9);
         int n = 3000; // above the largest shell-sort gap, twice over
         w.ensureChildren(n);

@@ -155,6 +155,15 @@ class CliTest {
                 "--tree", p("t.ctree"), "--out-indices", p("i3.npy"), "--out-distances", p("d3.npy"), "--quiet");
         assertEquals(3, other.exit(), other.toString());
         assertTrue(other.err().contains("t.ctree: was built from another dataset"), other.toString());
+        // a tree of an older format (the version field at byte 8) is refused with "rebuild the tree"
+        byte[] bytes = Files.readAllBytes(Path.of(p("t.ctree")));
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder()).putInt(8, 3);
+        Files.write(Path.of(p("old.ctree")), bytes);
+        Cli.Run old = Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "5", "--all", "--tree", p("old.ctree"),
+                "--out-indices", p("i4.npy"), "--out-distances", p("d4.npy"), "--quiet"));
+        assertEquals(3, old.exit(), old.toString());
+        assertTrue(old.err().contains("old.ctree: tree file format 3, this program reads format 4; rebuild the tree"),
+                old.toString());
     }
 
     @Test

@@ -1,11 +1,14 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.linalg;
+
+import dev.covertree.engine.internal.vector.Ops;
+import dev.covertree.engine.internal.vector.VectorOps;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** The pure-Java fallback: textbook algorithms whose inner products run on the engine's vector kernels. */
-final class JavaLinearAlgebra implements LinearAlgebra {
-    static final JavaLinearAlgebra INSTANCE = new JavaLinearAlgebra();
+public final class JavaLinearAlgebra implements LinearAlgebra {
+    public static final JavaLinearAlgebra INSTANCE = new JavaLinearAlgebra();
 
     private JavaLinearAlgebra() {
     }

@@ -1,4 +1,4 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.vector;
 
 import java.lang.System.Logger.Level;
 
@@ -6,9 +6,9 @@ import java.lang.System.Logger.Level;
  * Chooses the kernel implementation once. {@code -Dcovertree.vector=false} forces the scalar one;
  * without {@code --add-modules jdk.incubator.vector} the scalar one is used with one warning.
  */
-final class Ops {
+public final class Ops {
     /** The implementation every engine uses. */
-    static final VectorOps IMPL = choose();
+    public static final VectorOps IMPL = choose();
 
     private Ops() {
     }

@@ -1,4 +1,6 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.vector;
+
+import dev.covertree.engine.KernelType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the same lane count). Lane sums use a fixed pairwise order ({@code reduceLanes} leaves the order of a
  * floating-point sum unspecified), so a dot product is the same number wherever it is computed.
  */
-final class PanamaOps implements VectorOps {
+public final class PanamaOps implements VectorOps {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
@@ -260,9 +262,17 @@ final class PanamaOps implements VectorOps {
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += L) {
             DoubleVector sq = DoubleVector.fromArray(D, s2, i);
-            DoubleVector a = type == KernelType.MATERN32 ? sq.sqrt().mul(ResidualFormula.SQRT3)
-                    : type == KernelType.MATERN52 ? sq.sqrt().mul(ResidualFormula.SQRT5) : sq;
-            DoubleVector x = type == KernelType.RBF ? sq.mul(-0.5) : type == KernelType.MATERN12 ? sq.sqrt().neg() : a.neg();
+            // a is the Matérn argument (unused by RBF and Matérn 1/2); x is the exponent
+            DoubleVector a = switch (type) {
+                case MATERN32 -> sq.sqrt().mul(ResidualFormula.SQRT3);
+                case MATERN52 -> sq.sqrt().mul(ResidualFormula.SQRT5);
+                case RBF, MATERN12 -> sq;
+            };
+            DoubleVector x = switch (type) {
+                case RBF -> sq.mul(-0.5);
+                case MATERN12 -> sq.sqrt().neg();
+                case MATERN32, MATERN52 -> a.neg();
+            };
             VectorMask<Double> under = x.compare(VectorOperators.LT, ResidualFormula.EXP_MIN);
             DoubleVector k = x.mul(ResidualFormula.LOG2E).add(ResidualFormula.ROUNDER).sub(ResidualFormula.ROUNDER);
             DoubleVector r = k.neg().fma(DoubleVector.broadcast(D, ResidualFormula.LN2_HI), x);
@@ -274,8 +284,11 @@ final class PanamaOps implements VectorOps {
             LongVector bits = ((LongVector) k.blend(0.0, under).convert(VectorOperators.D2L, 0)).add(1023)
                     .lanewise(VectorOperators.LSHL, 52);
             DoubleVector e = p.mul(bits.reinterpretAsDoubles()).blend(0.0, under);
-            DoubleVector corr = type == KernelType.MATERN32 ? a.add(1).mul(e)
-                    : type == KernelType.MATERN52 ? a.add(1).add(a.mul(a).div(3)).mul(e) : e;
+            DoubleVector corr = switch (type) {
+                case MATERN32 -> a.add(1).mul(e);
+                case MATERN52 -> a.add(1).add(a.mul(a).div(3)).mul(e);
+                case RBF, MATERN12 -> e;
+            };
             DoubleVector rho = corr.mul(variance).sub(DoubleVector.fromArray(D, dot, i))
                     .mul(DoubleVector.fromArray(D, ispQ, i)).mul(DoubleVector.fromArray(D, ispJ, i));
             DoubleVector.broadcast(D, 1.0).sub(rho.abs().min(1.0)).sqrt().intoArray(out, i);

@@ -1,4 +1,13 @@
-package dev.covertree.engine;
+package dev.covertree.engine.prepare;
+
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.Kernel;
+import dev.covertree.engine.KernelType;
+import dev.covertree.engine.Knn;
+import dev.covertree.engine.KnnOptions;
+import dev.covertree.engine.KnnResult;
+import dev.covertree.engine.Matrix;
+import dev.covertree.engine.QuerySet;
 
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;

@@ -1,4 +1,14 @@
-package dev.covertree.engine;
+package dev.covertree.engine.prepare;
+
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.Kernel;
+import dev.covertree.engine.KernelType;
+import dev.covertree.engine.Matrix;
+import dev.covertree.engine.Metric;
+import dev.covertree.engine.TestData;
+
+import dev.covertree.engine.internal.linalg.LinearAlgebra;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,11 +1,14 @@
-package dev.covertree.engine;
+package dev.covertree.engine.prepare;
 
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.Kernel;
+import dev.covertree.engine.Matrix;
+import dev.covertree.engine.internal.linalg.LinearAlgebra;
+import dev.covertree.engine.internal.util.Parallel;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -167,48 +170,54 @@ public final class ResidualBasis implements AutoCloseable {
             throw new IllegalArgumentException("output segments do not match " + n + " x " + m);
         }
         coords.checkFinite();
-        AtomicLong next = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable body = () -> {
-            try (Arena scratch = Arena.ofConfined()) {
-                MemorySegment block = scratch.allocate(ValueLayout.JAVA_DOUBLE, (long) BLOCK_ROWS * m);
-                double[] x = new double[d];
-                for (long from = next.getAndAdd(BLOCK_ROWS); from < n && failure.get() == null;
-                     from = next.getAndAdd(BLOCK_ROWS)) {
-                    int rows = (int) Math.min(BLOCK_ROWS, n - from);
-                    for (int r = 0; r < rows; r++) {
-                        for (int k = 0; k < d; k++) {
-                            x[k] = coords.get(from + r, k) / kernel.lengthscale(k);
-                        }
-                        for (int a = 0; a < m; a++) {
-                            block.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a,
-                                    kernel.value(scaledSq(x, 0, scaledU, a * d, d)));
-                        }
-                    }
-                    la.solveLowerTransposedRight(l, m, block.asSlice(0, (long) rows * m * 8), rows);
-                    for (int r = 0; r < rows; r++) {
-                        double norm = 0;
-                        long out = (from + r) * m;
-                        for (int a = 0; a < m; a++) {
-                            double val = block.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a);
-                            norm = Math.fma(val, val, norm);
-                            if (vType == NpyDType.F4) {
-                                v.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, out + a, (float) val);
-                            } else {
-                                v.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, out + a, val);
-                            }
-                        }
-                        p.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, from + r, Math.max(kernel.variance() - norm, P_FLOOR));
-                    }
-                    if (progress != null) {
-                        progress.accept(rows);
+        Parallel.forEachChunk(threads, n, BLOCK_ROWS, () -> new BlockScratch(m, d), (w, from, to) -> {
+            int rows = (int) (to - from);
+            double[] x = w.x;
+            MemorySegment block = w.block;
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0; k < d; k++) {
+                    x[k] = coords.get(from + r, k) / kernel.lengthscale(k);
+                }
+                for (int a = 0; a < m; a++) {
+                    block.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a, kernel.value(scaledSq(x, 0, scaledU, a * d, d)));
+                }
+            }
+            la.solveLowerTransposedRight(l, m, block.asSlice(0, (long) rows * m * 8), rows);
+            for (int r = 0; r < rows; r++) {
+                double norm = 0;
+                long out = (from + r) * m;
+                for (int a = 0; a < m; a++) {
+                    double val = block.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a);
+                    norm = Math.fma(val, val, norm);
+                    if (vType == NpyDType.F4) {
+                        v.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, out + a, (float) val);
+                    } else {
+                        v.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, out + a, val);
                     }
                 }
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
+                p.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, from + r, Math.max(kernel.variance() - norm, P_FLOOR));
             }
-        };
-        Parallel.run(threads, body, failure);
+            if (progress != null) {
+                progress.accept(rows);
+            }
+        });
+    }
+
+    /** One worker's block of k(x, U) rows (native: BLAS solves it in place) and a point's scaled coordinates. */
+    private static final class BlockScratch implements AutoCloseable {
+        final Arena arena = Arena.ofConfined();
+        final MemorySegment block;
+        final double[] x;
+
+        BlockScratch(int m, int d) {
+            block = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) BLOCK_ROWS * m);
+            x = new double[d];
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
     }
 
     /** Frees L. */

@@ -1,4 +1,4 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.linalg;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@code LAPACKE_dpotrf} and {@code cblas_dtrsm} from Debian's OpenBLAS and LAPACKE, through hand-written
  * downcalls looked up once. OpenBLAS is told to use one thread: the callers parallelise over row blocks.
  */
-final class NativeLinearAlgebra implements LinearAlgebra {
+public final class NativeLinearAlgebra implements LinearAlgebra {
     private static final int ROW_MAJOR = 101;
     private static final int TRANS = 112;
     private static final int LOWER = 122;
@@ -29,7 +29,7 @@ final class NativeLinearAlgebra implements LinearAlgebra {
     }
 
     /** The native implementation, or null when a library or symbol is missing or native access is denied. */
-    static NativeLinearAlgebra load() {
+    public static NativeLinearAlgebra load() {
         try {
             Linker linker = Linker.nativeLinker();
             Arena global = Arena.global();

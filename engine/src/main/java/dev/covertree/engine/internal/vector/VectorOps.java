@@ -1,4 +1,6 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.vector;
+
+import dev.covertree.engine.KernelType;
 
 import java.lang.foreign.MemorySegment;
 
@@ -9,39 +11,39 @@ import java.lang.foreign.MemorySegment;
  * {@link #residualDistances} matches {@link ResidualFormula#distance} bit for bit, so every engine sees
  * identical distances.
  */
-interface VectorOps {
+public interface VectorOps {
     /** {@code Σ a[i] b[i]} over {@code n} elements of two stored rows of the same dtype. */
-    double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
+    public double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
     /**
      * {@code out[outOff + c] = a · b_c} for the four rows of {@code b} at {@code b0 … b3}, each summed exactly
      * as {@link #dot} sums: one pass over {@code a} serves four rows, whose loads are independent.
      */
-    void dot1x4(MemorySegment a, long aOff, MemorySegment b, long b0, long b1, long b2, long b3, int n, boolean f4,
+    public void dot1x4(MemorySegment a, long aOff, MemorySegment b, long b0, long b1, long b2, long b3, int n, boolean f4,
                 double[] out, int outOff);
 
     /** {@code Σ (a[i] - b[i])²} over {@code n} elements of two stored rows of the same dtype. */
-    double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
+    public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
     /** Copies a stored row into {@code dst} as float64. */
-    void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff);
+    public void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff);
 
     /**
      * The 4 x 4 dot products of packed rows {@code q[qOff + r n …]} and {@code b[bOff + c n …]}:
      * {@code out[4r + c] = q_r · b_c}, each summed exactly as {@link #dot} sums.
      */
-    void dot4x4(double[] q, int qOff, double[] b, int bOff, int n, double[] out);
+    public void dot4x4(double[] q, int qOff, double[] b, int bOff, int n, double[] out);
 
     /**
      * {@code out[i] = Σ_k (q[qOff + k n + i] − t[tOff + k n + i])²} for i &lt; n, accumulated with FMA in k order:
      * squared distances of n pairs whose coordinates are laid out dimension by dimension.
      */
-    void squaredDistances(double[] q, int qOff, double[] t, int tOff, int dim, double[] out, int n);
+    public void squaredDistances(double[] q, int qOff, double[] t, int tOff, int dim, double[] out, int n);
 
     /** {@code out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i])} for i &lt; n. */
-    void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ, double[] ispJ,
+    public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ, double[] ispJ,
                            double[] out, int n);
 
     /** Short name for logs and benchmarks. */
-    String name();
+    public String name();
 }

@@ -1,4 +1,4 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.linalg;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
@@ -8,33 +8,33 @@ import java.lang.foreign.MemorySegment;
  * and a triangular solve. Native OpenBLAS/LAPACKE when the libraries are installed, otherwise a
  * pure-Java implementation (with one warning); {@code -Dcovertree.blas=java} forces the latter.
  */
-interface LinearAlgebra {
+public interface LinearAlgebra {
     /**
      * Replaces the lower triangle of the symmetric positive-definite n x n matrix {@code a} by its
      * Cholesky factor L (A = L Lᵀ); the upper triangle is left undefined.
      *
      * @return 0 on success, or i &gt; 0 when the leading minor of order i is not positive definite
      */
-    int cholesky(MemorySegment a, int n);
+    public int cholesky(MemorySegment a, int n);
 
     /** {@code B ← B L⁻ᵀ} for B with {@code rows} rows of m, L lower m x m: solves X Lᵀ = B. */
-    void solveLowerTransposedRight(MemorySegment l, int m, MemorySegment b, int rows);
+    public void solveLowerTransposedRight(MemorySegment l, int m, MemorySegment b, int rows);
 
     /** Short name for reports: "openblas" or "java". */
-    String name();
+    public String name();
 
     /** The fastest available implementation. */
-    static LinearAlgebra best() {
+    public static LinearAlgebra best() {
         return Holder.BEST;
     }
 
     /** The pure-Java implementation. */
-    static LinearAlgebra java() {
+    public static LinearAlgebra java() {
         return JavaLinearAlgebra.INSTANCE;
     }
 
     /** Picks once, warning once when falling back. */
-    final class Holder {
+    public final class Holder {
         static final LinearAlgebra BEST = choose();
 
         private Holder() {

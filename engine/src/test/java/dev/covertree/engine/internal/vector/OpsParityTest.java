@@ -1,4 +1,8 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.vector;
+
+import dev.covertree.engine.KernelType;
+import dev.covertree.engine.Matrix;
+import dev.covertree.engine.TestData;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

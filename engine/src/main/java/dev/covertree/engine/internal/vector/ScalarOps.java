@@ -1,10 +1,12 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.vector;
+
+import dev.covertree.engine.KernelType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** The reference implementation: plain loops with fused multiply-add, one element at a time. */
-final class ScalarOps implements VectorOps {
+public final class ScalarOps implements VectorOps {
 
     private static double load(MemorySegment s, long off, long i, boolean f4) {
         return f4 ? s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 4 * i) : s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off + 8 * i);
@@ -66,7 +68,7 @@ final class ScalarOps implements VectorOps {
     }
 
     /** Lane i of {@link #squaredDistances}; also the vector implementation's tail. */
-    static double squaredDistanceLane(double[] q, int qOff, double[] t, int tOff, int dim, int n, int i) {
+    public static double squaredDistanceLane(double[] q, int qOff, double[] t, int tOff, int dim, int n, int i) {
         double acc = 0;
         for (int k = 0; k < dim; k++) {
             double diff = q[qOff + k * n + i] - t[tOff + k * n + i];

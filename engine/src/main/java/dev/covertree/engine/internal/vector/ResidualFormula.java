@@ -1,4 +1,6 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.vector;
+
+import dev.covertree.engine.KernelType;
 
 /**
  * The scalar arithmetic of the residual distance after the dot product, and the exponential it uses.
@@ -7,27 +9,27 @@ package dev.covertree.engine;
  * from IEEE operations and FMA only: {@code Math.exp} and the vector API's {@code EXP} may round
  * differently from each other (and the latter differently between interpreted and compiled code).
  */
-final class ResidualFormula {
-    static final double LOG2E = 1.4426950408889634;
+public final class ResidualFormula {
+    public static final double LOG2E = 1.4426950408889634;
     /** ln 2 split so that k·LN2_HI is exact for |k| &lt; 2^11 (Cody and Waite). */
-    static final double LN2_HI = 0.6931471803691238;
-    static final double LN2_LO = 1.9082149292705877e-10;
+    public static final double LN2_HI = 0.6931471803691238;
+    public static final double LN2_LO = 1.9082149292705877e-10;
     /** Adding and subtracting 1.5·2^52 rounds a double to the nearest integer (ties to even). */
-    static final double ROUNDER = 6755399441055744.0;
+    public static final double ROUNDER = 6755399441055744.0;
     /** Below this, exp underflows to subnormals; the kernels treat it as 0 (it is &lt; 1e-307 of σ²). */
-    static final double EXP_MIN = -708.0;
+    public static final double EXP_MIN = -708.0;
     /** Taylor coefficients 1/i!, i = 13 … 0: the truncation error on |r| ≤ ln2/2 is below 5e-18. */
-    static final double[] C = {
+    public static final double[] C = {
         1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0,
         1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0};
-    static final double SQRT3 = Math.sqrt(3);
-    static final double SQRT5 = Math.sqrt(5);
+    public static final double SQRT3 = Math.sqrt(3);
+    public static final double SQRT5 = Math.sqrt(5);
 
     private ResidualFormula() {
     }
 
     /** e^x for x ≤ 0, within 2 ulps; 0 below {@link #EXP_MIN}. */
-    static double exp(double x) {
+    public static double exp(double x) {
         if (x < EXP_MIN) {
             return 0;
         }
@@ -42,25 +44,23 @@ final class ResidualFormula {
     }
 
     /** The kernel's correlation {@code k / σ²} at scaled squared distance {@code s2}. */
-    static double correlation(KernelType type, double s2) {
-        switch (type) {
-            case RBF:
-                return exp(-0.5 * s2);
-            case MATERN12:
-                return exp(-Math.sqrt(s2));
-            case MATERN32: {
+    public static double correlation(KernelType type, double s2) {
+        return switch (type) {
+            case RBF -> exp(-0.5 * s2);
+            case MATERN12 -> exp(-Math.sqrt(s2));
+            case MATERN32 -> {
                 double a = SQRT3 * Math.sqrt(s2);
-                return (1 + a) * exp(-a);
+                yield (1 + a) * exp(-a);
             }
-            default: {
+            case MATERN52 -> {
                 double a = SQRT5 * Math.sqrt(s2);
-                return ((1 + a) + (a * a) / 3) * exp(-a);
+                yield ((1 + a) + (a * a) / 3) * exp(-a);
             }
-        }
+        };
     }
 
     /** {@code √(1 − min(|(σ² corr(s2) − dot) · ispQ · ispJ|, 1))}. */
-    static double distance(KernelType type, double variance, double s2, double dot, double ispQ, double ispJ) {
+    public static double distance(KernelType type, double variance, double s2, double dot, double ispQ, double ispJ) {
         double rho = (variance * correlation(type, s2) - dot) * ispQ * ispJ;
         return Math.sqrt(1.0 - Math.min(Math.abs(rho), 1.0));
     }

@@ -1,4 +1,4 @@
-package dev.covertree.engine;
+package dev.covertree.engine.internal.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

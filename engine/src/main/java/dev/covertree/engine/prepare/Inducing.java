@@ -1,4 +1,7 @@
-package dev.covertree.engine;
+package dev.covertree.engine.prepare;
+
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.Matrix;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
