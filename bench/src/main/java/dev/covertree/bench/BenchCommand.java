@@ -45,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--engines", paramLabel = "NAME", split = ",",
             description = "This project's engines to run: auto (what AUTO picks for the metric), tree, brute, scan "
                     + "(default: tree, brute, scan).")
-    List<String> engines = new ArrayList<>(List.of("tree", "brute", "scan"));
+    List<Engine> engines = new ArrayList<>(List.of(Engine.TREE, Engine.BRUTE, Engine.SCAN));
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -84,15 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         PrintWriter log = spec.commandLine().getErr();
-        List<Engine> ours = new ArrayList<>();
-        for (String e : engines) {
-            try {
-                ours.add(Engine.parse(e));
-            } catch (IllegalArgumentException ex) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--engines: " + ex.getMessage());
-            }
-        }
-        Comparison c = new Comparison(runs, log, ours);
+        Comparison c = new Comparison(runs, log, engines);
         List<Comparison.Row> rows = new ArrayList<>();
         for (Workload w : ws) {
             rows.addAll(c.run(w, !noPeers, cache));

@@ -3,11 +3,13 @@ package dev.covertree.bench;
 import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
+import dev.covertree.engine.EnginePlan;
 import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.MetricType;
 import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.ScratchSpace;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
@@ -78,7 +80,8 @@ final class Comparison {
                             rows.add(measure(w, label, threads, build, heapMb,
                                     offHeapMb, qs, () -> {
                                         KnnResult r = Knn.search(data.metric(), qs, base.withEngine(e).withThreads(threads),
-                                                tree, null);
+                                                tree != null ? EnginePlan.withTree(tree)
+                                                        : EnginePlan.of(data.metric(), qs, base.withEngine(e), ScratchSpace.auto()));
                                         return new Done(r.distanceEvaluations(), () -> recall(truth, r), r);
                                     }));
                         }

@@ -2,10 +2,12 @@ package dev.covertree.bench;
 
 import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Engine;
+import dev.covertree.engine.EnginePlan;
 import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.ScratchSpace;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,6 +49,7 @@ public class QueryBench {
     private Arena arena;
     private Workload.Built built;
     private CoverTree tree;
+    private EnginePlan plan;
     private QuerySet queries;
     private KnnOptions options;
     private long distances;
@@ -65,11 +68,13 @@ public class QueryBench {
             System.out.printf("%n[%s] tree build %.2f s, %.1f distances per point%n", workload, tree.buildSeconds(),
                     (double) tree.buildDistances() / w.n());
         }
+        plan = tree != null ? EnginePlan.withTree(tree) : EnginePlan.of(built.dataset().metric(), queries, options,
+                ScratchSpace.auto());
     }
 
     @Benchmark
     public long search() {
-        try (KnnResult r = Knn.search(built.dataset().metric(), queries, options, tree, null)) {
+        try (KnnResult r = Knn.search(built.dataset().metric(), queries, options, plan)) {
             distances += r.distanceEvaluations();
             runs++;
             return r.index(0, 0);
@@ -80,6 +85,7 @@ public class QueryBench {
     public void tearDown() throws Exception {
         System.out.printf("%n[%s %s] %.1f distances per query%n", workload, engine,
                 (double) distances / runs / queries.size());
+        plan.close();
         if (tree != null) {
             tree.close();
         }

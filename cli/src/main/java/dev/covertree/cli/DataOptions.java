@@ -12,8 +12,8 @@ final class DataOptions {
     Path coords;
 
     @Option(names = "--metric", paramLabel = "NAME", defaultValue = "residual",
-            description = "residual or euclidean (default: ${DEFAULT-VALUE}).")
-    String metric;
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    MetricType metric;
 
     @Option(names = "--v", paramLabel = "V.npy",
             description = "V, N x m, f4 or f8 (with --p). Without them, V and p are prepared from the kernel.")
@@ -29,10 +29,6 @@ final class DataOptions {
     InducingOptions inducing = new InducingOptions();
 
     MetricType metricType() {
-        try {
-            return MetricType.parse(metric);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--metric: " + e.getMessage());
-        }
+        return metric;
     }
 }

@@ -2,6 +2,7 @@ package dev.covertree.cli;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
+import dev.covertree.engine.EnginePlan;
 import dev.covertree.engine.GaussianPoints;
 import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
@@ -12,6 +13,7 @@ import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.prepare.PreparedResidual;
 import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.ScratchSpace;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyRowWriter;
 import java.io.PrintWriter;
@@ -49,8 +51,8 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
-            description = "auto, tree, brute or scan (default: ${DEFAULT-VALUE}).")
-    String engine;
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Engine engine;
 
     @Option(names = "--check-rows", paramLabel = "R", defaultValue = "64",
             description = "Rows checked against brute force (default: ${DEFAULT-VALUE}).")
@@ -71,12 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         if (n < 2 || m < 1 || m > n || k < 1 || checkRows < 0) {
             throw new UsageException("need --n >= 2, 1 <= --inducing <= --n, --k >= 1, --check-rows >= 0");
         }
-        Engine eng;
-        try {
-            eng = Engine.parse(engine);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--engine: " + e.getMessage());
-        }
+        Engine eng = engine;
         Files.createDirectories(outDir);
         Path idx = outDir.resolve("indices.npy");
         Path dist = outDir.resolve("distances.npy");
@@ -102,7 +99,8 @@ final class DemoCommand implements Callable<Integer> {
                 KnnOptions opt = new KnnOptions(k, false, true, threads, eng);
                 Telemetry.Phase search = tel.phase("search");
                 try (Progress progress = new Progress(err, "neighbours", n, run.quiet);
-                     KnnResult res = Knn.search(ds.metric(), QuerySet.allPoints(n), opt, null, progress)) {
+                     EnginePlan plan = EnginePlan.of(ds.metric(), QuerySet.allPoints(n), opt, ScratchSpace.auto());
+                     KnnResult res = Knn.search(ds.metric(), QuerySet.allPoints(n), opt, plan, progress, null, null)) {
                     progress.close();
                     double searchS = search.count("engine", res.engine().name().toLowerCase())
                             .count("distance_evaluations", res.distanceEvaluations()).end();

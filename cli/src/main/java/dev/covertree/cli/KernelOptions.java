@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 /** {@code --kernel --variance --lengthscale}. */
 final class KernelOptions {
     @Option(names = "--kernel", paramLabel = "NAME",
-            description = "Covariance kernel: rbf, matern12, matern32 or matern52 (required for the residual metric).")
-    String kernel;
+            description = "Covariance kernel: ${COMPLETION-CANDIDATES} (needed by the residual metric).")
+    KernelType kernel;
 
     @Option(names = "--variance", paramLabel = "S2", defaultValue = "1.0",
             description = "Kernel variance sigma^2 > 0 (default: ${DEFAULT-VALUE}).")
@@ -24,7 +24,7 @@ final class KernelOptions {
             throw new UsageException("--kernel is required for the residual metric (rbf, matern12, matern32, matern52)");
         }
         try {
-            return new Kernel(KernelType.parse(kernel), variance, lengthscale);
+            return new Kernel(kernel, variance, lengthscale);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage() + " (--kernel/--variance/--lengthscale "
                     + kernel + " " + variance + " " + Arrays.toString(lengthscale) + ")");

@@ -61,7 +61,7 @@ final class KnnCommand implements Callable<Integer> {
             description = "auto, tree, brute (blocked) or scan (one query at a time); all exact. auto: the tree for "
                     + "euclidean; for residual the brute force, or the tree when there are >= 131072 points and >= 4096 "
                     + "queries by id and a timed sample of 256 queries runs faster with it (default: ${DEFAULT-VALUE}).")
-    String engine;
+    Engine engine;
 
     @Option(names = "--tree", paramLabel = "T.ctree", description = "Use a tree saved by 'build' (implies --engine tree).")
     Path tree;
@@ -90,12 +90,7 @@ final class KnnCommand implements Callable<Integer> {
             throw new UsageException((predecessor ? "--predecessor" : "--include-self") + " needs queries by id, "
                     + "not --query-coords");
         }
-        Engine eng;
-        try {
-            eng = tree != null ? Engine.TREE : Engine.parse(engine);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--engine: " + e.getMessage());
-        }
+        Engine eng = tree != null ? Engine.TREE : engine;
         run.checkOutput(outIndices, "--out-indices");
         run.checkOutput(outDistances, "--out-distances");
         int threads = run.threads();

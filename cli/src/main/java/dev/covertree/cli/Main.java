@@ -48,6 +48,8 @@ public final class Main implements Runnable {
         for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
             cl.addSubcommand(plugin.name(), plugin.newCommand());
         }
+        // enum options (--metric, --kernel, --engine) accept any case; help lists them as typed (lower case)
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(ErrorReport::exitCode);

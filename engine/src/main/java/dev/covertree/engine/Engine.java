@@ -15,16 +15,6 @@ public enum Engine {
     /** Exhaustive search, one query and one distance at a time: the simplest baseline and the test oracle. */
     SCAN;
 
-    /** Parses a command-line name (case-insensitive). */
-    public static Engine parse(String s) {
-        for (Engine e : values()) {
-            if (e.name().equalsIgnoreCase(s.trim())) {
-                return e;
-            }
-        }
-        throw new InvalidInputException("unknown engine '" + s + "' (expected auto, tree, brute or scan)");
-    }
-
     /**
      * The engine this stands for on a metric without looking at the data: itself, or for AUTO the tree
      * (Euclidean) or the brute force (residual). {@link EnginePlan#of} may still pick the tree for a large
@@ -35,5 +25,11 @@ public enum Engine {
             return this;
         }
         return metric == MetricType.EUCLIDEAN ? TREE : BRUTE;
+    }
+
+    /** The name used on the command line and in reports: lower case. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

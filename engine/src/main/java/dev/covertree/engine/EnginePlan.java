@@ -119,13 +119,17 @@ public final class EnginePlan implements AutoCloseable {
 
     /** Seconds for {@code qs}, after a warm-up on its first eighth so that neither engine is timed cold. */
     private static double time(Metric metric, QuerySet qs, KnnOptions options, CoverTree tree) {
-        try (KnnResult r = Knn.search(metric, qs.head((int) Math.max(1, qs.size() / 8), metric.data().size()), options, tree,
-                null)) {
+        try (KnnResult r = Knn.search(metric, qs.head((int) Math.max(1, qs.size() / 8), metric.data().size()), options, plan(tree, metric, qs, options))) {
             long t0 = System.nanoTime();
-            try (KnnResult s = Knn.search(metric, qs, options, tree, null)) {
+            try (KnnResult s = Knn.search(metric, qs, options, plan(tree, metric, qs, options))) {
                 return seconds(t0);
             }
         }
+    }
+
+    /** A plan for a timed sample: the given tree, or the requested engine (which then needs none). */
+    private static EnginePlan plan(CoverTree tree, Metric metric, QuerySet qs, KnnOptions options) {
+        return tree != null ? withTree(tree) : of(metric, qs, options, ScratchSpace.auto());
     }
 
     private static double seconds(long t0) {

@@ -33,16 +33,6 @@ public enum KernelType {
         return cliName;
     }
 
-    /** Parses a command-line name (case-insensitive). */
-    public static KernelType parse(String name) {
-        for (KernelType t : values()) {
-            if (t.cliName.equalsIgnoreCase(name.trim())) {
-                return t;
-            }
-        }
-        throw new InvalidInputException("unknown kernel '" + name + "' (expected rbf, matern12, matern32 or matern52)");
-    }
-
     /** The correlation {@code k / σ²} at scaled squared distance {@code s2}. */
     public double correlation(double s2) {
         return ResidualFormula.correlation(this, s2);

@@ -25,37 +25,24 @@ public final class Knn {
 
     /** Searches with the engine in {@code options}, building a tree first if it needs one. */
     public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options) {
-        return search(metric, queries, options, null, null);
-    }
-
-    /**
-     * Searches.
-     *
-     * @param tree     a tree built over {@code metric.data()} to reuse, or null to build one when needed
-     * @param progress told how many more queries finished, from worker threads; may be null
-     */
-    public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, CoverTree tree,
-                                   LongConsumer progress) {
-        return search(metric, queries, options, tree, progress, null, null);
-    }
-
-    /**
-     * Searches, writing the answer into the caller's segments: Q x k int64 ids and Q x k float64
-     * distances, for example the data of {@code NpyMappedFile}s, so results larger than memory stream to
-     * disk. Null segments are allocated off-heap and owned by the result.
-     */
-    public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, CoverTree tree,
-                                   LongConsumer progress, MemorySegment indicesOut, MemorySegment distancesOut) {
-        validate(metric, queries, options, tree);
-        try (EnginePlan plan = tree != null ? EnginePlan.withTree(tree)
-                : EnginePlan.of(metric, queries, options, ScratchSpace.auto())) {
-            return search(metric, queries, options, plan, progress, indicesOut, distancesOut);
+        validate(metric, queries, options, null);
+        try (EnginePlan plan = EnginePlan.of(metric, queries, options, ScratchSpace.auto())) {
+            return search(metric, queries, options, plan, null, null, null);
         }
+    }
+
+    /** Searches with the engine and tree of {@code plan} (for example {@link EnginePlan#withTree}). */
+    public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, EnginePlan plan) {
+        return search(metric, queries, options, plan, null, null, null);
     }
 
     /**
      * Searches with the engine and tree of {@code plan} (from {@link EnginePlan#of}, which the caller may
-     * time or report separately), writing into the caller's segments as above (null: allocated).
+     * time or report separately), writing the answer into the caller's segments: Q x k int64 ids and
+     * Q x k float64 distances, for example the data of {@code NpyMappedFile}s, so results larger than
+     * memory stream to disk. Null segments are allocated off-heap and owned by the result.
+     *
+     * @param progress told how many more queries finished, from worker threads; may be null
      */
     public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, EnginePlan plan,
                                    LongConsumer progress, MemorySegment indicesOut, MemorySegment distancesOut) {

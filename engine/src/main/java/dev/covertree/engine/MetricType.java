@@ -18,13 +18,9 @@ public enum MetricType {
         return fileCode;
     }
 
-    /** Parses a command-line name (case-insensitive). */
-    public static MetricType parse(String s) {
-        for (MetricType t : values()) {
-            if (t.name().equalsIgnoreCase(s.trim())) {
-                return t;
-            }
-        }
-        throw new InvalidInputException("unknown metric '" + s + "' (expected residual or euclidean)");
+    /** The name used on the command line and in reports: lower case. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -50,7 +50,7 @@ class EnginePlanTest {
             assertEquals(plan.engine() == Engine.TREE, plan.tree() != null);
             KnnOptions o = KnnOptions.of(8).withPredecessor(true);
             try (KnnResult want = Knn.search(data.metric(), QuerySet.allPoints(n), o.withEngine(Engine.SCAN));
-                 KnnResult got = Knn.search(data.metric(), QuerySet.allPoints(n), o, plan, null, null, null)) {
+                 KnnResult got = Knn.search(data.metric(), QuerySet.allPoints(n), o, plan)) {
                 ExactnessTest.assertIdentical(want, got, "auto (" + plan.engine() + ")");
             }
         }

@@ -73,7 +73,8 @@ class ExactnessTest {
                         checkShape(oracle, qs, base, n);
                         for (Engine e : new Engine[] {Engine.TREE, Engine.BRUTE}) {
                             for (int threads : new int[] {1, 3}) {
-                                try (KnnResult r = Knn.search(dm, qs, base.withEngine(e).withThreads(threads), tree, null)) {
+                                try (KnnResult r = Knn.search(dm, qs, base.withEngine(e).withThreads(threads),
+                                        e == Engine.TREE ? EnginePlan.withTree(tree) : EnginePlan.of(dm, qs, base.withEngine(e), ScratchSpace.auto()))) {
                                     assertIdentical(oracle, r, e + " threads=" + threads + " " + base);
                                 }
                             }

@@ -39,7 +39,7 @@ class PruningSlackTest {
             assertEquals(Double.POSITIVE_INFINITY, data.pointSlack().getAtIndex(ValueLayout.JAVA_DOUBLE, 13));
             for (KnnOptions o : new KnnOptions[] {KnnOptions.of(15), KnnOptions.of(15).withPredecessor(true)}) {
                 try (KnnResult oracle = Knn.search(data.metric(), QuerySet.allPoints(n), o.withEngine(Engine.SCAN));
-                     KnnResult r = Knn.search(data.metric(), QuerySet.allPoints(n), o.withEngine(Engine.TREE), tree, null)) {
+                     KnnResult r = Knn.search(data.metric(), QuerySet.allPoints(n), o.withEngine(Engine.TREE), EnginePlan.withTree(tree))) {
                     ExactnessTest.assertIdentical(oracle, r, "tree " + o);
                 }
             }
@@ -63,7 +63,7 @@ class PruningSlackTest {
             assertTrue(slack.getAtIndex(ValueLayout.JAVA_DOUBLE, 0) < 1e-6);
             try (KnnResult oracle = Knn.search(data.metric(), QuerySet.allPoints(n), KnnOptions.of(10).withEngine(Engine.SCAN));
                  KnnResult r = Knn.search(data.metric(), QuerySet.allPoints(n), KnnOptions.of(10).withEngine(Engine.TREE),
-                         tree, null)) {
+                         EnginePlan.withTree(tree))) {
                 ExactnessTest.assertIdentical(oracle, r, "tree");
                 // a global slack of 0.2 would leave almost nothing prunable (k-th distances here are ~0.1)
                 assertTrue(r.distanceEvaluations() < (long) n * n / 4,

@@ -37,8 +37,8 @@ class ScratchSpaceTest {
             inFiles.validate();
             assertEquals(-1, inMemory.nodes.mismatch(inFiles.nodes), "same tree");
             KnnOptions o = KnnOptions.of(12).withPredecessor(true).withEngine(Engine.TREE);
-            try (KnnResult a = Knn.search(data.metric(), QuerySet.allPoints(n), o, inMemory, null);
-                 KnnResult b = Knn.search(data.metric(), QuerySet.allPoints(n), o, inFiles, null)) {
+            try (KnnResult a = Knn.search(data.metric(), QuerySet.allPoints(n), o, EnginePlan.withTree(inMemory));
+                 KnnResult b = Knn.search(data.metric(), QuerySet.allPoints(n), o, EnginePlan.withTree(inFiles))) {
                 ExactnessTest.assertIdentical(a, b, "scratch in files");
             }
         }

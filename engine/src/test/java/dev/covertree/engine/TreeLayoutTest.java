@@ -94,8 +94,8 @@ class TreeLayoutTest {
                     for (KnnOptions o : new KnnOptions[] {KnnOptions.of(12), KnnOptions.of(12).withPredecessor(true),
                         KnnOptions.of(12).withIncludeSelf(true)}) {
                         KnnOptions t = o.withEngine(Engine.TREE).withThreads(2);
-                        try (KnnResult grouped = Knn.search(data.metric(), QuerySet.allPoints(n), t, tree, null);
-                             KnnResult single = Knn.search(data.metric(), QuerySet.ids(all, n, "ids"), t, tree, null)) {
+                        try (KnnResult grouped = Knn.search(data.metric(), QuerySet.allPoints(n), t, EnginePlan.withTree(tree));
+                             KnnResult single = Knn.search(data.metric(), QuerySet.ids(all, n, "ids"), t, EnginePlan.withTree(tree))) {
                             ExactnessTest.assertIdentical(single, grouped, data.metricType() + " " + o);
                         }
                     }

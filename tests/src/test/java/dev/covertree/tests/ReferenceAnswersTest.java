@@ -27,7 +27,7 @@ class ReferenceAnswersTest {
     void queriesByIdAndPredecessorRowsMatchTheReference(String name, Engine engine) throws Exception {
         Path dir = Reference.dir(name);
         String json = Reference.json(dir);
-        Kernel kernel = Kernel.of(KernelType.parse(Reference.string(json, "kernel")), Reference.number(json, "variance"),
+        Kernel kernel = Kernel.of(KernelType.valueOf(Reference.string(json, "kernel").toUpperCase(java.util.Locale.ROOT)), Reference.number(json, "variance"),
                 Reference.number(json, "lengthscale"));
         int k = (int) Reference.number(json, "k");
         try (NpyArray x = Npy.open(dir.resolve("coords.npy"));

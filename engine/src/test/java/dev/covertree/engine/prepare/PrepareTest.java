@@ -37,7 +37,7 @@ class PrepareTest {
 
     private static Kernel kernelOf(Path dir) throws Exception {
         String[] f = Files.readString(dir.resolve("case.txt")).trim().split(" ");
-        return new Kernel(KernelType.parse(f[0]), Double.parseDouble(f[1]),
+        return new Kernel(KernelType.valueOf(f[0].toUpperCase(java.util.Locale.ROOT)), Double.parseDouble(f[1]),
                 Arrays.stream(f[2].split(",")).mapToDouble(Double::parseDouble).toArray());
     }
 
