@@ -5,45 +5,60 @@ import java.util.function.LongConsumer;
 /**
  * The exact engine a search will use, decided before it starts, with the tree it needs.
  *
- * <p>{@link Engine#AUTO} picks the cover tree for the Euclidean metric. For the residual metric the
- * answer depends on the data: the distance saturates near 1 on ill-conditioned inputs (many inducing
- * points, p near the jitter), where the tree computes almost every distance at ten times the cost of
- * the blocked brute force; with few inducing points and large N it prunes all but a few thousand per
- * query and wins by a factor that grows with N. So AUTO measures: when there are enough queries by id
- * ({@value #MIN_QUERIES}) over enough points ({@value #MIN_POINTS}, below which the brute force's
- * quadratic cost is still small) it builds the tree, times {@value #SAMPLE} queries of the real job with
- * each engine on one thread (taken as each engine's run would take them, after a warm-up), and keeps the
- * faster (the build is then
- * paid). Queries by coordinates use the brute force. Either way the answer is the same; only the time
- * differs, and {@link #reason()} says why.
+ * <p>{@link Engine#AUTO} on the Euclidean metric takes the bounds tree (a k-d tree) up to
+ * {@value #MAX_BOUNDS_DIMENSION} dimensions, where box bounds prune well, and the cover tree above. On the
+ * residual metric the answer depends on the data (the three regimes: ill-conditioned inputs where nothing
+ * prunes and the blocked brute force wins; 3-D data with many inducing points where the cover tree's
+ * triangle inequality prunes; saturating spatial fields where only the bounds tree's structure bounds
+ * prune), so AUTO measures. With at least {@value #MIN_QUERIES} queries by id over at least
+ * {@value #MIN_BOUNDS_POINTS} points it builds the bounds tree (O(N log N), cheap) and times
+ * {@value #SAMPLE} queries of the real job with it and with the brute force, one thread each, after a
+ * warm-up, each sample shaped as that engine's run would take it. If the bounds tree is not at least
+ * {@value #CLEAR_WIN}x faster and there are at least {@value #MIN_POINTS} points, it builds the cover tree
+ * too (its build is costly, so only then) and times it on the same sample. The fastest wins. Queries by
+ * coordinates use the brute force. Either way the answer is the same, bit for bit; only the time differs,
+ * and {@link #reason()} says why.
  *
- * <p>Owns the tree it built: close the plan when the search is done.
+ * <p>Owns the trees it built: close the plan when the search is done.
  */
 public final class EnginePlan implements AutoCloseable {
-    /** Fewer points than this: AUTO takes the brute force on the residual metric without measuring. */
+    /** Fewer points than this: AUTO does not build a cover tree on the residual metric. */
     public static final long MIN_POINTS = 1 << 17;
-    /** Fewer queries than this: the tree's build would cost more than it can save. */
+    /** Fewer points than this: AUTO takes the brute force on the residual metric without measuring. */
+    public static final long MIN_BOUNDS_POINTS = 1 << 14;
+    /** Fewer queries than this: a tree's build would cost more than it can save. */
     public static final long MIN_QUERIES = 4096;
+    /** Most Euclidean dimensions for which AUTO takes the bounds tree. */
+    public static final int MAX_BOUNDS_DIMENSION = 16;
+    /** How much faster than the brute force the bounds tree's sample must be for AUTO to skip the cover tree. */
+    public static final int CLEAR_WIN = 8;
     /** Queries timed per engine. */
     static final int SAMPLE = 256;
 
     private final Engine engine;
     private final CoverTree tree;
-    private final boolean ownsTree;
+    private final BoundsTree bounds;
+    private final boolean ownsTrees;
     private final String reason;
     private final double seconds;
 
-    private EnginePlan(Engine engine, CoverTree tree, boolean ownsTree, String reason, double seconds) {
+    private EnginePlan(Engine engine, CoverTree tree, BoundsTree bounds, boolean ownsTrees, String reason, double seconds) {
         this.engine = engine;
         this.tree = tree;
-        this.ownsTree = ownsTree;
+        this.bounds = bounds;
+        this.ownsTrees = ownsTrees;
         this.reason = reason;
         this.seconds = seconds;
     }
 
-    /** A plan that searches with a tree the caller built or loaded (and keeps owning). */
+    /** A plan that searches with a cover tree the caller built or loaded (and keeps owning). */
     public static EnginePlan withTree(CoverTree tree) {
-        return new EnginePlan(Engine.TREE, tree, false, "a tree was given", 0);
+        return new EnginePlan(Engine.TREE, tree, null, false, "a tree was given", 0);
+    }
+
+    /** A plan that searches with a bounds tree the caller built (and keeps owning). */
+    public static EnginePlan withTree(BoundsTree tree) {
+        return new EnginePlan(Engine.BOUNDS, null, tree, false, "a bounds tree was given", 0);
     }
 
     /**
@@ -57,50 +72,105 @@ public final class EnginePlan implements AutoCloseable {
     /** As {@link #of(Metric, QuerySet, KnnOptions, ScratchSpace)}, telling {@code buildProgress} (if not null) how many more tree nodes are placed. */
     public static EnginePlan of(Metric metric, QuerySet queries, KnnOptions options, ScratchSpace space,
                                 LongConsumer buildProgress) {
-        return of(metric, queries, options, space, buildProgress, MIN_POINTS, MIN_QUERIES);
+        return of(metric, queries, options, space, buildProgress, MIN_POINTS, MIN_BOUNDS_POINTS, MIN_QUERIES);
     }
 
     /** {@link #of}, with the thresholds below which AUTO does not measure given (tests lower them). */
     static EnginePlan of(Metric metric, QuerySet queries, KnnOptions options, ScratchSpace space,
-                         LongConsumer buildProgress, long minPoints, long minQueries) {
+                         LongConsumer buildProgress, long minPoints, long minBoundsPoints, long minQueries) {
         long t0 = System.nanoTime();
         Dataset data = metric.data();
+        int threads = options.threads();
         Engine requested = options.engine();
-        if (requested != Engine.AUTO || data.metricType() == MetricType.EUCLIDEAN) {
-            Engine e = requested.resolve(data.metricType());
-            CoverTree t = e == Engine.TREE ? CoverTree.build(data, options.threads(), space, buildProgress) : null;
-            return new EnginePlan(e, t, true, requested == Engine.AUTO ? "auto: the tree, for the Euclidean metric"
-                    : "requested", seconds(t0));
+        switch (requested) {
+            case TREE -> {
+                return new EnginePlan(Engine.TREE, CoverTree.build(data, threads, space, buildProgress), null, true,
+                        "requested", seconds(t0));
+            }
+            case BOUNDS -> {
+                return new EnginePlan(Engine.BOUNDS, null, BoundsTree.build(data, threads, space, buildProgress), true,
+                        "requested", seconds(t0));
+            }
+            case BRUTE, SCAN -> {
+                return new EnginePlan(requested, null, null, true, "requested", seconds(t0));
+            }
+            case AUTO -> {
+                return auto(metric, queries, options, space, buildProgress, minPoints, minBoundsPoints, minQueries, t0);
+            }
+        }
+        throw new AssertionError(requested);
+    }
+
+    private static EnginePlan auto(Metric metric, QuerySet queries, KnnOptions options, ScratchSpace space,
+                                   LongConsumer buildProgress, long minPoints, long minBoundsPoints, long minQueries, long t0) {
+        Dataset data = metric.data();
+        int threads = options.threads();
+        switch (data.metricType()) {
+            case EUCLIDEAN -> {
+                if (data.dimension() <= MAX_BOUNDS_DIMENSION) {
+                    return new EnginePlan(Engine.BOUNDS, null, BoundsTree.build(data, threads, space, buildProgress), true,
+                            "auto: the bounds tree, for the Euclidean metric in " + data.dimension() + " <= "
+                                    + MAX_BOUNDS_DIMENSION + " dimensions", seconds(t0));
+                }
+                return new EnginePlan(Engine.TREE, CoverTree.build(data, threads, space, buildProgress), null, true,
+                        "auto: the cover tree, for the Euclidean metric in " + data.dimension() + " > "
+                                + MAX_BOUNDS_DIMENSION + " dimensions", seconds(t0));
+            }
+            case RESIDUAL -> {
+                // measured below
+            }
         }
         if (!queries.byId()) {
-            return new EnginePlan(Engine.BRUTE, null, true, "auto: queries by coordinates use the brute force", seconds(t0));
+            return new EnginePlan(Engine.BRUTE, null, null, true, "auto: queries by coordinates use the brute force",
+                    seconds(t0));
         }
-        if (data.size() < minPoints || queries.size() < minQueries) {
-            return new EnginePlan(Engine.BRUTE, null, true, "auto: the brute force below " + minPoints + " points or "
-                    + minQueries + " queries", seconds(t0));
+        if (data.size() < minBoundsPoints || queries.size() < minQueries) {
+            return new EnginePlan(Engine.BRUTE, null, null, true, "auto: the brute force below " + minBoundsPoints
+                    + " points or " + minQueries + " queries", seconds(t0));
         }
-        CoverTree t = CoverTree.build(data, options.threads(), space, buildProgress);
+        KnnOptions one = options.withThreads(1);
+        // each engine's sample is shaped like its run: the brute force's blocks are runs of consecutive query
+        // slots (in predecessor mode a block costs as much as its largest id), an all-points tree run visits
+        // queries in its node order (neighbouring queries share cache)
+        long[] ids = slices(queries);
+        QuerySet qs = QuerySet.ids(ids, data.size(), "AUTO's sample");
+        double bruteSeconds = time(metric, qs, one.withEngine(Engine.BRUTE), null);
+        BoundsTree b = BoundsTree.build(data, threads, space, null);
+        CoverTree t = null;
         try {
-            // each engine's sample is shaped like its run: the brute force's blocks are runs of consecutive
-            // query slots (in predecessor mode a block costs as much as its largest id), an all-points tree
-            // run visits queries in node order (neighbouring queries share cache)
-            long[] ids = slices(queries);
-            QuerySet qs = QuerySet.ids(ids, data.size(), "AUTO's sample");
-            QuerySet treeOrder = queries.isAllPoints() ? QuerySet.treeNeighbours(t.middleOfNodeOrder(ids.length), data.size(),
-                    "AUTO's sample") : qs;
-            // one thread: with two, the brute force's wall time is its slower block's, not the average
-            double treeSeconds = time(metric, treeOrder, options.withEngine(Engine.TREE).withThreads(1), t);
-            double bruteSeconds = time(metric, qs, options.withEngine(Engine.BRUTE).withThreads(1), null);
-            String measured = String.format("auto: %d sampled queries took %.3f s with the tree, %.3f s with the brute "
-                    + "force", ids.length, treeSeconds, bruteSeconds);
-            if (treeSeconds < bruteSeconds) {
-                return new EnginePlan(Engine.TREE, t, true, measured, seconds(t0));
+            QuerySet boundsOrder = queries.isAllPoints()
+                    ? QuerySet.treeNeighbours(b.middleOfNodeOrder(ids.length), data.size(), "AUTO's sample") : qs;
+            double boundsSeconds = time(metric, boundsOrder, one, withTree(b));
+            String measured = String.format("auto: %d sampled queries took %.3f s with the bounds tree, %.3f s with the "
+                    + "brute force", ids.length, boundsSeconds, bruteSeconds);
+            double treeSeconds = Double.POSITIVE_INFINITY;
+            if (boundsSeconds * CLEAR_WIN > bruteSeconds && data.size() >= minPoints) {
+                t = CoverTree.build(data, threads, space, buildProgress);
+                QuerySet treeOrder = queries.isAllPoints()
+                        ? QuerySet.treeNeighbours(t.middleOfNodeOrder(ids.length), data.size(), "AUTO's sample") : qs;
+                treeSeconds = time(metric, treeOrder, one, withTree(t));
+                measured += String.format(", %.3f s with the cover tree", treeSeconds);
             }
-            t.close();
-            return new EnginePlan(Engine.BRUTE, null, true, measured, seconds(t0));
+            if (boundsSeconds <= bruteSeconds && boundsSeconds <= treeSeconds) {
+                close(t);
+                return new EnginePlan(Engine.BOUNDS, null, b, true, measured, seconds(t0));
+            }
+            b.close();
+            if (treeSeconds < bruteSeconds) {
+                return new EnginePlan(Engine.TREE, t, null, true, measured, seconds(t0));
+            }
+            close(t);
+            return new EnginePlan(Engine.BRUTE, null, null, true, measured, seconds(t0));
         } catch (RuntimeException | Error e) {
-            t.close();
+            b.close();
+            close(t);
             throw e;
+        }
+    }
+
+    private static void close(CoverTree t) {
+        if (t != null) {
+            t.close();
         }
     }
 
@@ -117,19 +187,18 @@ public final class EnginePlan implements AutoCloseable {
         return ids;
     }
 
-    /** Seconds for {@code qs}, after a warm-up on its first eighth so that neither engine is timed cold. */
-    private static double time(Metric metric, QuerySet qs, KnnOptions options, CoverTree tree) {
-        try (KnnResult r = Knn.search(metric, qs.head((int) Math.max(1, qs.size() / 8), metric.data().size()), options, plan(tree, metric, qs, options))) {
+    /**
+     * Seconds for {@code qs} with {@code plan} (null: the engine of {@code options}, which needs no tree),
+     * after a warm-up on its first eighth so that no engine is timed cold.
+     */
+    private static double time(Metric metric, QuerySet qs, KnnOptions options, EnginePlan plan) {
+        EnginePlan p = plan != null ? plan : new EnginePlan(options.engine(), null, null, false, "sample", 0);
+        try (KnnResult r = Knn.search(metric, qs.head((int) Math.max(1, qs.size() / 8), metric.data().size()), options, p)) {
             long t0 = System.nanoTime();
-            try (KnnResult s = Knn.search(metric, qs, options, plan(tree, metric, qs, options))) {
+            try (KnnResult s = Knn.search(metric, qs, options, p)) {
                 return seconds(t0);
             }
         }
-    }
-
-    /** A plan for a timed sample: the given tree, or the requested engine (which then needs none). */
-    private static EnginePlan plan(CoverTree tree, Metric metric, QuerySet qs, KnnOptions options) {
-        return tree != null ? withTree(tree) : of(metric, qs, options, ScratchSpace.auto());
     }
 
     private static double seconds(long t0) {
@@ -145,15 +214,21 @@ public final class EnginePlan implements AutoCloseable {
     SearchEngine searcher() {
         return switch (engine) {
             case TREE -> new CoverTreeSearch(tree);
+            case BOUNDS -> new BoundsTreeSearch(bounds);
             case BRUTE -> new BlockedBruteForce();
             case SCAN -> new Scan();
             case AUTO -> throw new IllegalStateException("a plan never keeps AUTO");
         };
     }
 
-    /** The tree, when the engine is {@link Engine#TREE}; null otherwise. */
+    /** The cover tree, when the engine is {@link Engine#TREE}; null otherwise. */
     public CoverTree tree() {
         return tree;
+    }
+
+    /** The bounds tree, when the engine is {@link Engine#BOUNDS}; null otherwise. */
+    public BoundsTree boundsTree() {
+        return bounds;
     }
 
     /** Why this engine, in one line (with AUTO's measurements when it took them). */
@@ -166,11 +241,14 @@ public final class EnginePlan implements AutoCloseable {
         return seconds;
     }
 
-    /** Closes the tree if this plan built it. */
+    /** Closes the trees this plan built. */
     @Override
     public void close() {
-        if (ownsTree && tree != null) {
-            tree.close();
+        if (ownsTrees) {
+            close(tree);
+            if (bounds != null) {
+                bounds.close();
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ final class EuclideanMetric extends Metric {
     private final Matrix dc;
     private final int d;
     private final boolean f4;
+    private final double boxShrink;
 
     EuclideanMetric(Dataset queries, Dataset data) {
         super(queries, data);
@@ -23,6 +24,7 @@ final class EuclideanMetric extends Metric {
                     + dc.dtype().code() + " (query and dataset coordinates must have the same dtype)");
         }
         this.f4 = dc.dtype() == NpyDType.F4;
+        this.boxShrink = 1 - 4.0 * (d + 2) * 0x1p-53;
     }
 
     @Override
@@ -60,6 +62,41 @@ final class EuclideanMetric extends Metric {
             }
         }
         return (long) count * Integer.bitCount(active);
+    }
+
+    @Override
+    double treeCoordinate(long j, int k) {
+        return dc.get(j, k);
+    }
+
+    @Override
+    void prepareBoundsQuery(long q, Worker w) {
+        double[] x = w.boxQuery(d);
+        for (int k = 0; k < d; k++) {
+            x[k] = qc.get(q, k);
+        }
+    }
+
+    /**
+     * The distance to the box, from its computed square widened for rounding. Per dimension the gap
+     * {@code t_k} to the box is at most the computed {@code |x_k − q_k|} of any point inside (rounding is
+     * monotone), so {@code Σ t_k² ≤ Σ (x_k − q_k)²} term by term; the two sums are rounded in different
+     * orders (this one an FMA chain, {@link #distance} in vector lanes), each within {@code γ_d} of its exact
+     * value, so shrinking this one by {@code 4 (d + 2) u} keeps it below the computed square, and the
+     * square root is monotone.
+     */
+    @Override
+    double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w) {
+        double[] x = w.boxQuery;
+        double s2 = 0;
+        for (int k = 0; k < d; k++) {
+            double q = x[k];
+            double lo = layout.boxLo(nodes, node, k);
+            double hi = layout.boxHi(nodes, node, k);
+            double t = q < lo ? lo - q : q > hi ? q - hi : 0;
+            s2 = Math.fma(t, t, s2);
+        }
+        return Math.sqrt(s2 * boxShrink);
     }
 
     @Override

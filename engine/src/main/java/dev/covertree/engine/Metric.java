@@ -67,6 +67,38 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
      */
     abstract boolean excludes(double dQueryCenter, double radius, double querySlack, double subtreeSlack, double bound);
 
+    /**
+     * Coordinate {@code k} of dataset point {@code j} in the space the bounds tree splits: the
+     * lengthscale-scaled coordinates for the residual metric (where the kernel is monotone in the
+     * distance), the coordinates themselves for the Euclidean metric.
+     */
+    abstract double treeCoordinate(long j, int k);
+
+    /** V columns a bounds-tree node summarises by their range (m for the residual metric, 0 otherwise). */
+    int summaryColumns() {
+        return 0;
+    }
+
+    /** The stored {@code V[j][u]}, for a node's column ranges; only when {@link #summaryColumns} &gt; 0. */
+    double summaryValue(long j, int u) {
+        throw new UnsupportedOperationException("no column summaries for this metric");
+    }
+
+    /** The {@code 1/√p_j} a node keeps the largest of (0 where the metric has none). */
+    double summaryInvSqrtP(long j) {
+        return 0;
+    }
+
+    /** Loads query row {@code q}'s inputs to {@link #nodeLowerBound} into {@code w}. */
+    abstract void prepareBoundsQuery(long q, Worker w);
+
+    /**
+     * A lower bound on the distance, <em>as {@link #distance} computes it</em> (rounding included), from the
+     * query prepared in {@code w} to every point of bounds-tree node {@code node}. A node whose bound
+     * exceeds the current k-th distance cannot hold a neighbour, ties included.
+     */
+    abstract double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w);
+
     /** How far query row {@code q}'s stored values may be from an exact metric; 0 where the metric is exact. */
     double querySlack(long q) {
         return 0;

@@ -43,6 +43,8 @@ final class ResidualMetric extends Metric {
     final boolean self;
     private final MemorySegment qSlack;
     private final MemorySegment dSlack;
+    /** The interval dot product's rounding allowance per unit of {@code Σ|V_qu V_ju|}. */
+    private final double dotRel;
 
     ResidualMetric(Dataset queries, Dataset data) {
         super(queries, data);
@@ -64,6 +66,7 @@ final class ResidualMetric extends Metric {
         this.self = queries == data;
         this.dSlack = data.pointSlack();
         this.qSlack = self ? dSlack : queries.pointSlack();
+        this.dotRel = 3.0 * (m + 2) * 0x1p-53;
     }
 
     @Override
@@ -236,7 +239,7 @@ final class ResidualMetric extends Metric {
             long lim = qs.idLimit(row, opt, n);
             quadLimit[quad] = (r & 3) == 0 ? lim : Math.max(quadLimit[quad], lim);
             jEnd = Math.max(jEnd, lim);
-            if (r < b && self && qs.byId() && opt.includeSelf()) {
+            if (r < b && self && qs.byId() && opt.includeSelf() && row < lim) { // in predecessor mode self is not below its own id
                 w.heapFor(r).offer(0.0, row);
             }
         }
@@ -286,6 +289,97 @@ final class ResidualMetric extends Metric {
         }
         w.distances += evaluated;
     }
+
+    @Override
+    double treeCoordinate(long j, int k) {
+        return dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, j * dim + k);
+    }
+
+    @Override
+    int summaryColumns() {
+        return m;
+    }
+
+    @Override
+    double summaryValue(long j, int u) {
+        return dv.get(j, u);
+    }
+
+    @Override
+    double summaryInvSqrtP(long j) {
+        return dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+    }
+
+    @Override
+    void prepareBoundsQuery(long q, Worker w) {
+        double[] x = w.boxQuery(dim);
+        for (int k = 0; k < dim; k++) {
+            x[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, q * dim + k);
+        }
+        ops.pack(qv.segment(), qv.rowOffset(q), m, f4, w.scratch(Worker.Q_PACK, m), 0);
+        w.boundIsp = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+    }
+
+    /**
+     * The structure bound of the bounds tree: for every point j of the node, the distance as
+     * {@link #distance} computes it is at least the returned value.
+     *
+     * <p>The computed distance is {@code fl√(1 − min(|ρ̃|, 1))} with {@code ρ̃ = ((k̃ − d̃) ispQ) ispJ},
+     * {@code k̃ = σ² corr̃(s̃²)} and {@code d̃} the computed {@code V_q · V_j}. Each piece is bounded over
+     * the node:
+     * <ul>
+     *   <li>{@code s̃²}: the per-dimension gaps to the box (smallest and largest) are at most, and at
+     *       least, the computed {@code |x_qk − x_jk|} of any point inside, because rounding is monotone;
+     *       summed by the same FMA chain as {@link #distance} they bound {@code s̃²} exactly, no
+     *       allowance needed.</li>
+     *   <li>{@code k̃}: the exact kernel is monotone in s², but the computed one only to within its
+     *       rounding: {@code corr̃ = corr (1 + θ)} with {@code |θ| ≤ (3a + 10) u} (a the exponent, at
+     *       most 708 before {@code exp} returns 0, where the exact value is below 1e-302). So the kernel
+     *       range is widened by {@value #KERNEL_REL} relative and {@value #KERNEL_ABS} σ² absolute, forty
+     *       times what that needs.</li>
+     *   <li>{@code d̃}: the exact {@code V_q · V_j} lies in the interval sums of
+     *       {@link VectorOps#intervalDot} over the node's column ranges (rounded outward to float32); every
+     *       computed dot product, in whatever order it is summed, is within {@code γ_m Σ|V_qu V_ju|} of
+     *       the exact one, and so is each interval sum, so both ends are widened by
+     *       {@code 3 (m + 2) u · Σ max(|V_qu lo_u|, |V_qu hi_u|)}.</li>
+     *   <li>{@code ispJ ≤ maxIsp}, the node's largest stored {@code 1/√p}.</li>
+     * </ul>
+     * Then {@code |ρ̃| ≤ max(|k_lo − d_hi|, |k_hi − d_lo|) ispQ maxIsp (1 + 6u)}, widened here by
+     * {@code 1e-14}; the final {@code √(1 − min(·, 1))} is the same monotone operation sequence as the
+     * distance's, so the bound holds for the computed distance itself.
+     */
+    @Override
+    double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w) {
+        double[] x = w.boxQuery;
+        double near = 0;
+        double far = 0;
+        for (int k = 0; k < dim; k++) {
+            double q = x[k];
+            double lo = layout.boxLo(nodes, node, k);
+            double hi = layout.boxHi(nodes, node, k);
+            double t = q < lo ? lo - q : q > hi ? q - hi : 0;
+            double f = Math.max(Math.abs(q - lo), Math.abs(q - hi));
+            near = Math.fma(t, t, near);
+            far = Math.fma(f, f, far);
+        }
+        double kHi = variance * ResidualFormula.correlation(type, near) * (1 + KERNEL_REL) + KERNEL_ABS * variance;
+        double kLo = variance * ResidualFormula.correlation(type, far) * (1 - KERNEL_REL) - KERNEL_ABS * variance;
+        long v = layout.at(node) + layout.vRangeOffset();
+        double[] iv = w.interval;
+        ops.intervalDot(w.scratch(Worker.Q_PACK, m), 0, nodes, v, v + 4L * m, m, iv);
+        double margin = dotRel * iv[2];
+        double dLo = iv[0] - margin;
+        double dHi = iv[1] + margin;
+        double c = Math.max(Math.abs(kLo - dHi), Math.abs(kHi - dLo));
+        double rho = c * w.boundIsp * layout.maxIsp(nodes, node) * (1 + 1e-14);
+        // NaN (an infinite column range times a zero) bounds nothing: 0, as for rho >= 1
+        return rho < 1.0 ? Math.sqrt(1.0 - rho) : 0;
+    }
+
+    /** Relative widening of the kernel's range over a box (see {@link #nodeLowerBound}). */
+    static final double KERNEL_REL = 1e-11;
+    /** Absolute widening, in units of σ². */
+    static final double KERNEL_ABS = 1e-300;
 
     @Override
     double querySlack(long q) {

@@ -35,6 +35,14 @@ final class Worker {
     final long[] groupExclude = new long[GROUP];
     final long[] groupLimit = new long[GROUP];
     final double[] groupSlack = new double[GROUP];
+    /** The bounds tree's stack: node, lower bound. */
+    int[] boxNode = new int[128];
+    double[] boxKey = new double[128];
+    int boxTop;
+    /** The query's tree coordinates, its 1/√p, and the three sums of an interval dot product. */
+    double[] boxQuery = new double[4];
+    double boundIsp;
+    final double[] interval = new double[3];
     static final int Q_PACK = 0;
     static final int Q_COORDS = 1;
     static final int Q_ISP = 2;
@@ -90,6 +98,25 @@ final class Worker {
             stackKey = java.util.Arrays.copyOf(stackKey, size);
             stackDist = java.util.Arrays.copyOf(stackDist, size * GROUP);
         }
+    }
+
+    /** Pushes a bounds-tree node with its lower bound. */
+    void pushBox(int node, double key) {
+        if (boxTop == boxNode.length) {
+            boxNode = java.util.Arrays.copyOf(boxNode, 2 * boxTop);
+            boxKey = java.util.Arrays.copyOf(boxKey, 2 * boxTop);
+        }
+        boxNode[boxTop] = node;
+        boxKey[boxTop] = key;
+        boxTop++;
+    }
+
+    /** Room for a query of {@code d} tree coordinates. */
+    double[] boxQuery(int d) {
+        if (boxQuery.length < d) {
+            boxQuery = new double[d];
+        }
+        return boxQuery;
     }
 
     /** Makes room for {@code n} children; grows to the widest node seen, then stays. */

@@ -25,14 +25,14 @@ class EnginePlanTest {
     }
 
     @Test
-    void autoOnEuclideanBuildsTheTreeAndExplicitEnginesAreKept() {
+    void autoOnLowDimensionalEuclideanBuildsTheBoundsTreeAndExplicitEnginesAreKept() {
         try (Arena arena = Arena.ofShared();
              Dataset data = Dataset.euclidean(TestData.matrix(arena, "x", TestData.normal(300, 3, 4), NpyDType.F8));
              EnginePlan auto = EnginePlan.of(data.metric(), QuerySet.allPoints(300), KnnOptions.of(5), ScratchSpace.auto());
              EnginePlan scan = EnginePlan.of(data.metric(), QuerySet.allPoints(300),
                      KnnOptions.of(5).withEngine(Engine.SCAN), ScratchSpace.auto())) {
-            assertEquals(Engine.TREE, auto.engine());
-            assertNotNull(auto.tree());
+            assertEquals(Engine.BOUNDS, auto.engine());
+            assertNotNull(auto.boundsTree());
             assertEquals(Engine.SCAN, scan.engine());
             assertNull(scan.tree());
         }
@@ -45,9 +45,11 @@ class EnginePlanTest {
              Dataset data = TestData.residual(arena, TestData.normal(n, 2, 5), Kernel.of(KernelType.RBF, 1.0, 1.0), 12,
                      NpyDType.F4);
              EnginePlan plan = EnginePlan.of(data.metric(), QuerySet.allPoints(n), KnnOptions.of(8).withPredecessor(true),
-                     ScratchSpace.auto(), null, 1000, 1000)) {
+                     ScratchSpace.auto(), null, 1000, 1000, 1000)) {
             assertTrue(plan.reason().contains("sampled queries took"), plan.reason());
+            assertTrue(plan.reason().contains("with the bounds tree"), plan.reason());
             assertEquals(plan.engine() == Engine.TREE, plan.tree() != null);
+            assertEquals(plan.engine() == Engine.BOUNDS, plan.boundsTree() != null);
             KnnOptions o = KnnOptions.of(8).withPredecessor(true);
             try (KnnResult want = Knn.search(data.metric(), QuerySet.allPoints(n), o.withEngine(Engine.SCAN));
                  KnnResult got = Knn.search(data.metric(), QuerySet.allPoints(n), o, plan)) {

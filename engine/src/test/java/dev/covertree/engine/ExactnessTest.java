@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ExactnessTest {
 
-    enum Shape { NORMAL, DUPLICATES, IDENTICAL }
+    /** NORMAL: ~ Normal(0, I); SPATIAL: uniform on [0, 20]^d, where the residual metric saturates. */
+    enum Shape { NORMAL, DUPLICATES, IDENTICAL, SPATIAL }
 
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -40,7 +41,13 @@ class ExactnessTest {
                 Arguments.of(MetricType.RESIDUAL, 500, 4, 300, 12, 1.0, KernelType.MATERN52, NpyDType.F8, Shape.NORMAL, 15L),
                 Arguments.of(MetricType.RESIDUAL, 400, 3, 20, 8, 1e-3, KernelType.RBF, NpyDType.F8, Shape.NORMAL, 16L),
                 Arguments.of(MetricType.RESIDUAL, 30, 2, 4, 40, 0.7, KernelType.MATERN32, NpyDType.F4, Shape.NORMAL, 17L),
-                Arguments.of(MetricType.RESIDUAL, 2500, 3, 64, 25, 0.3, KernelType.MATERN52, NpyDType.F8, Shape.NORMAL, 18L));
+                Arguments.of(MetricType.RESIDUAL, 2500, 3, 64, 25, 0.3, KernelType.MATERN52, NpyDType.F8, Shape.NORMAL, 18L),
+                Arguments.of(MetricType.RESIDUAL, 3000, 2, 40, 30, 0.5, KernelType.MATERN32, NpyDType.F4, Shape.SPATIAL, 19L),
+                Arguments.of(MetricType.RESIDUAL, 2000, 2, 25, 10, 0.8, KernelType.RBF, NpyDType.F8, Shape.SPATIAL, 20L),
+                Arguments.of(MetricType.RESIDUAL, 1500, 1, 10, 8, 0.3, KernelType.MATERN12, NpyDType.F4, Shape.SPATIAL, 21L),
+                Arguments.of(MetricType.RESIDUAL, 1200, 3, 30, 12, 1.5, KernelType.MATERN52, NpyDType.F4, Shape.SPATIAL, 22L),
+                Arguments.of(MetricType.EUCLIDEAN, 3000, 2, 0, 30, 1.0, KernelType.RBF, NpyDType.F8, Shape.SPATIAL, 23L),
+                Arguments.of(MetricType.EUCLIDEAN, 2000, 3, 0, 12, 1.0, KernelType.RBF, NpyDType.F4, Shape.SPATIAL, 24L));
     }
 
     @ParameterizedTest(name = "{0} n={1} d={2} m={3} k={4} l={5} {6} {7} {8}")
@@ -57,24 +64,33 @@ class ExactnessTest {
             for (int i = 1; i < n; i++) {
                 x[i] = x[0].clone();
             }
+        } else if (shape == Shape.SPATIAL) {
+            for (double[] row : x) {
+                for (int c = 0; c < d; c++) {
+                    row[c] = 20 * rnd.nextDouble();
+                }
+            }
         }
         try (Arena arena = Arena.ofShared();
              Dataset data = metric == MetricType.EUCLIDEAN
                      ? Dataset.euclidean(TestData.matrix(arena, "coords", x, vType))
                      : TestData.residual(arena, x, Kernel.of(kt, 1.3, ls), m, vType);
-             CoverTree tree = CoverTree.build(data, 2)) {
+             CoverTree tree = CoverTree.build(data, 2);
+             BoundsTree bounds = BoundsTree.build(data, 2, ScratchSpace.auto())) {
             tree.validate();
+            bounds.validate();
             Metric dm = data.metric();
             long[] ids = rnd.longs(Math.min(n, 64), 0, n).toArray();
             for (QuerySet qs : new QuerySet[] {QuerySet.allPoints(n), QuerySet.ids(ids, n, "ids")}) {
                 for (KnnOptions base : new KnnOptions[] {KnnOptions.of(k), KnnOptions.of(k).withPredecessor(true),
-                        KnnOptions.of(k).withIncludeSelf(true)}) {
+                        KnnOptions.of(k).withIncludeSelf(true), KnnOptions.of(k).withIncludeSelf(true).withPredecessor(true)}) {
                     try (KnnResult oracle = Knn.search(dm, qs, base.withEngine(Engine.SCAN))) {
                         checkShape(oracle, qs, base, n);
-                        for (Engine e : new Engine[] {Engine.TREE, Engine.BRUTE}) {
+                        for (Engine e : new Engine[] {Engine.TREE, Engine.BOUNDS, Engine.BRUTE}) {
                             for (int threads : new int[] {1, 3}) {
                                 try (KnnResult r = Knn.search(dm, qs, base.withEngine(e).withThreads(threads),
-                                        e == Engine.TREE ? EnginePlan.withTree(tree) : EnginePlan.of(dm, qs, base.withEngine(e), ScratchSpace.auto()))) {
+                                        e == Engine.TREE ? EnginePlan.withTree(tree) : e == Engine.BOUNDS ? EnginePlan.withTree(bounds)
+                                                : EnginePlan.of(dm, qs, base.withEngine(e), ScratchSpace.auto()))) {
                                     assertIdentical(oracle, r, e + " threads=" + threads + " " + base);
                                 }
                             }

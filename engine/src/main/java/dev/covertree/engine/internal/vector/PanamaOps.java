@@ -119,6 +119,35 @@ public final class PanamaOps implements VectorOps {
     }
 
     @Override
+    public void intervalDot(double[] q, int qOff, MemorySegment s, long loOff, long hiOff, int n, double[] out) {
+        DoubleVector lo = DoubleVector.zero(D);
+        DoubleVector hi = lo;
+        DoubleVector abs = lo;
+        int u = 0;
+        for (int bound = D.loopBound(n); u < bound; u += L) {
+            DoubleVector x = DoubleVector.fromArray(D, q, qOff + u);
+            DoubleVector a = x.mul(loadF4(s, loOff + 4L * u));
+            DoubleVector b = x.mul(loadF4(s, hiOff + 4L * u));
+            lo = lo.add(a.min(b));
+            hi = hi.add(a.max(b));
+            abs = abs.add(a.abs().max(b.abs()));
+        }
+        double rLo = u == 0 ? 0 : sumLanes(lo);
+        double rHi = u == 0 ? 0 : sumLanes(hi);
+        double rAbs = u == 0 ? 0 : sumLanes(abs);
+        for (; u < n; u++) {
+            double a = q[qOff + u] * s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, loOff + 4L * u);
+            double b = q[qOff + u] * s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, hiOff + 4L * u);
+            rLo += Math.min(a, b);
+            rHi += Math.max(a, b);
+            rAbs += Math.max(Math.abs(a), Math.abs(b));
+        }
+        out[0] = rLo;
+        out[1] = rHi;
+        out[2] = rAbs;
+    }
+
+    @Override
     public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4) {
         DoubleVector s0 = DoubleVector.zero(D);
         DoubleVector s1 = DoubleVector.zero(D);

@@ -44,6 +44,15 @@ public interface VectorOps {
     public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ, double[] ispJ,
                            double[] out, int n);
 
+    /**
+     * Interval bounds on {@code q · v} over every row v whose column u lies in {@code [lo_u, hi_u]}: with
+     * {@code a_u = q[qOff + u] lo_u} and {@code b_u = q[qOff + u] hi_u} (lo and hi stored as float32 at
+     * {@code loOff} and {@code hiOff} in {@code s}), {@code out[0] = Σ min(a_u, b_u)}, {@code out[1] = Σ max(a_u, b_u)}
+     * and {@code out[2] = Σ max(|a_u|, |b_u|)}, the last bounding {@code Σ |q_u v_u|} for the rounding
+     * allowance. Summed in any order: a caller widens the result by its own error bound.
+     */
+    void intervalDot(double[] q, int qOff, MemorySegment s, long loOff, long hiOff, int n, double[] out);
+
     /** Short name for logs and benchmarks. */
     public String name();
 }

@@ -1,0 +1,139 @@
+package dev.covertree.engine;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One bounds-tree node as a flat struct in a segment: a fixed header ({@link #HEADER}), then the node's
+ * bounding box in tree coordinates ({@code lo[d]}, {@code hi[d]}, float64), then, for the residual metric,
+ * the per-column range of V over the node's points ({@code vLo[m]}, {@code vHi[m]}, float32 rounded outward,
+ * so they bound the stored values whatever V's dtype). Every node has the same size, {@link #stride()}.
+ *
+ * <p>Nodes are in preorder: a node's left child is the next node, its right child is {@code right}
+ * ({@link #LEAF} for a leaf). Each node covers the points at node-order positions {@code [start, end)}.
+ */
+final class BoundsNodeLayout {
+    static final StructLayout HEADER = MemoryLayout.structLayout(
+            ValueLayout.JAVA_INT.withName("start"),
+            ValueLayout.JAVA_INT.withName("end"),
+            ValueLayout.JAVA_INT.withName("right"),
+            ValueLayout.JAVA_INT.withName("minId"),
+            ValueLayout.JAVA_DOUBLE.withName("maxIsp"));
+    /** The {@code right} of a leaf. */
+    static final int LEAF = -1;
+
+    private static final long START = offset("start");
+    private static final long END = offset("end");
+    private static final long RIGHT = offset("right");
+    private static final long MIN_ID = offset("minId");
+    private static final long MAX_ISP = offset("maxIsp");
+
+    private final int dim;
+    private final int columns;
+    private final long stride;
+
+    /** Nodes for {@code dim} tree coordinates and {@code columns} V columns (0 for Euclidean). */
+    BoundsNodeLayout(int dim, int columns) {
+        this.dim = dim;
+        this.columns = columns;
+        this.stride = (HEADER.byteSize() + 16L * dim + 8L * columns + 7) & -8L;
+    }
+
+    private static long offset(String field) {
+        return HEADER.byteOffset(MemoryLayout.PathElement.groupElement(field));
+    }
+
+    long stride() {
+        return stride;
+    }
+
+    int dimension() {
+        return dim;
+    }
+
+    int columns() {
+        return columns;
+    }
+
+    /** Byte offset of node {@code node}. */
+    long at(int node) {
+        return node * stride;
+    }
+
+    int start(MemorySegment s, int node) {
+        return s.get(ValueLayout.JAVA_INT, at(node) + START);
+    }
+
+    int end(MemorySegment s, int node) {
+        return s.get(ValueLayout.JAVA_INT, at(node) + END);
+    }
+
+    int right(MemorySegment s, int node) {
+        return s.get(ValueLayout.JAVA_INT, at(node) + RIGHT);
+    }
+
+    int minId(MemorySegment s, int node) {
+        return s.get(ValueLayout.JAVA_INT, at(node) + MIN_ID);
+    }
+
+    /** The largest {@code 1/√p} of the node's points (0 for Euclidean). */
+    double maxIsp(MemorySegment s, int node) {
+        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + MAX_ISP);
+    }
+
+    /** Byte offset, within a node, of the box's lower corner; the upper corner follows at {@code + 8 dim}. */
+    long boxOffset() {
+        return HEADER.byteSize();
+    }
+
+    /** Byte offset, within a node, of {@code vLo}; {@code vHi} follows at {@code + 4 columns}. */
+    long vRangeOffset() {
+        return HEADER.byteSize() + 16L * dim;
+    }
+
+    double boxLo(MemorySegment s, int node, int k) {
+        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * k);
+    }
+
+    double boxHi(MemorySegment s, int node, int k) {
+        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * (dim + k));
+    }
+
+    float vLo(MemorySegment s, int node, int u) {
+        return s.get(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * u);
+    }
+
+    float vHi(MemorySegment s, int node, int u) {
+        return s.get(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * (columns + u));
+    }
+
+    void setHeader(MemorySegment s, int node, int start, int end, int right, int minId, double maxIsp) {
+        long o = at(node);
+        s.set(ValueLayout.JAVA_INT, o + START, start);
+        s.set(ValueLayout.JAVA_INT, o + END, end);
+        s.set(ValueLayout.JAVA_INT, o + RIGHT, right);
+        s.set(ValueLayout.JAVA_INT, o + MIN_ID, minId);
+        s.set(ValueLayout.JAVA_DOUBLE, o + MAX_ISP, maxIsp);
+    }
+
+    void setBox(MemorySegment s, int node, int k, double lo, double hi) {
+        s.set(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * k, lo);
+        s.set(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * (dim + k), hi);
+    }
+
+    void setVRange(MemorySegment s, int node, int u, float lo, float hi) {
+        s.set(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * u, lo);
+        s.set(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * (columns + u), hi);
+    }
+
+    /** Nodes in a subtree over {@code size} points with leaves of at most {@code leaf}: the split is fixed by size. */
+    static int nodeCount(int size, int leaf) {
+        if (size <= leaf) {
+            return 1;
+        }
+        int left = size / 2;
+        return 1 + nodeCount(left, leaf) + nodeCount(size - left, leaf);
+    }
+}

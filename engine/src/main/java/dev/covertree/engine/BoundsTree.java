@@ -1,0 +1,237 @@
+package dev.covertree.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.LongConsumer;
+
+/**
+ * A k-d tree over a dataset's tree coordinates ({@link Metric#treeCoordinate}: the lengthscale-scaled
+ * coordinates for the residual metric) whose nodes carry what bounds a distance without the triangle
+ * inequality: the bounding box, and for the residual metric each V column's range and the largest
+ * {@code 1/√p} of the node's points ({@link BoundsNodeLayout}).
+ *
+ * <h2>Why a second tree</h2>
+ * Where the residual metric saturates (a spatial field, a lengthscale short against the domain, few
+ * inducing points, p near σ²) almost every pair is at distance ≈ 1, the cover tree's triangle inequality
+ * prunes nothing and its build alone is quadratic. But |ρ| is small far away for a reason the metric's
+ * structure shows: the kernel decays over a box in coordinates and V varies little within it. The bound
+ * of {@link Metric#nodeLowerBound} uses exactly that; on ill-conditioned data (p near the jitter) it prunes
+ * nothing and the brute force is the engine to use, and on 3-D data with many inducing points the cover
+ * tree prunes better. {@link EnginePlan} measures.
+ *
+ * <h2>Layout</h2>
+ * Built by median splits of the widest box side, leaves of at most {@value #LEAF} points. The split of a
+ * node depends only on its size, so the node numbering is known before a subtree is built: subtrees are
+ * built in parallel into disjoint ranges of the node segment, and the tree is the same for every thread
+ * count. The points are renumbered in node order ({@link #pointAt}) and each point's record (the rows a
+ * distance reads, {@link Metric#recordBytes}) is copied in that order, so a leaf is one sequential run of
+ * memory.
+ *
+ * <p>The tree holds off-heap memory (or mapped scratch files, as {@link ScratchSpace} decides); close it
+ * when done. It reads the dataset's arrays, which must stay alive as long as it is used.
+ */
+public final class BoundsTree implements AutoCloseable {
+    /** Most points in a leaf. */
+    static final int LEAF = 32;
+
+    private final Dataset data;
+    private final Arena arena;
+    private final BoundsNodeLayout layout;
+    private final MemorySegment nodes;
+    private final MemorySegment order;
+    private final MemorySegment records;
+    private final int nodeCount;
+    private final double buildSeconds;
+
+    private BoundsTree(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
+                       MemorySegment records, int nodeCount, double buildSeconds) {
+        this.data = data;
+        this.arena = arena;
+        this.layout = layout;
+        this.nodes = nodes;
+        this.order = order;
+        this.records = records;
+        this.nodeCount = nodeCount;
+        this.buildSeconds = buildSeconds;
+    }
+
+    /** Bytes a build of {@code data} allocates: nodes, the node order, records, and the builder's coordinates. */
+    public static long buildBytes(Dataset data) {
+        Metric metric = data.metric();
+        long n = data.size();
+        BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns());
+        long nodeCount = 2 * ((n + LEAF - 1) / LEAF) + 1;
+        return nodeCount * layout.stride() + n * (4 + metric.recordBytes() + 8L * data.dimension());
+    }
+
+    /** Builds the tree with {@code threads} threads, its arrays where {@code space} puts them. */
+    public static BoundsTree build(Dataset data, int threads, ScratchSpace space) {
+        return build(data, threads, space, null);
+    }
+
+    /** As {@link #build(Dataset, int, ScratchSpace)}, telling {@code progress} (if not null) how many more points are placed. */
+    public static BoundsTree build(Dataset data, int threads, ScratchSpace space, LongConsumer progress) {
+        if (threads < 1) {
+            throw new InvalidInputException("threads must be >= 1, got " + threads);
+        }
+        data.checkSharedAccess("building a tree");
+        long t0 = System.nanoTime();
+        Metric metric = data.metric();
+        int n = (int) data.size();
+        boolean inFiles = space.usesFiles(buildBytes(data));
+        Arena arena = Arena.ofShared();
+        try {
+            BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns());
+            int count = BoundsNodeLayout.nodeCount(n, LEAF);
+            MemorySegment nodes = space.allocate(arena, count * layout.stride(), inFiles);
+            MemorySegment order = space.allocate(arena, 4L * n, inFiles);
+            try (Arena work = Arena.ofShared()) {
+                MemorySegment coords = space.allocate(work, 8L * n * data.dimension(), inFiles);
+                ForkJoinPool pool = new ForkJoinPool(threads);
+                try {
+                    new BoundsTreeBuilder(metric, layout, nodes, order, coords, progress).build(pool, n);
+                } finally {
+                    pool.shutdown();
+                }
+            }
+            long bytes = metric.recordBytes();
+            MemorySegment records = null;
+            if (bytes > 0) {
+                records = space.allocate(arena, n * bytes, inFiles);
+                for (int pos = 0; pos < n; pos++) {
+                    metric.writeRecord(order.getAtIndex(ValueLayout.JAVA_INT, pos), records, pos * bytes);
+                }
+            }
+            return new BoundsTree(data, arena, layout, nodes, order, records, count, (System.nanoTime() - t0) / 1e9);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The dataset the tree was built over. */
+    public Dataset data() {
+        return data;
+    }
+
+    /** Number of points. */
+    public long size() {
+        return data.size();
+    }
+
+    /** Number of nodes. */
+    public int nodeCount() {
+        return nodeCount;
+    }
+
+    /** Wall-clock seconds the build took. */
+    public double buildSeconds() {
+        return buildSeconds;
+    }
+
+    /** Bytes of tree storage: nodes, node order and records. */
+    public long byteSize() {
+        return nodes.byteSize() + order.byteSize() + (records == null ? 0 : records.byteSize());
+    }
+
+    /** The point at node-order position {@code pos}. */
+    long pointAt(long pos) {
+        return order.getAtIndex(ValueLayout.JAVA_INT, pos);
+    }
+
+    /** The points of {@code count} consecutive node-order positions from the middle. */
+    long[] middleOfNodeOrder(int count) {
+        int c = (int) Math.min(count, size());
+        long from = (size() - c) / 2;
+        long[] out = new long[c];
+        for (int i = 0; i < c; i++) {
+            out[i] = pointAt(from + i);
+        }
+        return out;
+    }
+
+    BoundsNodeLayout layout() {
+        return layout;
+    }
+
+    MemorySegment nodes() {
+        return nodes;
+    }
+
+    /** Checks every summary against the points below it; throws {@link IllegalStateException} on the first violation. */
+    public void validate() {
+        BoundsTreeValidator.validate(this, data.metric(), layout, nodes);
+    }
+
+    /**
+     * The k nearest of query row {@code row} into {@code heap}: ids below {@code limit}, never
+     * {@code skip} (the query itself, when queries are dataset points; the caller offers it when it
+     * counts). Depth first, the child with the smaller bound first, so the query's own leaf fills the heap
+     * early; a node is opened only while its bound does not exceed the k-th distance.
+     */
+    void search(Metric metric, long row, long skip, long limit, TopK heap, Worker w) {
+        if (layout.minId(nodes, 0) >= limit) {
+            return;
+        }
+        metric.prepareBoundsQuery(row, w);
+        w.groupRow[0] = row;
+        w.boxTop = 0;
+        w.pushBox(0, metric.nodeLowerBound(nodes, layout, 0, w));
+        w.ensureChildren(LEAF);
+        while (w.boxTop > 0) {
+            w.boxTop--;
+            int node = w.boxNode[w.boxTop];
+            if (w.boxKey[w.boxTop] > heap.bound()) {
+                continue;
+            }
+            w.nodes++;
+            int right = layout.right(nodes, node);
+            if (right == BoundsNodeLayout.LEAF) {
+                int count = 0;
+                for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
+                    long id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
+                    if (id < limit && id != skip) {
+                        w.childNode[count] = pos;
+                        w.childPoint[count] = id;
+                        count++;
+                    }
+                }
+                if (count > 0) {
+                    w.distances += metric.childDistances(1, 1, records, count, w);
+                    for (int i = 0; i < count; i++) {
+                        heap.offer(w.childDist[Worker.GROUP * i], w.childPoint[i]);
+                    }
+                }
+                continue;
+            }
+            int left = node + 1;
+            double bound = heap.bound();
+            boolean leftOpen = layout.minId(nodes, left) < limit;
+            boolean rightOpen = layout.minId(nodes, right) < limit;
+            double lb = leftOpen ? metric.nodeLowerBound(nodes, layout, left, w) : 0;
+            double rb = rightOpen ? metric.nodeLowerBound(nodes, layout, right, w) : 0;
+            leftOpen &= !(lb > bound);
+            rightOpen &= !(rb > bound);
+            // the nearer is pushed last, so it is searched first
+            if (leftOpen && rightOpen) {
+                boolean leftFirst = lb <= rb;
+                w.pushBox(leftFirst ? right : left, leftFirst ? rb : lb);
+                w.pushBox(leftFirst ? left : right, leftFirst ? lb : rb);
+            } else if (leftOpen) {
+                w.pushBox(left, lb);
+            } else if (rightOpen) {
+                w.pushBox(right, rb);
+            }
+        }
+    }
+
+    /** Frees the tree. */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}

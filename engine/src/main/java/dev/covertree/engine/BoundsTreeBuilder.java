@@ -1,0 +1,198 @@
+package dev.covertree.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.function.LongConsumer;
+
+/**
+ * Builds a {@link BoundsTree}: median splits of the widest box side, found by quickselect on a node-ordered
+ * copy of the tree coordinates, summaries bottom-up. A subtree's node range follows from its size
+ * ({@link BoundsNodeLayout#nodeCount}), so large subtrees are built as independent fork/join tasks; each
+ * task's choices depend only on its points, so the tree is the same for every thread count.
+ */
+final class BoundsTreeBuilder {
+    /** Subtrees at least this large are split into two tasks. */
+    private static final int PARALLEL_MIN = 1 << 14;
+
+    private final Metric metric;
+    private final BoundsNodeLayout layout;
+    private final MemorySegment nodes;
+    private final MemorySegment order;
+    private final MemorySegment coords;
+    private final int d;
+    private final int m;
+    private final LongConsumer progress;
+
+    BoundsTreeBuilder(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order, MemorySegment coords,
+                      LongConsumer progress) {
+        this.metric = metric;
+        this.layout = layout;
+        this.nodes = nodes;
+        this.order = order;
+        this.coords = coords;
+        this.d = layout.dimension();
+        this.m = layout.columns();
+        this.progress = progress != null ? progress : x -> { };
+    }
+
+    void build(ForkJoinPool pool, int n) {
+        for (int i = 0; i < n; i++) {
+            order.setAtIndex(ValueLayout.JAVA_INT, i, i);
+            for (int k = 0; k < d; k++) {
+                coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * d + k, metric.treeCoordinate(i, k));
+            }
+        }
+        pool.invoke(new Subtree(0, 0, n));
+    }
+
+    private final class Subtree extends RecursiveAction {
+        private final int node;
+        private final int start;
+        private final int end;
+
+        Subtree(int node, int start, int end) {
+            this.node = node;
+            this.start = start;
+            this.end = end;
+        }
+
+        @Override
+        protected void compute() {
+            BoundsTreeBuilder.this.build(node, start, end, true);
+        }
+    }
+
+    private double coord(int pos, int k) {
+        return coords.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) pos * d + k);
+    }
+
+    private void build(int node, int start, int end, boolean forkable) {
+        int split = -1;
+        double widest = -1;
+        for (int k = 0; k < d; k++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int pos = start; pos < end; pos++) {
+                double x = coord(pos, k);
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+            layout.setBox(nodes, node, k, lo, hi);
+            if (hi - lo > widest) {
+                widest = hi - lo;
+                split = k;
+            }
+        }
+        int size = end - start;
+        if (size <= BoundsTree.LEAF) {
+            leafSummary(node, start, end);
+            progress.accept(size);
+            return;
+        }
+        int mid = start + size / 2;
+        select(start, end, mid, split);
+        int left = node + 1;
+        int right = left + BoundsNodeLayout.nodeCount(mid - start, BoundsTree.LEAF);
+        if (forkable && size >= PARALLEL_MIN) {
+            RecursiveAction.invokeAll(new Subtree(left, start, mid), new Subtree(right, mid, end));
+        } else {
+            build(left, start, mid, false);
+            build(right, mid, end, false);
+        }
+        innerSummary(node, start, end, left, right);
+    }
+
+    private void leafSummary(int node, int start, int end) {
+        int minId = Integer.MAX_VALUE;
+        double maxIsp = 0;
+        for (int pos = start; pos < end; pos++) {
+            int id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
+            minId = Math.min(minId, id);
+            maxIsp = Math.max(maxIsp, metric.summaryInvSqrtP(id));
+        }
+        for (int u = 0; u < m; u++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int pos = start; pos < end; pos++) {
+                double v = metric.summaryValue(order.getAtIndex(ValueLayout.JAVA_INT, pos), u);
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            layout.setVRange(nodes, node, u, down(lo), up(hi));
+        }
+        layout.setHeader(nodes, node, start, end, BoundsNodeLayout.LEAF, minId, maxIsp);
+    }
+
+    private void innerSummary(int node, int start, int end, int left, int right) {
+        for (int u = 0; u < m; u++) {
+            layout.setVRange(nodes, node, u, Math.min(layout.vLo(nodes, left, u), layout.vLo(nodes, right, u)),
+                    Math.max(layout.vHi(nodes, left, u), layout.vHi(nodes, right, u)));
+        }
+        layout.setHeader(nodes, node, start, end, right, Math.min(layout.minId(nodes, left), layout.minId(nodes, right)),
+                Math.max(layout.maxIsp(nodes, left), layout.maxIsp(nodes, right)));
+    }
+
+    /** The largest float not above {@code x}: a float32 lower bound of a float64 value. */
+    static float down(double x) {
+        float f = (float) x;
+        return f > x ? Math.nextDown(f) : f;
+    }
+
+    /** The smallest float not below {@code x}. */
+    static float up(double x) {
+        float f = (float) x;
+        return f < x ? Math.nextUp(f) : f;
+    }
+
+    /**
+     * Reorders positions {@code [start, end)} so that position {@code nth} holds the value it would hold if
+     * they were sorted by coordinate {@code k}, none before it larger and none after it smaller
+     * (Hoare's quickselect, median-of-three pivots; deterministic).
+     */
+    private void select(int start, int end, int nth, int k) {
+        int lo = start;
+        int hi = end - 1;
+        while (hi > lo) {
+            int mid = lo + (hi - lo) / 2;
+            double a = coord(lo, k);
+            double b = coord(mid, k);
+            double c = coord(hi, k);
+            double pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (coord(i, k) < pivot) {
+                    i++;
+                }
+                while (coord(j, k) > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    swap(i, j);
+                    i++;
+                    j--;
+                }
+            }
+            if (nth <= j) {
+                hi = j;
+            } else if (nth >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void swap(int a, int b) {
+        int t = order.getAtIndex(ValueLayout.JAVA_INT, a);
+        order.setAtIndex(ValueLayout.JAVA_INT, a, order.getAtIndex(ValueLayout.JAVA_INT, b));
+        order.setAtIndex(ValueLayout.JAVA_INT, b, t);
+        for (int k = 0; k < d; k++) {
+            double x = coord(a, k);
+            coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) a * d + k, coord(b, k));
+            coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) b * d + k, x);
+        }
+    }
+}
