@@ -1,7 +1,7 @@
 package dev.covertree.bench;
 
 import dev.covertree.engine.Dataset;
-import dev.covertree.engine.GaussianPoints;
+import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
@@ -46,7 +46,7 @@ public class DistanceBench {
     @Setup(Level.Trial)
     public void setup() {
         arena = Arena.ofShared();
-        prepared = PreparedResidual.prepare(GaussianPoints.generate("x", 4096, 3, 1, arena), Kernel.of(KernelType.RBF, 1, 1),
+        prepared = PreparedResidual.prepare(RandomPoints.generate("x", 4096, 3, 1, arena), Kernel.of(KernelType.RBF, 1, 1),
                 Inducing.random(m, 0), NpyDType.F4, 1);
         Dataset ds = prepared.dataset();
         metric = ds.metric();

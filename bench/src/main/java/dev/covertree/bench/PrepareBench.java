@@ -1,6 +1,6 @@
 package dev.covertree.bench;
 
-import dev.covertree.engine.GaussianPoints;
+import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
@@ -49,7 +49,7 @@ public class PrepareBench {
     @Setup(Level.Trial)
     public void setup() {
         arena = Arena.ofShared();
-        coords = GaussianPoints.generate("x", n, 3, 0, arena);
+        coords = RandomPoints.generate("x", n, 3, 0, arena);
         v = arena.allocate((long) n * m * 4, 64);
         p = arena.allocate((long) n * 8, 64);
     }

@@ -1,7 +1,7 @@
 package dev.covertree.bench;
 
 import dev.covertree.engine.Dataset;
-import dev.covertree.engine.GaussianPoints;
+import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
@@ -79,7 +79,7 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
 
     /** Generates the data into {@code arena}; the returned resources are closed with it by the caller. */
     public Built build(Arena arena, int threads) {
-        Matrix x = GaussianPoints.generate("coords", n, 3, 0, arena);
+        Matrix x = RandomPoints.generate("coords", n, 3, 0, arena);
         if (metric == MetricType.EUCLIDEAN) {
             return new Built(Dataset.euclidean(x), List.of());
         }
@@ -97,7 +97,7 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
         String base = "n" + n + "-seed0";
         Path xf = cache.resolve("coords-" + base + ".npy");
         if (!Files.exists(xf)) {
-            Matrix x = GaussianPoints.generate("coords", n, 3, 0, arena);
+            Matrix x = RandomPoints.generate("coords", n, 3, 0, arena);
             NpyRowWriter.write(xf, x.segment(), NpyDType.F8, new long[] {n, 3}, true);
         }
         List<AutoCloseable> owned = new ArrayList<>();

@@ -3,7 +3,7 @@ package dev.covertree.cli;
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
 import dev.covertree.engine.EnginePlan;
-import dev.covertree.engine.GaussianPoints;
+import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "predecessor mode, %d threads%n", n, m, k, threads);
         try (Arena arena = Arena.ofShared()) {
             Telemetry.Phase gen = tel.phase("generate");
-            Matrix x = GaussianPoints.generate("coords", n, 3, seed, arena);
+            Matrix x = RandomPoints.generate("coords", n, 3, seed, arena);
             double genS = gen.count("n", n).end();
             Telemetry.Phase prep = tel.phase("prepare");
             try (PreparedResidual r = PreparedResidual.prepare(x, Kernel.of(KernelType.RBF, 1, 1), Inducing.random(m, seed),

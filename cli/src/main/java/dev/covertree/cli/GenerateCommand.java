@@ -1,6 +1,6 @@
 package dev.covertree.cli;
 
-import dev.covertree.engine.GaussianPoints;
+import dev.covertree.engine.RandomPoints;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyMappedFile;
 import java.nio.file.Path;
@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 
 /** {@code covertree generate}: the coordinates of SPEC section 7's workloads, from a seed. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write N points ~ Normal(0, I_d) as float64 .npy (the coordinates of SPEC section 7's "
-                + "workloads; 'prepare' makes V and p for them). Java's SplittableRandom: the same seed gives the same "
+        description = {"Write N points ~ Normal(0, I_d), or uniform on [0, L]^d with --uniform L, as float64 .npy "
+                + "(the coordinates of the benchmark workloads: spatial-N is --d 2 --uniform 40; 'prepare' makes V and "
+                + "p for them). Java's SplittableRandom: the same seed gives the same "
                 + "points on every machine, not NumPy's. Written straight into a memory-mapped file, so N may exceed memory."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error", "2:usage error"})
@@ -26,6 +27,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--uniform", paramLabel = "L",
+            description = "Uniform on [0, L]^d instead of standard normal (L > 0).")
+    Double uniform;
 
     @Option(names = "--out", required = true, paramLabel = "X.npy", description = "Output file.")
     Path out;
@@ -41,10 +46,17 @@ final class GenerateCommand implements Callable<Integer> {
         if (n < 1 || d < 1) {
             throw new UsageException("--n and --d must be >= 1");
         }
+        if (uniform != null && !(uniform > 0 && Double.isFinite(uniform))) {
+            throw new UsageException("--uniform must be finite and > 0, got " + uniform);
+        }
         run.checkOutput(out, "--out");
         Telemetry.Phase phase = run.telemetry().phase("generate");
         try (NpyMappedFile f = NpyMappedFile.create(out, NpyDType.F8, new long[] {n, d}, run.force)) {
-            GaussianPoints.fill(f.data(), n * d, seed);
+            if (uniform != null) {
+                RandomPoints.fillUniform(f.data(), n * d, uniform, seed);
+            } else {
+                RandomPoints.fill(f.data(), n * d, seed);
+            }
             f.commit();
         }
         double s = phase.count("n", n).count("d", d).end();

@@ -20,7 +20,8 @@ final class BoundsNodeLayout {
             ValueLayout.JAVA_INT.withName("end"),
             ValueLayout.JAVA_INT.withName("right"),
             ValueLayout.JAVA_INT.withName("minId"),
-            ValueLayout.JAVA_DOUBLE.withName("maxIsp"));
+            ValueLayout.JAVA_DOUBLE.withName("maxIsp"),
+            ValueLayout.JAVA_DOUBLE.withName("maxNorm"));
     /** The {@code right} of a leaf. */
     static final int LEAF = -1;
 
@@ -29,6 +30,7 @@ final class BoundsNodeLayout {
     private static final long RIGHT = offset("right");
     private static final long MIN_ID = offset("minId");
     private static final long MAX_ISP = offset("maxIsp");
+    private static final long MAX_NORM = offset("maxNorm");
 
     private final int dim;
     private final int columns;
@@ -83,6 +85,11 @@ final class BoundsNodeLayout {
         return s.get(ValueLayout.JAVA_DOUBLE, at(node) + MAX_ISP);
     }
 
+    /** The largest computed {@code ‖V_j‖} of the node's points (0 for Euclidean). */
+    double maxNorm(MemorySegment s, int node) {
+        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + MAX_NORM);
+    }
+
     /** Byte offset, within a node, of the box's lower corner; the upper corner follows at {@code + 8 dim}. */
     long boxOffset() {
         return HEADER.byteSize();
@@ -109,8 +116,9 @@ final class BoundsNodeLayout {
         return s.get(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * (columns + u));
     }
 
-    void setHeader(MemorySegment s, int node, int start, int end, int right, int minId, double maxIsp) {
+    void setHeader(MemorySegment s, int node, int start, int end, int right, int minId, double maxIsp, double maxNorm) {
         long o = at(node);
+        s.set(ValueLayout.JAVA_DOUBLE, o + MAX_NORM, maxNorm);
         s.set(ValueLayout.JAVA_INT, o + START, start);
         s.set(ValueLayout.JAVA_INT, o + END, end);
         s.set(ValueLayout.JAVA_INT, o + RIGHT, right);

@@ -22,7 +22,7 @@ import java.util.function.LongConsumer;
  * tree prunes better. {@link EnginePlan} measures.
  *
  * <h2>Layout</h2>
- * Built by median splits of the widest box side, leaves of at most {@value #LEAF} points. The split of a
+ * Built by median splits of the widest box side, leaves of a few dozen points. The split of a
  * node depends only on its size, so the node numbering is known before a subtree is built: subtrees are
  * built in parallel into disjoint ranges of the node segment, and the tree is the same for every thread
  * count. The points are renumbered in node order ({@link #pointAt}) and each point's record (the rows a
@@ -178,6 +178,7 @@ public final class BoundsTree implements AutoCloseable {
         metric.prepareBoundsQuery(row, w);
         w.groupRow[0] = row;
         w.boxTop = 0;
+        w.boundCutoff = heap.bound();
         w.pushBox(0, metric.nodeLowerBound(nodes, layout, 0, w));
         w.ensureChildren(LEAF);
         while (w.boxTop > 0) {
@@ -208,6 +209,7 @@ public final class BoundsTree implements AutoCloseable {
             }
             int left = node + 1;
             double bound = heap.bound();
+            w.boundCutoff = bound;
             boolean leftOpen = layout.minId(nodes, left) < limit;
             boolean rightOpen = layout.minId(nodes, right) < limit;
             double lb = leftOpen ? metric.nodeLowerBound(nodes, layout, left, w) : 0;

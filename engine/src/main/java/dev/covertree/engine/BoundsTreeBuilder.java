@@ -107,10 +107,12 @@ final class BoundsTreeBuilder {
     private void leafSummary(int node, int start, int end) {
         int minId = Integer.MAX_VALUE;
         double maxIsp = 0;
+        double maxNorm = 0;
         for (int pos = start; pos < end; pos++) {
             int id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
             minId = Math.min(minId, id);
             maxIsp = Math.max(maxIsp, metric.summaryInvSqrtP(id));
+            maxNorm = Math.max(maxNorm, metric.summaryNorm(id));
         }
         for (int u = 0; u < m; u++) {
             double lo = Double.POSITIVE_INFINITY;
@@ -122,7 +124,7 @@ final class BoundsTreeBuilder {
             }
             layout.setVRange(nodes, node, u, down(lo), up(hi));
         }
-        layout.setHeader(nodes, node, start, end, BoundsNodeLayout.LEAF, minId, maxIsp);
+        layout.setHeader(nodes, node, start, end, BoundsNodeLayout.LEAF, minId, maxIsp, maxNorm);
     }
 
     private void innerSummary(int node, int start, int end, int left, int right) {
@@ -131,7 +133,8 @@ final class BoundsTreeBuilder {
                     Math.max(layout.vHi(nodes, left, u), layout.vHi(nodes, right, u)));
         }
         layout.setHeader(nodes, node, start, end, right, Math.min(layout.minId(nodes, left), layout.minId(nodes, right)),
-                Math.max(layout.maxIsp(nodes, left), layout.maxIsp(nodes, right)));
+                Math.max(layout.maxIsp(nodes, left), layout.maxIsp(nodes, right)),
+                Math.max(layout.maxNorm(nodes, left), layout.maxNorm(nodes, right)));
     }
 
     /** The largest float not above {@code x}: a float32 lower bound of a float64 value. */

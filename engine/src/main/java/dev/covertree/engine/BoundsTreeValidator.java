@@ -27,8 +27,10 @@ final class BoundsTreeValidator {
                         + start + ", " + end + ")");
         int minId = Integer.MAX_VALUE;
         double maxIsp = 0;
+        double maxNorm = 0;
         for (int pos = start; pos < end; pos++) {
             long id = tree.pointAt(pos);
+            maxNorm = Math.max(maxNorm, metric.summaryNorm(id));
             minId = (int) Math.min(minId, id);
             maxIsp = Math.max(maxIsp, metric.summaryInvSqrtP(id));
             for (int k = 0; k < layout.dimension(); k++) {
@@ -46,6 +48,8 @@ final class BoundsTreeValidator {
                 + ", its points' is " + minId);
         check(layout.maxIsp(nodes, node) == maxIsp, "node " + node + " stores largest 1/sqrt(p) " + layout.maxIsp(nodes, node)
                 + ", its points' is " + maxIsp);
+        check(layout.maxNorm(nodes, node) == maxNorm, "node " + node + " stores largest |V| " + layout.maxNorm(nodes, node)
+                + ", its points' is " + maxNorm);
         int right = layout.right(nodes, node);
         if (right == BoundsNodeLayout.LEAF) {
             check(end - start <= BoundsTree.LEAF, "leaf " + node + " holds " + (end - start) + " points");

@@ -264,7 +264,7 @@ public final class CoverTree implements AutoCloseable {
                 active |= 1 << b;
                 limit = Math.max(limit, w.groupLimit[b]);
                 if (pt != w.groupExclude[b] && pt < w.groupLimit[b]) {
-                    heap.offer(dn, pt);
+                    heap.offerUnique(dn, pt);
                 }
             }
             if (active == 0) {
@@ -328,7 +328,7 @@ public final class CoverTree implements AutoCloseable {
         for (int c = first; c < first + NodeLayout.childCount(nodes, node) && budget > 0; c++) {
             long pt = NodeLayout.point(nodes, c);
             if (pt != exclude && pt < limit) {
-                heap.offer(metric.distance(row, pt), pt);
+                heap.offerUnique(metric.distance(row, pt), pt);
                 w.distances++;
                 budget--;
             }

@@ -89,6 +89,11 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
         return 0;
     }
 
+    /** The computed {@code ‖V_j‖} a node keeps the largest of (0 where the metric has none). */
+    double summaryNorm(long j) {
+        return 0;
+    }
+
     /** Loads query row {@code q}'s inputs to {@link #nodeLowerBound} into {@code w}. */
     abstract void prepareBoundsQuery(long q, Worker w);
 

@@ -45,6 +45,8 @@ final class ResidualMetric extends Metric {
     private final MemorySegment dSlack;
     /** The interval dot product's rounding allowance per unit of {@code Σ|V_qu V_ju|}. */
     private final double dotRel;
+    /** The Cauchy-Schwarz bound's allowance: computed norms and dot products against exact ones. */
+    private final double normRel;
 
     ResidualMetric(Dataset queries, Dataset data) {
         super(queries, data);
@@ -67,6 +69,7 @@ final class ResidualMetric extends Metric {
         this.dSlack = data.pointSlack();
         this.qSlack = self ? dSlack : queries.pointSlack();
         this.dotRel = 3.0 * (m + 2) * 0x1p-53;
+        this.normRel = 1 + 4.0 * (m + 4) * 0x1p-53;
     }
 
     @Override
@@ -311,7 +314,13 @@ final class ResidualMetric extends Metric {
     }
 
     @Override
+    double summaryNorm(long j) {
+        return Math.sqrt(ops.dot(dv.segment(), dv.rowOffset(j), dv.segment(), dv.rowOffset(j), m, f4));
+    }
+
+    @Override
     void prepareBoundsQuery(long q, Worker w) {
+        w.boundNorm = Math.sqrt(ops.dot(qv.segment(), qv.rowOffset(q), qv.segment(), qv.rowOffset(q), m, f4));
         double[] x = w.boxQuery(dim);
         for (int k = 0; k < dim; k++) {
             x[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, q * dim + k);
@@ -344,6 +353,11 @@ final class ResidualMetric extends Metric {
      *       {@code 3 (m + 2) u · Σ max(|V_qu lo_u|, |V_qu hi_u|)}.</li>
      *   <li>{@code ispJ ≤ maxIsp}, the node's largest stored {@code 1/√p}.</li>
      * </ul>
+     * A first, O(1) stage replaces the interval by Cauchy–Schwarz, {@code |d̃| ≤ ‖V_q‖ ‖V_j‖ (1 + γ_m)}, with
+     * the computed norms (each within {@code γ_m} of the exact) and the node's largest; widened by
+     * {@code 4 (m + 4) u} it bounds every computed dot product. When that bound already exceeds
+     * {@code w.boundCutoff} (the k-th distance) the node is pruned without the O(m) interval; otherwise the
+     * larger of the two bounds is returned (both hold).
      * Then {@code |ρ̃| ≤ max(|k_lo − d_hi|, |k_hi − d_lo|) ispQ maxIsp (1 + 6u)}, widened here by
      * {@code 1e-14}; the final {@code √(1 − min(·, 1))} is the same monotone operation sequence as the
      * distance's, so the bound holds for the computed distance itself.
@@ -364,6 +378,14 @@ final class ResidualMetric extends Metric {
         }
         double kHi = variance * ResidualFormula.correlation(type, near) * (1 + KERNEL_REL) + KERNEL_ABS * variance;
         double kLo = variance * ResidualFormula.correlation(type, far) * (1 - KERNEL_REL) - KERNEL_ABS * variance;
+        double ispProduct = w.boundIsp * layout.maxIsp(nodes, node) * (1 + 1e-14);
+        // first the O(1) bound: |V_q · V_j| <= |V_q| |V_j| (Cauchy-Schwarz); often enough far from the inducing points
+        double cs = w.boundNorm * layout.maxNorm(nodes, node) * normRel;
+        double cheap = (Math.max(Math.abs(kLo), Math.abs(kHi)) + cs) * (1 + 1e-15) * ispProduct;
+        double cheapBound = cheap < 1.0 ? Math.sqrt(1.0 - cheap) : 0;
+        if (cheapBound > w.boundCutoff) {
+            return cheapBound;
+        }
         long v = layout.at(node) + layout.vRangeOffset();
         double[] iv = w.interval;
         ops.intervalDot(w.scratch(Worker.Q_PACK, m), 0, nodes, v, v + 4L * m, m, iv);
@@ -371,9 +393,9 @@ final class ResidualMetric extends Metric {
         double dLo = iv[0] - margin;
         double dHi = iv[1] + margin;
         double c = Math.max(Math.abs(kLo - dHi), Math.abs(kHi - dLo));
-        double rho = c * w.boundIsp * layout.maxIsp(nodes, node) * (1 + 1e-14);
-        // NaN (an infinite column range times a zero) bounds nothing: 0, as for rho >= 1
-        return rho < 1.0 ? Math.sqrt(1.0 - rho) : 0;
+        double rho = c * ispProduct;
+        // NaN (an infinite column range times a zero) bounds nothing; both bounds hold, so the larger does
+        return rho < 1.0 ? Math.max(cheapBound, Math.sqrt(1.0 - rho)) : cheapBound;
     }
 
     /** Relative widening of the kernel's range over a box (see {@link #nodeLowerBound}). */

@@ -4,8 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The k best (distance, id) pairs seen so far, ordered by distance then id: a max-heap on arrays,
- * reused across queries, so offering allocates nothing.
+ * The k best (distance, id) pairs seen so far, ordered by distance then id: two arrays kept sorted
+ * (binary search, then one shift), reused across queries, so offering allocates nothing. For the k of
+ * neighbour searches (tens) a sorted insert costs less than a heap's sift, and the result needs no sort.
  */
 final class TopK {
     private final int k;
@@ -29,12 +30,20 @@ final class TopK {
 
     /** The k-th distance so far, or +∞ while fewer than k are held: anything farther cannot enter. */
     double bound() {
-        return size < k ? Double.POSITIVE_INFINITY : dist[0];
+        return size < k ? Double.POSITIVE_INFINITY : dist[k - 1];
     }
 
-    /** Offers a candidate; ids already held are ignored (a seeded search may meet a point twice). */
+    /** Offers a candidate whose id is not held yet (every engine but the seeded cover-tree search). */
     void offer(double d, long id) {
-        if (size == k && (d > dist[0] || (d == dist[0] && id >= ids[0]))) {
+        if (size == k && !better(d, id, dist[k - 1], ids[k - 1])) {
+            return;
+        }
+        insert(d, id);
+    }
+
+    /** Offers a candidate that may be held already: the cover tree's seeds meet the descent again. */
+    void offerUnique(double d, long id) {
+        if (size == k && !better(d, id, dist[k - 1], ids[k - 1])) {
             return;
         }
         for (int i = 0; i < size; i++) {
@@ -42,46 +51,36 @@ final class TopK {
                 return;
             }
         }
+        insert(d, id);
+    }
+
+    /** Inserts at its sorted place, dropping the last when full. */
+    private void insert(double d, long id) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (better(dist[mid], ids[mid], d, id)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        int moved = Math.min(size, k - 1) - lo;
+        if (moved > 0) {
+            System.arraycopy(dist, lo, dist, lo + 1, moved);
+            System.arraycopy(ids, lo, ids, lo + 1, moved);
+        }
+        dist[lo] = d;
+        ids[lo] = id;
         if (size < k) {
-            int i = size++;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (!worse(d, id, dist[parent], ids[parent])) {
-                    break;
-                }
-                dist[i] = dist[parent];
-                ids[i] = ids[parent];
-                i = parent;
-            }
-            dist[i] = d;
-            ids[i] = id;
-            return;
+            size++;
         }
-        siftDown(0, d, id, size);
     }
 
-    private void siftDown(int i, double d, long id, int n) {
-        while (true) {
-            int c = 2 * i + 1;
-            if (c >= n) {
-                break;
-            }
-            if (c + 1 < n && worse(dist[c + 1], ids[c + 1], dist[c], ids[c])) {
-                c++;
-            }
-            if (!worse(dist[c], ids[c], d, id)) {
-                break;
-            }
-            dist[i] = dist[c];
-            ids[i] = ids[c];
-            i = c;
-        }
-        dist[i] = d;
-        ids[i] = id;
-    }
-
-    private static boolean worse(double d1, long id1, double d2, long id2) {
-        return d1 > d2 || (d1 == d2 && id1 > id2);
+    /** (d1, id1) comes before (d2, id2): smaller distance, or the same distance and a smaller id. */
+    private static boolean better(double d1, long id1, double d2, long id2) {
+        return d1 < d2 || (d1 == d2 && id1 < id2);
     }
 
     /**
@@ -90,14 +89,11 @@ final class TopK {
      */
     void drainTo(MemorySegment indices, MemorySegment distances, long row) {
         long base = row * k;
+        MemorySegment.copy(ids, 0, indices, ValueLayout.JAVA_LONG, base * 8, size);
+        MemorySegment.copy(dist, 0, distances, ValueLayout.JAVA_DOUBLE, base * 8, size);
         for (int i = size; i < k; i++) {
             indices.setAtIndex(ValueLayout.JAVA_LONG, base + i, -1L);
             distances.setAtIndex(ValueLayout.JAVA_DOUBLE, base + i, Double.POSITIVE_INFINITY);
-        }
-        for (int n = size; n > 0; n--) {
-            indices.setAtIndex(ValueLayout.JAVA_LONG, base + n - 1, ids[0]);
-            distances.setAtIndex(ValueLayout.JAVA_DOUBLE, base + n - 1, dist[0]);
-            siftDown(0, dist[n - 1], ids[n - 1], n - 1);
         }
         size = 0;
     }

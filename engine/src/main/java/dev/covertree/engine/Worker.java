@@ -42,6 +42,9 @@ final class Worker {
     /** The query's tree coordinates, its 1/√p, and the three sums of an interval dot product. */
     double[] boxQuery = new double[4];
     double boundIsp;
+    double boundNorm;
+    /** The k-th distance when a node's bound is asked for: a bound above it may stop at its cheap first stage. */
+    double boundCutoff;
     final double[] interval = new double[3];
     static final int Q_PACK = 0;
     static final int Q_COORDS = 1;

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
 class TopKTest {
     @Test
     void keepsTheKSmallestByDistanceThenIdAndPadsMissingEntries() {
+        keepsTheKSmallest(true);
+        keepsTheKSmallest(false);
+    }
+
+    /** With {@code twice}, every candidate is offered twice through {@link TopK#offerUnique}; else once through offer. */
+    private static void keepsTheKSmallest(boolean twice) {
         SplittableRandom rnd = new SplittableRandom(3);
         for (int trial = 0; trial < 200; trial++) {
             int k = 1 + rnd.nextInt(20);
@@ -23,11 +29,23 @@ class TopKTest {
                 double d = rnd.nextInt(6) / 4.0; // many ties
                 cand[i] = new double[] {d, i};
             }
-            // offer in random order, some twice
-            for (int i = 0; i < n; i++) {
-                int j = rnd.nextInt(n);
-                heap.offer(cand[j][0], (long) cand[j][1]);
-                heap.offer(cand[i][0], (long) cand[i][1]);
+            if (twice) {
+                // offer in random order, some twice
+                for (int i = 0; i < n; i++) {
+                    int j = rnd.nextInt(n);
+                    heap.offerUnique(cand[j][0], (long) cand[j][1]);
+                    heap.offerUnique(cand[i][0], (long) cand[i][1]);
+                }
+            } else {
+                int[] perm = rnd.ints(0, 1 << 30).limit(n).toArray();
+                Integer[] idx = new Integer[n];
+                for (int i = 0; i < n; i++) {
+                    idx[i] = i;
+                }
+                Arrays.sort(idx, Comparator.comparingInt(i -> perm[i]));
+                for (int i : idx) {
+                    heap.offer(cand[i][0], (long) cand[i][1]);
+                }
             }
             Arrays.sort(cand, Comparator.<double[]>comparingDouble(c -> c[0]).thenComparingDouble(c -> c[1]));
             try (Arena arena = Arena.ofConfined()) {

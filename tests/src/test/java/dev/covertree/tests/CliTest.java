@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.GaussianPoints;
+import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
 import dev.covertree.engine.Knn;
@@ -39,7 +39,7 @@ class CliTest {
     void data() throws Exception {
         coords = dir.resolve("x.npy");
         try (Arena a = Arena.ofConfined()) {
-            Matrix x = GaussianPoints.generate("x", 400, 3, 5, a);
+            Matrix x = RandomPoints.generate("x", 400, 3, 5, a);
             NpyRowWriter.write(coords, x.segment(), NpyDType.F8, new long[] {400, 3}, false);
         }
     }
@@ -169,7 +169,7 @@ class CliTest {
     @Test
     void queryCoordinatesGiveTheSameNeighboursAsTheLibrary() throws Exception {
         try (Arena a = Arena.ofConfined()) {
-            Matrix q = GaussianPoints.generate("q", 9, 3, 77, a);
+            Matrix q = RandomPoints.generate("q", 9, 3, 77, a);
             NpyRowWriter.write(Path.of(p("qc.npy")), q.segment(), NpyDType.F8, new long[] {9, 3}, false);
         }
         ok(Cli.run("knn", "--coords", coords.toString(), "--kernel", "rbf", "--inducing", "30", "--k", "4",
@@ -229,7 +229,7 @@ class CliTest {
     void badDataExitsWithThreeInOneLineWithoutAStackTraceAndLeavesNoOutput() throws Exception {
         Path bad = dir.resolve("bad.npy");
         try (Arena a = Arena.ofConfined()) {
-            Matrix x = GaussianPoints.generate("x", 10, 2, 1, a);
+            Matrix x = RandomPoints.generate("x", 10, 2, 1, a);
             x.segment().setAtIndex(ValueLayout.JAVA_DOUBLE, 7, Double.NaN);
             NpyRowWriter.write(bad, x.segment(), NpyDType.F8, new long[] {10, 2}, false);
         }

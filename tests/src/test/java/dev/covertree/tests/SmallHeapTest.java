@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.GaussianPoints;
+import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
 import dev.covertree.engine.Knn;
@@ -71,7 +71,7 @@ class SmallHeapTest {
     void prepareAndSearchWithA64MegabyteHeapOnDataSeveralTimesLarger() throws Exception {
         Path x = dir.resolve("x.npy");
         try (NpyMappedFile f = NpyMappedFile.create(x, NpyDType.F8, new long[] {N, 3}, false)) {
-            GaussianPoints.fill(f.data(), 3L * N, 11);
+            RandomPoints.fill(f.data(), 3L * N, 11);
             f.commit();
         }
         String[] kernel = {"--kernel", "rbf", "--lengthscale", "0.7"};
@@ -119,7 +119,7 @@ class SmallHeapTest {
     void anInterruptedRunLeavesNoPartialOrFinalOutput() throws Exception {
         Path x = dir.resolve("x.npy");
         try (NpyMappedFile f = NpyMappedFile.create(x, NpyDType.F8, new long[] {40_000, 3}, false)) {
-            GaussianPoints.fill(f.data(), 3L * 40_000, 5);
+            RandomPoints.fill(f.data(), 3L * 40_000, 5);
             f.commit();
         }
         Path out = dir.resolve("out");
