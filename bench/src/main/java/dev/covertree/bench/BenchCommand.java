@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:success", "1:internal error", "2:usage error"})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workload", paramLabel = "NAME", split = ",",
-            description = "gold-32k, gold-32k-pred, local-32k, euclid-32k, vif-default, scale-N (default: euclid-32k, "
+            description = "gold-32k, gold-32k-pred, local-32k, euclid-32k, vif-default, scale-N, spatial-N, spatial-gp-N, "
+                    + "euclid-N (default: euclid-32k, "
                     + "local-32k, gold-32k).")
     List<String> workloads = new ArrayList<>(List.of("euclid-32k", "local-32k", "gold-32k"));
 
@@ -43,9 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noPeers;
 
     @Option(names = "--engines", paramLabel = "NAME", split = ",",
-            description = "This project's engines to run: auto (what AUTO picks for the metric), tree, brute, scan "
-                    + "(default: tree, brute, scan).")
-    List<Engine> engines = new ArrayList<>(List.of(Engine.TREE, Engine.BRUTE, Engine.SCAN));
+            description = "This project's engines to run: ${COMPLETION-CANDIDATES}; auto is what AUTO picks for the workload "
+                    + "(default: tree, bounds, brute, scan).")
+    List<Engine> engines = new ArrayList<>(List.of(Engine.TREE, Engine.BOUNDS, Engine.BRUTE, Engine.SCAN));
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
             description = "Output folder (default: ${DEFAULT-VALUE}).")

@@ -68,20 +68,18 @@ final class Comparison {
                 for (Engine e : engines) {
                     long h0 = heapUsed();
                     long t0 = System.nanoTime();
-                    boolean needsTree = e == Engine.TREE || (e == Engine.AUTO && w.metric() == MetricType.EUCLIDEAN);
-                    CoverTree tree = needsTree ? CoverTree.build(data, cores) : null;
+                    // the plan builds whatever tree the engine needs (AUTO: measures first), timed as the build
+                    EnginePlan plan = EnginePlan.of(data.metric(), qs, base.withEngine(e).withThreads(cores), ScratchSpace.auto());
                     double build = (System.nanoTime() - t0) / 1e9;
                     double heapMb = Math.max(0, heapUsed() - h0) / 1e6;
-                    double offHeapMb = tree == null ? 0 : tree.byteSize() / 1e6;
-                    try (tree) {
+                    double offHeapMb = (plan.tree() != null ? plan.tree().byteSize()
+                            : plan.boundsTree() != null ? plan.boundsTree().byteSize() : 0) / 1e6;
+                    try (plan) {
                         for (int threads : new int[] {1, cores}) {
-                            String label = "covertree-" + e.name().toLowerCase(Locale.ROOT)
-                                    + (e == Engine.AUTO ? "(" + (tree != null ? "tree" : "brute") + ")" : "");
+                            String label = "covertree-" + e + (e == Engine.AUTO ? "(" + plan.engine() + ")" : "");
                             rows.add(measure(w, label, threads, build, heapMb,
                                     offHeapMb, qs, () -> {
-                                        KnnResult r = Knn.search(data.metric(), qs, base.withEngine(e).withThreads(threads),
-                                                tree != null ? EnginePlan.withTree(tree)
-                                                        : EnginePlan.of(data.metric(), qs, base.withEngine(e), ScratchSpace.auto()));
+                                        KnnResult r = Knn.search(data.metric(), qs, base.withEngine(e).withThreads(threads), plan);
                                         return new Done(r.distanceEvaluations(), () -> recall(truth, r), r);
                                     }));
                         }

@@ -22,10 +22,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The benchmark workloads of SPEC section 7, generated from fixed seeds: X ~ Normal(0, I_3), and for the
- * residual ones V (f4) and p prepared from the kernel.
+ * The benchmark workloads, generated from fixed seeds: X ~ Normal(0, I_3), or for the spatial ones X uniform
+ * on [0, 40]^2, and for the residual ones V (f4) and p prepared from the kernel.
  *
- * @param name      gold-32k, gold-32k-pred, local-32k, euclid-32k, vif-default, or scale-N (N points)
+ * @param name      gold-32k, gold-32k-pred, local-32k, euclid-32k, vif-default, scale-N, spatial-N, spatial-gp-N
+ *                  or euclid-N (N points)
  * @param n         points
  * @param metric    distance
  * @param kernel    kernel (residual only)
@@ -33,8 +34,18 @@ import java.util.Locale;
  * @param k         neighbours
  * @param queries   query ids 0 … queries−1, or 0 for all points
  * @param predecessor Vecchia ordering
+ * @param side      0 for Normal(0, I_3) points, else the side of the square [0, side]^2 they are uniform on
+ * @param kmeans    inducing points by kmeans++ (else a random sample)
  */
-public record Workload(String name, int n, MetricType metric, Kernel kernel, int m, int k, int queries, boolean predecessor) {
+public record Workload(String name, int n, MetricType metric, Kernel kernel, int m, int k, int queries, boolean predecessor,
+                       double side, boolean kmeans) {
+
+    /** The side of the spatial workloads' square. */
+    static final double SPATIAL_SIDE = 40;
+
+    private Workload(String name, int n, MetricType metric, Kernel kernel, int m, int k, int queries, boolean predecessor) {
+        this(name, n, metric, kernel, m, k, queries, predecessor, 0, false);
+    }
 
     /** Looks a workload up by its SPEC name. */
     public static Workload named(String name) {
@@ -49,20 +60,46 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
             case "vif-default" -> new Workload(s, 32768, MetricType.RESIDUAL, Kernel.of(KernelType.MATERN32, 1, 0.5), 200,
                     30, 0, true);
             default -> {
+                Kernel field = Kernel.of(KernelType.MATERN32, 1, 0.5);
                 if (s.startsWith("scale-")) {
-                    int n = Integer.parseInt(s.substring(6));
-                    yield new Workload(s, n, MetricType.RESIDUAL, rbf, 64, 30, 0, true);
+                    yield new Workload(s, size(s, "scale-"), MetricType.RESIDUAL, rbf, 64, 30, 0, true);
+                }
+                if (s.startsWith("spatial-gp-")) {
+                    yield new Workload(s, size(s, "spatial-gp-"), MetricType.RESIDUAL, field, 200, 30, 0, true, SPATIAL_SIDE, true);
+                }
+                if (s.startsWith("spatial-")) {
+                    yield new Workload(s, size(s, "spatial-"), MetricType.RESIDUAL, field, 128, 30, 0, true, SPATIAL_SIDE, false);
+                }
+                if (s.startsWith("euclid-") && !s.equals("euclid-32k")) {
+                    yield new Workload(s, size(s, "euclid-"), MetricType.EUCLIDEAN, null, 0, 30, 0, false);
                 }
                 throw new IllegalArgumentException("unknown workload '" + name + "' (gold-32k, gold-32k-pred, local-32k, "
-                        + "euclid-32k, vif-default, scale-N)");
+                        + "euclid-32k, vif-default, scale-N, spatial-N, spatial-gp-N, euclid-N)");
             }
         };
+    }
+
+    private static int size(String name, String prefix) {
+        try {
+            return Integer.parseInt(name.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("workload '" + name + "': N after '" + prefix + "' must be a number");
+        }
+    }
+
+    /** The workload's points, from seed 0. */
+    private Matrix points(Arena arena) {
+        return side > 0 ? RandomPoints.uniform("coords", n, 2, side, 0, arena) : RandomPoints.generate("coords", n, 3, 0, arena);
+    }
+
+    private Inducing inducing() {
+        return kmeans ? Inducing.kmeansPlusPlus(m, 0) : Inducing.random(m, 0);
     }
 
     /** The same workload on fewer points (for quick runs): at most {@code n} queries too. */
     public Workload resized(int newN) {
         int q = queries == 0 ? 0 : Math.min(queries, newN);
-        return new Workload(name + "@" + newN, newN, metric, kernel, Math.min(m, newN), k, q, predecessor);
+        return new Workload(name + "@" + newN, newN, metric, kernel, Math.min(m, newN), k, q, predecessor, side, kmeans);
     }
 
     /** The queries: ids 0 … queries−1, or all points. */
@@ -79,11 +116,11 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
 
     /** Generates the data into {@code arena}; the returned resources are closed with it by the caller. */
     public Built build(Arena arena, int threads) {
-        Matrix x = RandomPoints.generate("coords", n, 3, 0, arena);
+        Matrix x = points(arena);
         if (metric == MetricType.EUCLIDEAN) {
             return new Built(Dataset.euclidean(x), List.of());
         }
-        PreparedResidual r = PreparedResidual.prepare(x, kernel, Inducing.random(m, 0), NpyDType.F4, threads);
+        PreparedResidual r = PreparedResidual.prepare(x, kernel, inducing(), NpyDType.F4, threads);
         return new Built(r.dataset(), List.of(r));
     }
 
@@ -94,11 +131,11 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
      */
     public Built cached(Path cache, Arena arena, int threads) throws IOException {
         Files.createDirectories(cache);
-        String base = "n" + n + "-seed0";
+        String base = "n" + n + "-seed0" + (side > 0 ? "-uniform" + side : "");
         Path xf = cache.resolve("coords-" + base + ".npy");
         if (!Files.exists(xf)) {
-            Matrix x = RandomPoints.generate("coords", n, 3, 0, arena);
-            NpyRowWriter.write(xf, x.segment(), NpyDType.F8, new long[] {n, 3}, true);
+            Matrix x = points(arena);
+            NpyRowWriter.write(xf, x.segment(), NpyDType.F8, new long[] {n, x.cols()}, true);
         }
         List<AutoCloseable> owned = new ArrayList<>();
         NpyArray xa = Npy.open(xf);
@@ -107,11 +144,12 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
         if (metric == MetricType.EUCLIDEAN) {
             return new Built(Dataset.euclidean(x), owned);
         }
-        String prep = base + "-" + kernel.type() + "-var" + kernel.variance() + "-ls" + kernel.lengthscale(0) + "-m" + m;
+        String prep = base + "-" + kernel.type() + "-var" + kernel.variance() + "-ls" + kernel.lengthscale(0) + "-m" + m
+                + (kmeans ? "-kmeans" : "");
         Path vf = cache.resolve("v-" + prep + ".npy");
         Path pf = cache.resolve("p-" + prep + ".npy");
         if (!Files.exists(vf) || !Files.exists(pf)) {
-            try (PreparedResidual r = PreparedResidual.prepare(x, kernel, Inducing.random(m, 0), NpyDType.F4, threads)) {
+            try (PreparedResidual r = PreparedResidual.prepare(x, kernel, inducing(), NpyDType.F4, threads)) {
                 NpyRowWriter.write(vf, r.dataset().v().segment(), NpyDType.F4, new long[] {n, m}, true);
                 NpyRowWriter.write(pf, r.dataset().p().segment(), NpyDType.F8, new long[] {n}, true);
             }

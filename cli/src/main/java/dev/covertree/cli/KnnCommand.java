@@ -58,9 +58,14 @@ final class KnnCommand implements Callable<Integer> {
     boolean includeSelf;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
-            description = "auto, tree, brute (blocked) or scan (one query at a time); all exact. auto: the tree for "
-                    + "euclidean; for residual the brute force, or the tree when there are >= 131072 points and >= 4096 "
-                    + "queries by id and a timed sample of 256 queries runs faster with it (default: ${DEFAULT-VALUE}).")
+            description = "${COMPLETION-CANDIDATES}; all exact, same answers: tree (cover tree), bounds (k-d tree "
+                    + "with structure bounds), brute (blocked), scan (one query at a time). auto: for euclidean the bounds "
+                    + "tree up to " + EnginePlan.MAX_BOUNDS_DIMENSION + " dimensions, else the cover tree; for residual "
+                    + "with >= " + EnginePlan.MIN_QUERIES + " queries by id over >= " + EnginePlan.MIN_BOUNDS_POINTS
+                    + " points it times a sample of the job with the brute force and the bounds tree (and, from "
+                    + EnginePlan.MIN_POINTS + " points, unless the bounds tree is " + EnginePlan.CLEAR_WIN
+                    + "x faster, the cover tree) and keeps the fastest; otherwise the brute force "
+                    + "(default: ${DEFAULT-VALUE}).")
     Engine engine;
 
     @Option(names = "--tree", paramLabel = "T.ctree", description = "Use a tree saved by 'build' (implies --engine tree).")

@@ -1,5 +1,6 @@
 package dev.covertree.cli;
 
+import dev.covertree.engine.BoundsTree;
 import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.EnginePlan;
@@ -68,6 +69,10 @@ final class ScratchOptions {
         if (plan.tree() != null) {
             phase.count("build_seconds", plan.tree().buildSeconds()).count("build_distances", plan.tree().buildDistances())
                     .count("scratch", space.usesFiles(CoverTree.buildBytes(metric.data())) ? "files" : "memory");
+        }
+        if (plan.boundsTree() != null) {
+            phase.count("build_seconds", plan.boundsTree().buildSeconds())
+                    .count("scratch", space.usesFiles(BoundsTree.buildBytes(metric.data())) ? "files" : "memory");
         }
         phase.end();
         return plan;

@@ -134,22 +134,22 @@ public final class EnginePlan implements AutoCloseable {
         // queries in its node order (neighbouring queries share cache)
         long[] ids = slices(queries);
         QuerySet qs = QuerySet.ids(ids, data.size(), "AUTO's sample");
-        double bruteSeconds = time(metric, qs, one.withEngine(Engine.BRUTE), null);
+        double bruteSeconds = time(metric, qs, one.withEngine(Engine.BRUTE), null, Double.POSITIVE_INFINITY);
         BoundsTree b = BoundsTree.build(data, threads, space, null);
         CoverTree t = null;
         try {
             QuerySet boundsOrder = queries.isAllPoints()
                     ? QuerySet.treeNeighbours(b.middleOfNodeOrder(ids.length), data.size(), "AUTO's sample") : qs;
-            double boundsSeconds = time(metric, boundsOrder, one, withTree(b));
-            String measured = String.format("auto: %d sampled queries took %.3f s with the bounds tree, %.3f s with the "
-                    + "brute force", ids.length, boundsSeconds, bruteSeconds);
+            double boundsSeconds = time(metric, boundsOrder, one, withTree(b), bruteSeconds);
+            String measured = String.format(java.util.Locale.ROOT, "auto: %d sampled queries took %s with the bounds tree, %.3f s with the "
+                    + "brute force", ids.length, shown(boundsSeconds), bruteSeconds);
             double treeSeconds = Double.POSITIVE_INFINITY;
             if (boundsSeconds * CLEAR_WIN > bruteSeconds && data.size() >= minPoints) {
                 t = CoverTree.build(data, threads, space, buildProgress);
                 QuerySet treeOrder = queries.isAllPoints()
                         ? QuerySet.treeNeighbours(t.middleOfNodeOrder(ids.length), data.size(), "AUTO's sample") : qs;
-                treeSeconds = time(metric, treeOrder, one, withTree(t));
-                measured += String.format(", %.3f s with the cover tree", treeSeconds);
+                treeSeconds = time(metric, treeOrder, one, withTree(t), Math.min(bruteSeconds, boundsSeconds));
+                measured += ", " + shown(treeSeconds) + " with the cover tree";
             }
             if (boundsSeconds <= bruteSeconds && boundsSeconds <= treeSeconds) {
                 close(t);
@@ -189,16 +189,27 @@ public final class EnginePlan implements AutoCloseable {
 
     /**
      * Seconds for {@code qs} with {@code plan} (null: the engine of {@code options}, which needs no tree),
-     * after a warm-up on its first eighth so that no engine is timed cold.
+     * after a warm-up on its first eighth so that no engine is timed cold; +∞ without the timed run when
+     * the warm-up took more than a quarter of {@code budget} (the time to beat: twice its share, for being
+     * cold), so that a hopeless engine costs little.
      */
-    private static double time(Metric metric, QuerySet qs, KnnOptions options, EnginePlan plan) {
+    private static double time(Metric metric, QuerySet qs, KnnOptions options, EnginePlan plan, double budget) {
         EnginePlan p = plan != null ? plan : new EnginePlan(options.engine(), null, null, false, "sample", 0);
+        long w0 = System.nanoTime();
         try (KnnResult r = Knn.search(metric, qs.head((int) Math.max(1, qs.size() / 8), metric.data().size()), options, p)) {
+            if (seconds(w0) > budget / 4) {
+                return Double.POSITIVE_INFINITY;
+            }
             long t0 = System.nanoTime();
             try (KnnResult s = Knn.search(metric, qs, options, p)) {
                 return seconds(t0);
             }
         }
+    }
+
+    /** A sample's time for the reason line: seconds, or why there is none. */
+    private static String shown(double seconds) {
+        return seconds == Double.POSITIVE_INFINITY ? "more (its warm-up was already too slow)" : String.format(java.util.Locale.ROOT, "%.3f s", seconds);
     }
 
     private static double seconds(long t0) {

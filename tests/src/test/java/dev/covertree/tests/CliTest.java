@@ -93,7 +93,7 @@ class CliTest {
             assertMatchesBruteForce(ds, QuerySet.allPoints(400), KnnOptions.of(7), p("i.npy"), p("d.npy"));
         }
         String tel = Files.readString(Path.of(p("t.jsonl")));
-        assertTrue(tel.contains("{\"phase\":\"search\",\"seconds\":") && tel.contains("\"engine\":\"tree\""), tel);
+        assertTrue(tel.contains("{\"phase\":\"search\",\"seconds\":") && tel.contains("\"engine\":\"bounds\""), tel);
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReferenceAnswersTest {
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"gold-4k, BRUTE", "gold-4k, TREE", "local-4k, BRUTE", "local-4k, TREE", "gold-4k, SCAN"})
+    @CsvSource({"gold-4k, BRUTE", "gold-4k, TREE", "gold-4k, BOUNDS", "gold-4k, SCAN", "local-4k, BRUTE", "local-4k, TREE",
+            "local-4k, BOUNDS", "spatial-8k, BRUTE", "spatial-8k, TREE", "spatial-8k, BOUNDS", "spatial-8k, AUTO"})
     void queriesByIdAndPredecessorRowsMatchTheReference(String name, Engine engine) throws Exception {
         Path dir = Reference.dir(name);
         String json = Reference.json(dir);
@@ -51,6 +52,21 @@ class ReferenceAnswersTest {
                     opt.withPredecessor(true))) {
                 assertNull(SpecAgreement.compare(predIdx, predDist, r, Tolerance.relative(name), Tolerance.onRho(name)), name + " predecessor, " + engine);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"gold-4k, TREE", "gold-4k, BOUNDS", "gold-4k, BRUTE", "spatial-8k, TREE", "spatial-8k, BOUNDS",
+            "spatial-8k, AUTO"})
+    void euclideanAllPointsMatchTheReference(String name, Engine engine) throws Exception {
+        Path dir = Reference.dir(name);
+        try (NpyArray x = Npy.open(dir.resolve("coords.npy"));
+             NpyArray idx = Npy.open(dir.resolve("eu_idx.npy"));
+             NpyArray dist = Npy.open(dir.resolve("eu_dist.npy"));
+             Dataset data = Dataset.euclidean(Matrix.of("coords.npy", x));
+             KnnResult r = dev.covertree.engine.Knn.search(data.metric(), QuerySet.allPoints(data.size()),
+                     KnnOptions.of((int) idx.dim(1)).withEngine(engine))) {
+            assertNull(SpecAgreement.compare(idx, dist, r, 1e-9, 0), name + " euclidean, " + engine);
         }
     }
 }
