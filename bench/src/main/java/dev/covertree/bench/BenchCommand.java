@@ -15,12 +15,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code covertree bench}: our engines against the libraries users would pick instead, side by side, on
- * SPEC workloads, in one JVM. Writes {@code results.md}, {@code results.csv} and
+ * the benchmark workloads, in one JVM. Writes {@code results.md}, {@code results.csv} and
  * {@code recall-qps.png}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare the engines (tree, blocked brute force, one-at-a-time scan) with Smile's cover tree, "
-                + "KD-tree and linear search on SPEC workloads: build time, query time (min and median of the timed "
+                + "KD-tree and linear search on the benchmark workloads: build time, query time (min and median of the timed "
                 + "runs, 1 thread and all cores), queries/s, distances per query, recall@k against brute force, index "
                 + "memory, allocation per query, peak RSS, and CPU used by other processes (rows over 25%% are marked). "
                 + "Peers get the engine's own distance code over integer ids, so every engine sees identical distances."},

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One whole query batch of a SPEC workload (1024 query ids, or all points), per engine, on all cores.
+ * One whole query batch of a benchmark workload (1024 query ids, or all points), per engine, on all cores.
  * The tree is built once per trial (see {@link BuildBench} for its cost). Divide the time by the number of
  * queries for seconds per query, and {@code -prof gc}'s bytes per op likewise: one op is the whole
  * batch, including its result arrays. Distances per query are printed at the end of each trial.

@@ -47,7 +47,7 @@ public record Workload(String name, int n, MetricType metric, Kernel kernel, int
         this(name, n, metric, kernel, m, k, queries, predecessor, 0, false);
     }
 
-    /** Looks a workload up by its SPEC name. */
+    /** Looks a workload up by its name. */
     public static Workload named(String name) {
         String s = name.toLowerCase(Locale.ROOT);
         Kernel rbf = Kernel.of(KernelType.RBF, 1, 1);

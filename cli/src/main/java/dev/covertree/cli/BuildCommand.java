@@ -42,7 +42,7 @@ final class BuildCommand implements Callable<Integer> {
                 double s = t.buildSeconds();
                 t.save(outTree, run.force);
                 out.printf("build: %d points, root level %d, %d distances, %.3f s; wrote %s (%d bytes)%n", t.size(),
-                        t.rootLevel(), t.buildDistances(), s, outTree, t.byteSize() + 64);
+                        t.rootLevel(), t.buildDistances(), s, outTree, java.nio.file.Files.size(outTree));
             }
         }
         return 0;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 
 /** {@code covertree demo}: the main job on the built-in gold workload. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The main job on a built-in dataset: the gold workload of SPEC section 7 (N points ~ Normal(0, I_3), "
+        description = {"The main job on a built-in dataset: the gold workload (N points ~ Normal(0, I_3), "
                 + "RBF kernel, variance 1, lengthscale 1, m = 512 inducing points, V stored as f4). It prepares V and p, "
                 + "finds the k = 50 Vecchia neighbour sets (all points, predecessor mode), checks a sample of rows "
                 + "against a one-at-a-time brute force, and writes indices.npy, distances.npy and coords.npy."},

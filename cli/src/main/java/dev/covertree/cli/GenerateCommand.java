@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code covertree generate}: the coordinates of SPEC section 7's workloads, from a seed. */
+/** {@code covertree generate}: the coordinates of the benchmark workloads, from a seed. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write N points ~ Normal(0, I_d), or uniform on [0, L]^d with --uniform L, as float64 .npy "
                 + "(the coordinates of the benchmark workloads: spatial-N is --d 2 --uniform 40; 'prepare' makes V and "

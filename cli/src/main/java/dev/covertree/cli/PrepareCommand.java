@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code covertree prepare}: V and p from coordinates and a kernel (SPEC section 4). */
+/** {@code covertree prepare}: V and p from coordinates and a kernel. */
 @Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make the residual-metric inputs from coordinates and a kernel: choose m inducing points U, "
                 + "L = chol(k(U,U) + 1e-6 sigma^2 I), V = (L^-1 k(U,X))^T, p = max(sigma^2 - |V_i|^2, 1e-9), all in "

@@ -48,8 +48,8 @@ public final class CoverTree implements AutoCloseable {
     final MemorySegment nodeOf;
     /**
      * What a distance reads for each point, again, in node order ({@link Metric#recordBytes}): expanding
-     * a node then reads one run of adjacent records instead of a random row per child (2.6x faster
-     * Euclidean queries at N = 2^18; for the residual metric, a row of m values per child). The tree
+     * a node then reads one run of adjacent records instead of a random row per child (for the residual
+     * metric, a row of m values per child; docs/benchmarks.md has the measurement). The tree
      * reads the dataset's rows only for the queries themselves, so a mapped V can leave the page cache.
      * Null when the metric keeps no copy.
      */

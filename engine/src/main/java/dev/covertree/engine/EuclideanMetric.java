@@ -33,8 +33,9 @@ final class EuclideanMetric extends Metric {
     }
 
     /**
-     * Up to this dimension the tree keeps the coordinate rows again in node order (2.6x faster queries at
-     * N = 2^18); above it, the copy would cost more memory than its locality saves.
+     * Up to this dimension the trees keep the coordinate rows again in node order (a node's rows are then
+     * adjacent in memory; docs/benchmarks.md has the measurement); above it, the copy would cost more
+     * memory than its locality saves.
      */
     static final int MAX_COPIED_DIMENSION = 32;
 

@@ -4,7 +4,7 @@ import dev.covertree.engine.internal.vector.ResidualFormula;
 
 import java.util.Locale;
 
-/** The stationary covariance kernels of SPEC section 2, as a function of the scaled squared distance. */
+/** The stationary covariance kernels, as a function of the scaled squared distance. */
 public enum KernelType {
     /** Squared exponential: {@code exp(-s²/2)}. */
     RBF("rbf", 1),

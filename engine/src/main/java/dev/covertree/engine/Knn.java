@@ -16,7 +16,7 @@ import java.util.function.LongConsumer;
  * }
  * }</pre>
  *
- * Every engine returns the brute-force answer of SPEC section 6: rows sorted by distance then id,
+ * Every engine returns the brute-force answer: rows sorted by distance then id,
  * self excluded unless asked, predecessor mode restricting query i to ids below i, −1 / +∞ padding.
  */
 public final class Knn {

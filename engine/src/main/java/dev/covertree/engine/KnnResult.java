@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The answer of a k-NN search (SPEC section 6): {@code indices} int64 Q x k and {@code distances}
+ * The answer of a k-NN search: {@code indices} int64 Q x k and {@code distances}
  * float64 Q x k, off-heap, each row sorted by distance then id, missing entries −1 / +∞; and the work
  * it took.
  */

@@ -1,6 +1,6 @@
 package dev.covertree.engine;
 
-/** The two distances the engine searches with (SPEC sections 3 and 5). */
+/** The two distances the engine searches with. */
 public enum MetricType {
     /** {@code √(1 − |ρ|)} with ρ the residual correlation; at most 1. */
     RESIDUAL(1),

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The residual-correlation distance of SPEC section 3:
+ * The residual-correlation distance:
  * {@code C = k(x_q, x_j) − V_q·V_j}, {@code ρ = C / √(p_q p_j)} clamped to [−1, 1], {@code d = √(1 − |ρ|)},
  * and {@code d = 0} for a point with itself. All float64.
  *

@@ -68,7 +68,7 @@ public final class PreparedResidual implements AutoCloseable {
     }
 
     /**
-     * Query points given by coordinates (SPEC section 6): their V rows and p from this dataset's inducing
+     * Query points given by coordinates: their V rows and p from this dataset's inducing
      * points. Query with {@code dataset().metric(result.dataset())} and {@link QuerySet#external}; close
      * the result before this object.
      */

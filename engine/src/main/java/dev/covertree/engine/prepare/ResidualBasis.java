@@ -13,7 +13,7 @@ import java.util.function.LongConsumer;
 
 /**
  * The inducing points and the Cholesky factor of their kernel matrix: what turns coordinates into
- * residual inputs (SPEC section 4), for the dataset and for query points alike.
+ * residual inputs, for the dataset and for query points alike.
  *
  * <p>{@code K_UU = k(U, U) + 1e-6 σ² I = L Lᵀ}; for a point x, {@code V_x = L⁻¹ k(U, x)} and
  * {@code p_x = max(σ² − ‖V_x‖², 1e-9)}, all in float64. Rows are processed in blocks: a block's
@@ -67,8 +67,11 @@ public final class ResidualBasis implements AutoCloseable {
         return fromCoordinates(kernel, u, ids, la);
     }
 
-    /** Uses the given inducing coordinates (m x d), not dataset points. */
-    public static ResidualBasis build(Kernel kernel, Matrix inducingCoords) {
+    /**
+     * Factorises the kernel matrix of inducing points given by their coordinates (m x d), not chosen among
+     * dataset points (a name of its own: {@link #build} reads its Matrix as the dataset).
+     */
+    public static ResidualBasis atInducingCoordinates(Kernel kernel, Matrix inducingCoords) {
         inducingCoords.checkFinite();
         kernel.checkDimension((int) inducingCoords.cols());
         if (inducingCoords.rows() < 1 || inducingCoords.rows() > 100_000) {
