@@ -21,10 +21,8 @@ public final class Dataset implements AutoCloseable {
     private final Matrix p;
     private final Kernel kernel;
     private final Arena derived;
-    /** Coordinates divided by the lengthscales, float64, N x d (residual only). */
-    final MemorySegment scaled;
-    /** {@code 1 / √p_i}, float64 (residual only). */
-    final MemorySegment invSqrtP;
+    private final MemorySegment scaled;
+    private final MemorySegment invSqrtP;
     private MemorySegment pointSlack;
 
     private Dataset(MetricType metric, Matrix coords, Matrix v, Matrix p, Kernel kernel) {
@@ -190,6 +188,16 @@ public final class Dataset implements AutoCloseable {
                         + " runs on worker threads; allocate it with Arena.ofShared() or Arena.global()");
             }
         }
+    }
+
+    /** Coordinates divided by the lengthscales, float64, N x d (residual only; null otherwise). */
+    MemorySegment scaledCoordinates() {
+        return scaled;
+    }
+
+    /** {@code 1 / √p_i}, float64, N (residual only; null otherwise). */
+    MemorySegment invSqrtP() {
+        return invSqrtP;
     }
 
     boolean vIsF4() {

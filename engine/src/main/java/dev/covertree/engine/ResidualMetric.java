@@ -29,18 +29,18 @@ import java.lang.foreign.ValueLayout;
  * slack is infinite (g_i ≤ 0) is never pruned: the search degrades toward exhaustive, never to wrong.
  */
 final class ResidualMetric extends Metric {
-    final MemorySegment qScaled;
-    final MemorySegment dScaled;
-    final MemorySegment qIsp;
-    final MemorySegment dIsp;
+    private final MemorySegment qScaled;
+    private final MemorySegment dScaled;
+    private final MemorySegment qIsp;
+    private final MemorySegment dIsp;
     private final Matrix qv;
     private final Matrix dv;
-    final KernelType type;
-    final double variance;
-    final int dim;
+    private final KernelType type;
+    private final double variance;
+    private final int dim;
     private final int m;
     private final boolean f4;
-    final boolean self;
+    private final boolean self;
     private final MemorySegment qSlack;
     private final MemorySegment dSlack;
     /** The interval dot product's rounding allowance per unit of {@code Σ|V_qu V_ju|}. */
@@ -50,10 +50,10 @@ final class ResidualMetric extends Metric {
 
     ResidualMetric(Dataset queries, Dataset data) {
         super(queries, data);
-        this.qScaled = queries.scaled;
-        this.dScaled = data.scaled;
-        this.qIsp = queries.invSqrtP;
-        this.dIsp = data.invSqrtP;
+        this.qScaled = queries.scaledCoordinates();
+        this.dScaled = data.scaledCoordinates();
+        this.qIsp = queries.invSqrtP();
+        this.dIsp = data.invSqrtP();
         this.qv = queries.v();
         this.dv = data.v();
         if (qv.dtype() != dv.dtype()) {
