@@ -88,13 +88,7 @@ final class ResidualMetric extends Metric {
 
     /** The squared scaled distance from query row q to the point whose dim coordinates start at {@code off} in {@code s}. */
     private double scaledSquaredDistance(long q, MemorySegment s, long off) {
-        double s2 = 0;
-        long qo = q * dim;
-        for (int k = 0; k < dim; k++) {
-            double t = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, qo + k) - s.get(ValueLayout.JAVA_DOUBLE, off + 8L * k);
-            s2 = Math.fma(t, t, s2);
-        }
-        return s2;
+        return ResidualFormula.squaredDistance(qScaled, q * dim * 8L, s, off, dim);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.covertree.engine.Kernel;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.internal.linalg.LinearAlgebra;
 import dev.covertree.engine.internal.util.Parallel;
+import dev.covertree.engine.internal.vector.ResidualFormula;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,14 +33,15 @@ public final class ResidualBasis implements AutoCloseable {
     private final int d;
     private final Arena arena;
     private final MemorySegment l;
-    private final double[] scaledU;
+    /** The inducing points' scaled coordinates (a heap segment over an m x d array). */
+    private final MemorySegment scaledUSegment;
     private final LinearAlgebra la;
     private final long[] inducingIds;
 
     private ResidualBasis(Kernel kernel, double[] scaledU, int m, int d, Arena arena, MemorySegment l, LinearAlgebra la,
                           long[] inducingIds) {
         this.kernel = kernel;
-        this.scaledU = scaledU;
+        this.scaledUSegment = MemorySegment.ofArray(scaledU);
         this.m = m;
         this.d = d;
         this.arena = arena;
@@ -101,7 +103,8 @@ public final class ResidualBasis implements AutoCloseable {
             MemorySegment l = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) m * m);
             for (int a = 0; a < m; a++) {
                 for (int b = 0; b <= a; b++) {
-                    double kab = kernel.value(scaledSq(su, a * d, su, b * d, d)) + (a == b ? JITTER * kernel.variance() : 0);
+                    double kab = kernel.value(ResidualFormula.squaredDistance(MemorySegment.ofArray(su), 8L * a * d,
+                            MemorySegment.ofArray(su), 8L * b * d, d)) + (a == b ? JITTER * kernel.variance() : 0);
                     l.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) a * m + b, kab);
                     l.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) b * m + a, kab);
                 }
@@ -125,14 +128,6 @@ public final class ResidualBasis implements AutoCloseable {
         }
     }
 
-    private static double scaledSq(double[] a, int ao, double[] b, int bo, int d) {
-        double s = 0;
-        for (int k = 0; k < d; k++) {
-            double t = a[ao + k] - b[bo + k];
-            s = Math.fma(t, t, s);
-        }
-        return s;
-    }
 
     /** Number of inducing points m. */
     public int inducing() {
@@ -182,7 +177,8 @@ public final class ResidualBasis implements AutoCloseable {
                     x[k] = coords.get(from + r, k) / kernel.lengthscale(k);
                 }
                 for (int a = 0; a < m; a++) {
-                    block.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a, kernel.value(scaledSq(x, 0, scaledU, a * d, d)));
+                    block.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a, kernel.value(
+                        ResidualFormula.squaredDistance(w.xSegment, 0, scaledUSegment, 8L * a * d, d)));
                 }
             }
             la.solveLowerTransposedRight(l, m, block.asSlice(0, (long) rows * m * 8), rows);
@@ -211,10 +207,12 @@ public final class ResidualBasis implements AutoCloseable {
         final Arena arena = Arena.ofConfined();
         final MemorySegment block;
         final double[] x;
+        final MemorySegment xSegment;
 
         BlockScratch(int m, int d) {
             block = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) BLOCK_ROWS * m);
             x = new double[d];
+            xSegment = MemorySegment.ofArray(x);
         }
 
         @Override

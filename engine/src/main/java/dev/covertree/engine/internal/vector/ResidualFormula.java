@@ -1,5 +1,8 @@
 package dev.covertree.engine.internal.vector;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import dev.covertree.engine.KernelType;
 
 /**
@@ -57,6 +60,21 @@ public final class ResidualFormula {
                 yield ((1 + a) + (a * a) / 3) * exp(-a);
             }
         };
+    }
+
+    /**
+     * The scaled squared distance {@code Σ_k (a_k − b_k)²} of two points whose {@code d} float64
+     * coordinates (already divided by the lengthscales) start at byte offsets {@code aOff} and {@code bOff}:
+     * an FMA chain in dimension order. Every kernel value the project computes (K_UU, k(x, U), the
+     * residual distance) starts here; {@link VectorOps#squaredDistances} is its lane-wise twin.
+     */
+    public static double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int d) {
+        double s2 = 0;
+        for (int k = 0; k < d; k++) {
+            double t = a.get(ValueLayout.JAVA_DOUBLE, aOff + 8L * k) - b.get(ValueLayout.JAVA_DOUBLE, bOff + 8L * k);
+            s2 = Math.fma(t, t, s2);
+        }
+        return s2;
     }
 
     /** {@code √(1 − min(|(σ² corr(s2) − dot) · ispQ · ispJ|, 1))}. */
