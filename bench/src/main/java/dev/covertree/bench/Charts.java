@@ -87,7 +87,7 @@ final class Charts {
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
             String metric = f[header.indexOf("metric")];
-            String key = metric + (metric.equals("residual") ? " m=" + f[header.indexOf("m")] : "")
+            String key = metric + (metric.startsWith("residual") ? " m=" + f[header.indexOf("m")] : "")
                     + (engine >= 0 ? " " + f[engine] : "");
             double seconds = Double.parseDouble(f[header.indexOf("search_s")]) + (build >= 0 ? Double.parseDouble(f[build]) : 0);
             series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {

@@ -24,6 +24,9 @@ final class BoundsTreeBuilder {
     private final int d;
     private final int m;
     private final LongConsumer progress;
+    /** Per build thread: a leaf's running column ranges. */
+    private final ThreadLocal<double[]> ranges;
+    private final ThreadLocal<double[]> ranges2;
 
     BoundsTreeBuilder(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order, MemorySegment coords,
                       LongConsumer progress) {
@@ -35,6 +38,8 @@ final class BoundsTreeBuilder {
         this.d = layout.dimension();
         this.m = layout.columns();
         this.progress = progress != null ? progress : x -> { };
+        this.ranges = ThreadLocal.withInitial(() -> new double[m]);
+        this.ranges2 = ThreadLocal.withInitial(() -> new double[m]);
     }
 
     void build(ForkJoinPool pool, int n) {
@@ -105,6 +110,8 @@ final class BoundsTreeBuilder {
     }
 
     private void leafSummary(int node, int start, int end) {
+        double[] lo = ranges.get();
+        double[] hi = ranges2.get();
         int minId = Integer.MAX_VALUE;
         double maxIsp = 0;
         double maxNorm = 0;
@@ -114,15 +121,24 @@ final class BoundsTreeBuilder {
             maxIsp = Math.max(maxIsp, metric.summaryInvSqrtP(id));
             maxNorm = Math.max(maxNorm, metric.summaryNorm(id));
         }
-        for (int u = 0; u < m; u++) {
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
+        if (m > 0) {
+            // row by row (V is row-major), the running ranges in the node's own slots, rounded outward at the end
             for (int pos = start; pos < end; pos++) {
-                double v = metric.summaryValue(order.getAtIndex(ValueLayout.JAVA_INT, pos), u);
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+                int id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
+                for (int u = 0; u < m; u++) {
+                    double v = metric.summaryValue(id, u);
+                    if (pos == start) {
+                        lo[u] = v;
+                        hi[u] = v;
+                    } else {
+                        lo[u] = Math.min(lo[u], v);
+                        hi[u] = Math.max(hi[u], v);
+                    }
+                }
             }
-            layout.setVRange(nodes, node, u, down(lo), up(hi));
+            for (int u = 0; u < m; u++) {
+                layout.setVRange(nodes, node, u, down(lo[u]), up(hi[u]));
+            }
         }
         layout.setHeader(nodes, node, start, end, BoundsNodeLayout.LEAF, minId, maxIsp, maxNorm);
     }

@@ -34,6 +34,10 @@ public final class EnginePlan implements AutoCloseable {
     public static final int CLEAR_WIN = 8;
     /** Queries timed per engine. */
     static final int SAMPLE = 256;
+    /** Queries of the bounds tree's probe (counted distances, not time). */
+    static final int PROBE = 4;
+    /** The share of a probe's candidates above which the bounds tree is not timed: it prunes next to nothing. */
+    static final double PRUNES_NOTHING = 0.5;
     /** Warm-up runs of a tree engine's sample before it is timed. */
     static final int TREE_WARMUP = 8;
 
@@ -136,15 +140,30 @@ public final class EnginePlan implements AutoCloseable {
         // queries in its node order (neighbouring queries share cache)
         long[] ids = slices(queries);
         QuerySet qs = QuerySet.ids(ids, data.size(), "AUTO's sample");
-        double bruteSeconds = time(metric, qs, one.withEngine(Engine.BRUTE), null, Double.POSITIVE_INFINITY);
         BoundsTree b = BoundsTree.build(data, threads, space, null);
         CoverTree t = null;
         try {
             QuerySet boundsOrder = queries.isAllPoints()
                     ? QuerySet.treeNeighbours(b.middleOfNodeOrder(ids.length), data.size(), "AUTO's sample") : qs;
-            double boundsSeconds = time(metric, boundsOrder, one, withTree(b), bruteSeconds);
-            String measured = String.format(java.util.Locale.ROOT, "auto: %d sampled queries took %s with the bounds tree, %.3f s with the "
-                    + "brute force", ids.length, shown(boundsSeconds), bruteSeconds);
+            // a few queries first, counted not timed: where the bounds prune (almost) nothing (ill-conditioned
+            // inputs) the bounds tree costs more than the brute force per query, and timing it would too
+            double evaluated = evaluatedShare(metric, boundsOrder.head((int) Math.min(PROBE, boundsOrder.size()),
+                    data.size()), one, withTree(b));
+            boolean hopeless = evaluated > PRUNES_NOTHING;
+            String probe = String.format(java.util.Locale.ROOT, "the bounds tree computed %.0f%% of the distances of %d "
+                    + "probe queries", 100 * evaluated, PROBE);
+            if (hopeless && data.size() < minPoints) {
+                // no cover tree at this size either: nothing left to time the brute force against
+                b.close();
+                return new EnginePlan(Engine.BRUTE, null, null, true, "auto: " + probe + "; the brute force below "
+                        + minPoints + " points", seconds(t0));
+            }
+            double bruteSeconds = time(metric, qs, one.withEngine(Engine.BRUTE), null, Double.POSITIVE_INFINITY);
+            double boundsSeconds = hopeless ? Double.POSITIVE_INFINITY
+                    : time(metric, boundsOrder, one, withTree(b), bruteSeconds);
+            String measured = String.format(java.util.Locale.ROOT, "auto: %d sampled queries took %s with the bounds tree, "
+                    + "%.3f s with the brute force", ids.length, hopeless ? "too long to time (" + probe + ")"
+                    : shown(boundsSeconds), bruteSeconds);
             double treeSeconds = Double.POSITIVE_INFINITY;
             if (boundsSeconds * CLEAR_WIN > bruteSeconds && data.size() >= minPoints) {
                 t = CoverTree.build(data, threads, space, buildProgress);
@@ -193,9 +212,8 @@ public final class EnginePlan implements AutoCloseable {
      * Seconds for {@code qs} with {@code plan} (null: the engine of {@code options}, which needs no tree),
      * after a warm-up so that no engine is timed cold: the brute force's few hot loops compile within its
      * first eighth, a tree search's many small methods only after {@value #TREE_WARMUP} runs of the whole
-     * sample. +∞ without the timed run when the warm-up took longer than {@code budget} (the time to
-     * beat) per run, so that a hopeless engine costs little. (The warm-up runs cold, compiling as it goes:
-     * only a clear loss is cut short.)
+     * sample. +∞ without the timed run when a warm-up run after the first (which runs cold, compiling as
+     * it goes) took longer than {@code budget}, the time to beat, so that a hopeless engine costs little.
      */
     private static double time(Metric metric, QuerySet qs, KnnOptions options, EnginePlan plan, double budget) {
         EnginePlan p = plan != null ? plan : new EnginePlan(options.engine(), null, null, false, "sample", 0);
@@ -204,7 +222,8 @@ public final class EnginePlan implements AutoCloseable {
         for (int run = 0; run < runs; run++) {
             long w0 = System.nanoTime();
             try (KnnResult r = Knn.search(metric, warm, options, p)) {
-                if (seconds(w0) > budget) {
+                // the first run is cold (compiling as it goes); a later one slower than the time to beat is a loss
+                if ((run > 0 || runs == 1) && seconds(w0) > budget) {
                     return Double.POSITIVE_INFINITY;
                 }
             }
@@ -212,6 +231,19 @@ public final class EnginePlan implements AutoCloseable {
         long t0 = System.nanoTime();
         try (KnnResult s = Knn.search(metric, qs, options, p)) {
             return seconds(t0);
+        }
+    }
+
+    /** Distances computed for {@code qs} with {@code plan} over the candidates they have (ids allowed). */
+    private static double evaluatedShare(Metric metric, QuerySet qs, KnnOptions options, EnginePlan plan) {
+        long n = metric.data().size();
+        long candidates = 0;
+        for (long i = 0; i < qs.size(); i++) {
+            long row = qs.row(i);
+            candidates += qs.idLimit(row, options, n) - (qs.excludedId(row, options) >= 0 ? 1 : 0);
+        }
+        try (KnnResult r = Knn.search(metric, qs, options, plan)) {
+            return (double) r.distanceEvaluations() / Math.max(1, candidates);
         }
     }
 

@@ -57,4 +57,18 @@ class EnginePlanTest {
             }
         }
     }
+
+    @Test
+    void autoSkipsTimingTheBoundsTreeWhereItsProbePrunesNothing() {
+        int n = 3000;
+        // ill-conditioned: many inducing points for the data, p near the jitter, so no bound prunes
+        try (Arena arena = Arena.ofShared();
+             Dataset data = TestData.residual(arena, TestData.normal(n, 3, 6), Kernel.of(KernelType.RBF, 1.0, 1.0), 200,
+                     NpyDType.F4);
+             EnginePlan plan = EnginePlan.of(data.metric(), QuerySet.allPoints(n), KnnOptions.of(10).withPredecessor(true),
+                     ScratchSpace.auto(), null, 1 << 20, 1000, 1000)) {
+            assertEquals(Engine.BRUTE, plan.engine());
+            assertTrue(plan.reason().contains("probe queries; the brute force below"), plan.reason());
+        }
+    }
 }
