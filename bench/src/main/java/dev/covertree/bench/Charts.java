@@ -113,7 +113,8 @@ final class Charts {
         axes(g, 0, "all-points predecessor job, k = 30", "N (log)", "build + search s (log)", String.format("%.0f", Math.pow(10, xLo)),
                 String.format("%.0f", Math.pow(10, xHi)), String.format("%.2g", Math.pow(10, yLo)),
                 String.format("%.2g", Math.pow(10, yHi)), 2 * PANEL_W);
-        Color[] palette = {OURS, PEER, new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189)};
+        Color[] palette = {OURS, PEER, new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189),
+            new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
         int c = 0;
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
             e.getValue().sort((a, b) -> Double.compare(a[0], b[0])); // rows may come in any order of N
