@@ -11,9 +11,12 @@ import java.util.function.LongConsumer;
  * prunes and the blocked brute force wins; 3-D data with many inducing points where the cover tree's
  * triangle inequality prunes; saturating spatial fields where only the bounds tree's structure bounds
  * prune), so AUTO measures. With at least {@value #MIN_QUERIES} queries by id over at least
- * {@value #MIN_BOUNDS_POINTS} points it builds the bounds tree (O(N log N), cheap) and times
- * {@value #SAMPLE} queries of the real job with it and with the brute force, one thread each, after a
- * warm-up, each sample shaped as that engine's run would take it. If the bounds tree is not at least
+ * {@value #MIN_BOUNDS_POINTS} points it builds the bounds tree (O(N log N), cheap) and runs
+ * {@value #PROBE} probe queries with it, counting distances: below {@value #PRUNES_ALL} of their
+ * candidates it takes the bounds tree at once; above {@value #PRUNES_NOTHING} it does not time it (and
+ * below {@value #MIN_POINTS} points takes the brute force at once). Otherwise it times {@value #SAMPLE}
+ * queries of the real job with the bounds tree and the brute force, one thread each, after a warm-up,
+ * each sample shaped as that engine's run would take it. If the bounds tree is not at least
  * {@value #CLEAR_WIN}x faster and there are at least {@value #MIN_POINTS} points, it builds the cover tree
  * too (its build is costly, so only then) and times it on the same sample. The fastest wins. Queries by
  * coordinates use the brute force. Either way the answer is the same, bit for bit; only the time differs,
@@ -38,6 +41,8 @@ public final class EnginePlan implements AutoCloseable {
     static final int PROBE = 4;
     /** The share of a probe's candidates above which the bounds tree is not timed: it prunes next to nothing. */
     static final double PRUNES_NOTHING = 0.5;
+    /** The share of a probe's candidates below which the bounds tree is taken without timing anything. */
+    static final double PRUNES_ALL = 0.02;
     /** Warm-up runs of a tree engine's sample before it is timed. */
     static final int TREE_WARMUP = 8;
 
@@ -150,8 +155,13 @@ public final class EnginePlan implements AutoCloseable {
             double evaluated = evaluatedShare(metric, boundsOrder.head((int) Math.min(PROBE, boundsOrder.size()),
                     data.size()), one, withTree(b));
             boolean hopeless = evaluated > PRUNES_NOTHING;
-            String probe = String.format(java.util.Locale.ROOT, "the bounds tree computed %.0f%% of the distances of %d "
+            String probe = String.format(java.util.Locale.ROOT, "the bounds tree computed %.2g%% of the distances of %d "
                     + "probe queries", 100 * evaluated, PROBE);
+            if (evaluated < PRUNES_ALL) {
+                // a share this small beats the brute force and the cover tree's own pruning by far: nothing to time
+                return new EnginePlan(Engine.BOUNDS, null, b, true, "auto: " + probe + ", below "
+                        + Math.round(100 * PRUNES_ALL) + "%: the bounds tree without timing", seconds(t0));
+            }
             if (hopeless && data.size() < minPoints) {
                 // no cover tree at this size either: nothing left to time the brute force against
                 b.close();

@@ -71,4 +71,22 @@ class EnginePlanTest {
             assertTrue(plan.reason().contains("probe queries; the brute force below"), plan.reason());
         }
     }
+
+    @Test
+    void autoTakesTheBoundsTreeWithoutTimingWhereItsProbePrunesAlmostEverything() {
+        int n = 20000;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        double[][] x = new double[n][2];
+        for (double[] row : x) {
+            row[0] = 60 * rnd.nextDouble();
+            row[1] = 60 * rnd.nextDouble();
+        }
+        try (Arena arena = Arena.ofShared();
+             Dataset data = TestData.residual(arena, x, Kernel.of(KernelType.MATERN32, 1.0, 0.5), 30, NpyDType.F4);
+             EnginePlan plan = EnginePlan.of(data.metric(), QuerySet.allPoints(n), KnnOptions.of(10).withPredecessor(true),
+                     ScratchSpace.auto(), null, 1 << 20, 1000, 1000)) {
+            assertEquals(Engine.BOUNDS, plan.engine());
+            assertTrue(plan.reason().contains("the bounds tree without timing"), plan.reason());
+        }
+    }
 }
