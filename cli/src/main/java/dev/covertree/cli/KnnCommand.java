@@ -62,7 +62,8 @@ final class KnnCommand implements Callable<Integer> {
                     + "with structure bounds), brute (blocked), scan (one query at a time). auto: for euclidean the bounds "
                     + "tree up to " + EnginePlan.MAX_BOUNDS_DIMENSION + " dimensions, else the cover tree; for residual "
                     + "with >= " + EnginePlan.MIN_QUERIES + " queries by id over >= " + EnginePlan.MIN_BOUNDS_POINTS
-                    + " points it times a sample of the job with the brute force and the bounds tree (and, from "
+                    + " points it builds the bounds tree and probes it (counted distances: it takes it at once where "
+                    + "they are a tiny share), else times a sample of the job with it and the brute force (and, from "
                     + EnginePlan.MIN_POINTS + " points, unless the bounds tree is " + EnginePlan.CLEAR_WIN
                     + "x faster, the cover tree) and keeps the fastest; otherwise the brute force "
                     + "(default: ${DEFAULT-VALUE}).")
