@@ -32,7 +32,7 @@ import java.util.function.LongConsumer;
  * <p>The tree holds off-heap memory (or mapped scratch files, as {@link ScratchSpace} decides); close it
  * when done. It reads the dataset's arrays, which must stay alive as long as it is used.
  */
-public final class BoundsTree implements AutoCloseable {
+public final class BoundsTree implements AutoCloseable, NodeOrdered {
     /** Most points in a leaf. */
     static final int LEAF = 32;
 
@@ -117,6 +117,7 @@ public final class BoundsTree implements AutoCloseable {
     }
 
     /** Number of points. */
+    @Override
     public long size() {
         return data.size();
     }
@@ -137,19 +138,9 @@ public final class BoundsTree implements AutoCloseable {
     }
 
     /** The point at node-order position {@code pos}. */
-    long pointAt(long pos) {
+    @Override
+    public long pointAt(long pos) {
         return order.getAtIndex(ValueLayout.JAVA_INT, pos);
-    }
-
-    /** The points of {@code count} consecutive node-order positions from the middle. */
-    long[] middleOfNodeOrder(int count) {
-        int c = (int) Math.min(count, size());
-        long from = (size() - c) / 2;
-        long[] out = new long[c];
-        for (int i = 0; i < c; i++) {
-            out[i] = pointAt(from + i);
-        }
-        return out;
     }
 
     BoundsNodeLayout layout() {

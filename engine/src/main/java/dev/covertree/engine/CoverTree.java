@@ -40,7 +40,7 @@ import java.util.function.LongConsumer;
  * <p>The tree holds off-heap memory; close it when done. It reads the dataset's arrays, which must stay
  * alive as long as it is used.
  */
-public final class CoverTree implements AutoCloseable {
+public final class CoverTree implements AutoCloseable, NodeOrdered {
     private final Dataset data;
     private final Arena arena;
     final MemorySegment nodes;
@@ -140,6 +140,7 @@ public final class CoverTree implements AutoCloseable {
     }
 
     /** Number of nodes (= points). */
+    @Override
     public long size() {
         return nodes.byteSize() / NodeLayout.BYTES;
     }
@@ -160,19 +161,9 @@ public final class CoverTree implements AutoCloseable {
     }
 
     /** The point stored at node {@code node} ({@link NodeOrder}). */
-    long pointAt(long node) {
+    @Override
+    public long pointAt(long node) {
         return NodeLayout.point(nodes, (int) node);
-    }
-
-    /** The points of {@code count} consecutive nodes from the middle of the node order. */
-    long[] middleOfNodeOrder(int count) {
-        int c = (int) Math.min(count, size());
-        long from = (size() - c) / 2;
-        long[] out = new long[c];
-        for (int i = 0; i < c; i++) {
-            out[i] = pointAt(from + i);
-        }
-        return out;
     }
 
     /** The level of the root (its children are within 2^level of it). */
