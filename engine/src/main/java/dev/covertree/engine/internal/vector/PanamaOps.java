@@ -170,6 +170,12 @@ public final class PanamaOps implements VectorOps {
         return acc;
     }
 
+    /** Below one vector of lanes both vector loops are skipped and the scalar tail is the whole sum. */
+    @Override
+    public int plainBelow() {
+        return L;
+    }
+
     @Override
     public void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff) {
         int i = 0;

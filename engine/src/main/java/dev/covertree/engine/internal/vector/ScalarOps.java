@@ -58,6 +58,11 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public int plainBelow() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
     public void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff) {
         for (int i = 0; i < n; i++) {
             dst[dstOff + i] = load(s, off, i, f4);

@@ -22,7 +22,11 @@ public interface VectorOps {
     public void dot1x4(MemorySegment a, long aOff, MemorySegment b, long b0, long b1, long b2, long b3, int n, boolean f4,
                 double[] out, int outOff);
 
-    /** {@code Σ (a[i] - b[i])²} over {@code n} elements of two stored rows of the same dtype. */
+    /**
+     * {@code Σ (a[i] - b[i])²} over {@code n} elements of two stored rows of the same dtype. For
+     * {@code n < }{@link #plainBelow()} it is exactly the plain chain {@code acc = fma(a_i − b_i, a_i − b_i, acc)}
+     * in element order from 0, so a caller may compute it inline for few dimensions.
+     */
     public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
     /** Copies a stored row into {@code dst} as float64. */
@@ -52,6 +56,9 @@ public interface VectorOps {
      * allowance. Summed in any order: a caller widens the result by its own error bound.
      */
     void intervalDot(double[] q, int qOff, MemorySegment s, long loOff, long hiOff, int n, double[] out);
+
+    /** Row lengths below this are summed by {@link #squaredDistance} as one plain FMA chain. */
+    int plainBelow();
 
     /** Short name for logs and benchmarks. */
     public String name();

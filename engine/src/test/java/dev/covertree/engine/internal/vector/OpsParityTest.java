@@ -63,6 +63,28 @@ class OpsParityTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5, 7, 8, 9, 16, 31})
+    void squaredDistanceIsThePlainFmaChainBelowPlainBelow(int n) {
+        for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
+            if (n >= ops.plainBelow()) {
+                continue;
+            }
+            for (NpyDType t : new NpyDType[] {NpyDType.F4, NpyDType.F8}) {
+                try (Arena arena = Arena.ofConfined()) {
+                    Matrix a = TestData.matrix(arena, "a", rows(2, n, 11 * n), t);
+                    double acc = 0;
+                    for (int k = 0; k < n; k++) {
+                        double d = a.get(0, k) - a.get(1, k);
+                        acc = Math.fma(d, d, acc);
+                    }
+                    assertEquals(acc, ops.squaredDistance(a.segment(), a.rowOffset(0), a.segment(), a.rowOffset(1), n,
+                            t == NpyDType.F4), 0.0, ops.name() + " n=" + n + " " + t.code());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {1, 5, 8, 13, 64, 300, 515})
     void theBlockedProductsAreBitIdenticalToThePerPairDot(int n) {
         for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
