@@ -116,6 +116,32 @@ final class BoundsNodeLayout {
         return s.get(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * (columns + u));
     }
 
+    /**
+     * {@code Σ_k t_k²} with {@code t_k} the gap from {@code x[k]} to the node's box (0 inside), as an FMA chain
+     * in dimension order: rounding is monotone, so each {@code t_k} is at most the computed
+     * {@code |x_k − y_k|} of any point y in the box, and the sum is at most that point's computed s².
+     */
+    double nearSquared(MemorySegment s, int node, double[] x) {
+        double s2 = 0;
+        for (int k = 0; k < dim; k++) {
+            double lo = boxLo(s, node, k);
+            double hi = boxHi(s, node, k);
+            double t = x[k] < lo ? lo - x[k] : x[k] > hi ? x[k] - hi : 0;
+            s2 = Math.fma(t, t, s2);
+        }
+        return s2;
+    }
+
+    /** The same with {@code t_k} the distance to the box's farther side: at least any point's computed s². */
+    double farSquared(MemorySegment s, int node, double[] x) {
+        double s2 = 0;
+        for (int k = 0; k < dim; k++) {
+            double f = Math.max(Math.abs(x[k] - boxLo(s, node, k)), Math.abs(x[k] - boxHi(s, node, k)));
+            s2 = Math.fma(f, f, s2);
+        }
+        return s2;
+    }
+
     void setHeader(MemorySegment s, int node, int start, int end, int right, int minId, double maxIsp, double maxNorm) {
         long o = at(node);
         s.set(ValueLayout.JAVA_DOUBLE, o + MAX_NORM, maxNorm);

@@ -34,7 +34,7 @@ final class BoundsTreeSearch implements SearchEngine {
             heap.clear();
             // the query itself is at distance 0 by definition (never computed); it is offered here when it counts
             long self = qs.byId() ? row : -1;
-            if (self >= 0 && qs.excludedId(row, opt) < 0 && self < limit) {
+            if (qs.selfCounts(row, opt, n)) {
                 heap.offer(0.0, self);
             }
             tree.search(metric, row, self, limit, heap, w);

@@ -148,8 +148,7 @@ public final class EnginePlan implements AutoCloseable {
         BoundsTree b = BoundsTree.build(data, threads, space, null);
         CoverTree t = null;
         try {
-            QuerySet boundsOrder = queries.isAllPoints()
-                    ? QuerySet.treeNeighbours(b.middleOfNodeOrder(ids.length), data.size(), "AUTO's sample") : qs;
+            QuerySet boundsOrder = sampleFor(b, queries, qs);
             // a few queries first, counted not timed: where the bounds prune (almost) nothing (ill-conditioned
             // inputs) the bounds tree costs more than the brute force per query, and timing it would too
             double evaluated = evaluatedShare(metric, boundsOrder.head((int) Math.min(PROBE, boundsOrder.size()),
@@ -177,8 +176,7 @@ public final class EnginePlan implements AutoCloseable {
             double treeSeconds = Double.POSITIVE_INFINITY;
             if (boundsSeconds * CLEAR_WIN > bruteSeconds && data.size() >= minPoints) {
                 t = CoverTree.build(data, threads, space, buildProgress);
-                QuerySet treeOrder = queries.isAllPoints()
-                        ? QuerySet.treeNeighbours(t.middleOfNodeOrder(ids.length), data.size(), "AUTO's sample") : qs;
+                QuerySet treeOrder = sampleFor(t, queries, qs);
                 treeSeconds = time(metric, treeOrder, one, withTree(t), Math.min(bruteSeconds, boundsSeconds));
                 measured += ", " + shown(treeSeconds) + " with the cover tree";
             }
@@ -197,6 +195,15 @@ public final class EnginePlan implements AutoCloseable {
             close(t);
             throw e;
         }
+    }
+
+    /**
+     * The sample as a tree's run takes it: for an all-points job a run of the tree's node order (there
+     * neighbouring queries share cache), else the same ids as the brute force's sample.
+     */
+    private static QuerySet sampleFor(NodeOrdered tree, QuerySet queries, QuerySet sample) {
+        return queries.isAllPoints() ? QuerySet.treeNeighbours(tree.middleOfNodeOrder((int) sample.size()), tree.size(),
+                "AUTO's sample") : sample;
     }
 
     private static void close(CoverTree t) {

@@ -76,7 +76,7 @@ final class EuclideanMetric extends Metric {
      * call and a vector set-up per row.
      */
     private void plainRows(long q, MemorySegment records, long bytes, int count, int b, Worker w) {
-        double[] x = w.boxQuery(d);
+        double[] x = w.scratch(Worker.PLAIN_QUERY, d);
         for (int k = 0; k < d; k++) {
             x[k] = qc.get(q, k);
         }
@@ -123,16 +123,7 @@ final class EuclideanMetric extends Metric {
      */
     @Override
     double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w) {
-        double[] x = w.boxQuery;
-        double s2 = 0;
-        for (int k = 0; k < d; k++) {
-            double q = x[k];
-            double lo = layout.boxLo(nodes, node, k);
-            double hi = layout.boxHi(nodes, node, k);
-            double t = q < lo ? lo - q : q > hi ? q - hi : 0;
-            s2 = Math.fma(t, t, s2);
-        }
-        return Math.sqrt(s2 * boxShrink);
+        return Math.sqrt(layout.nearSquared(nodes, node, w.boxQuery) * boxShrink);
     }
 
     @Override

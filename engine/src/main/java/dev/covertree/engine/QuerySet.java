@@ -92,6 +92,15 @@ public final class QuerySet {
         return byId && !options.includeSelf() ? row : -1;
     }
 
+    /**
+     * True when query row {@code row} is a dataset point that may be its own neighbour (at distance 0, by
+     * definition never computed): queries by id with self included, and in predecessor mode never, as the
+     * point is not below its own id. Engines that skip the pair while scanning offer it up front.
+     */
+    boolean selfCounts(long row, KnnOptions options, long n) {
+        return byId && options.includeSelf() && row < idLimit(row, options, n);
+    }
+
     /** The query row (in the metric's query set) of query {@code i}. */
     long row(long i) {
         return ids == null ? i : ids[(int) i];

@@ -236,7 +236,7 @@ final class ResidualMetric extends Metric {
             long lim = qs.idLimit(row, opt, n);
             quadLimit[quad] = (r & 3) == 0 ? lim : Math.max(quadLimit[quad], lim);
             jEnd = Math.max(jEnd, lim);
-            if (r < b && self && qs.byId() && opt.includeSelf() && row < lim) { // in predecessor mode self is not below its own id
+            if (r < b && qs.selfCounts(row, opt, n)) {
                 w.heapFor(r).offer(0.0, row);
             }
         }
@@ -358,18 +358,8 @@ final class ResidualMetric extends Metric {
      */
     @Override
     double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w) {
-        double[] x = w.boxQuery;
-        double near = 0;
-        double far = 0;
-        for (int k = 0; k < dim; k++) {
-            double q = x[k];
-            double lo = layout.boxLo(nodes, node, k);
-            double hi = layout.boxHi(nodes, node, k);
-            double t = q < lo ? lo - q : q > hi ? q - hi : 0;
-            double f = Math.max(Math.abs(q - lo), Math.abs(q - hi));
-            near = Math.fma(t, t, near);
-            far = Math.fma(f, f, far);
-        }
+        double near = layout.nearSquared(nodes, node, w.boxQuery);
+        double far = layout.farSquared(nodes, node, w.boxQuery);
         double kHi = variance * ResidualFormula.correlation(type, near) * (1 + KERNEL_REL) + KERNEL_ABS * variance;
         double kLo = variance * ResidualFormula.correlation(type, far) * (1 - KERNEL_REL) - KERNEL_ABS * variance;
         double ispProduct = w.boundIsp * layout.maxIsp(nodes, node) * (1 + 1e-14);

@@ -51,7 +51,9 @@ final class Worker {
     static final int Q_ISP = 2;
     static final int TILE = 3;
     static final int TILE_COORDS = 4;
-    private final double[][] scratch = new double[5][0];
+    /** A Euclidean query row as float64, for the inline distances of few dimensions. */
+    static final int PLAIN_QUERY = 5;
+    private final double[][] scratch = new double[6][0];
     final long[] quadLimit = new long[BlockedBruteForce.BLOCK / 4];
     final double[] tileIsp = new double[16];
     final double[] dots = new double[16];
@@ -74,7 +76,7 @@ final class Worker {
         return heaps[queryInBlock];
     }
 
-    /** Scratch array {@code which} of the blocked brute force, at least {@code size} long; reused. */
+    /** Scratch array {@code which} ({@link #Q_PACK} … {@link #PLAIN_QUERY}), at least {@code size} long; reused. */
     double[] scratch(int which, int size) {
         if (scratch[which].length < size) {
             scratch[which] = new double[size];

@@ -132,19 +132,10 @@ public final class PanamaOps implements VectorOps {
             hi = hi.add(a.max(b));
             abs = abs.add(a.abs().max(b.abs()));
         }
-        double rLo = u == 0 ? 0 : sumLanes(lo);
-        double rHi = u == 0 ? 0 : sumLanes(hi);
-        double rAbs = u == 0 ? 0 : sumLanes(abs);
-        for (; u < n; u++) {
-            double a = q[qOff + u] * s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, loOff + 4L * u);
-            double b = q[qOff + u] * s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, hiOff + 4L * u);
-            rLo += Math.min(a, b);
-            rHi += Math.max(a, b);
-            rAbs += Math.max(Math.abs(a), Math.abs(b));
-        }
-        out[0] = rLo;
-        out[1] = rHi;
-        out[2] = rAbs;
+        out[0] = u == 0 ? 0 : sumLanes(lo);
+        out[1] = u == 0 ? 0 : sumLanes(hi);
+        out[2] = u == 0 ? 0 : sumLanes(abs);
+        ScalarOps.intervalDotFrom(u, q, qOff, s, loOff, hiOff, n, out);
     }
 
     @Override
