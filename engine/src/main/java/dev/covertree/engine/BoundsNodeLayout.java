@@ -122,11 +122,18 @@ final class BoundsNodeLayout {
      * {@code |x_k − y_k|} of any point y in the box, and the sum is at most that point's computed s².
      */
     double nearSquared(MemorySegment s, int node, double[] x) {
+        return gapSquared(s, node, x, x);
+    }
+
+    /**
+     * The same for every point x of the box {@code [lo, hi]} at once: {@code t_k} is the gap between the two
+     * boxes, at most {@code |x_k − y_k|} for any x in one and y in the other, and again rounding is monotone.
+     */
+    double gapSquared(MemorySegment s, int node, double[] lo, double[] hi) {
         double s2 = 0;
         for (int k = 0; k < dim; k++) {
-            double lo = boxLo(s, node, k);
-            double hi = boxHi(s, node, k);
-            double t = x[k] < lo ? lo - x[k] : x[k] > hi ? x[k] - hi : 0;
+            // the positive one of the two gaps, or 0 where the boxes overlap: no branch on where they lie
+            double t = Math.max(Math.max(boxLo(s, node, k) - hi[k], lo[k] - boxHi(s, node, k)), 0);
             s2 = Math.fma(t, t, s2);
         }
         return s2;

@@ -27,7 +27,9 @@ import java.util.function.LongConsumer;
  * built in parallel into disjoint ranges of the node segment, and the tree is the same for every thread
  * count. The points are renumbered in node order ({@link #pointAt}) and each point's record (the rows a
  * distance reads, {@link Metric#recordBytes}) is copied in that order, so a leaf is one sequential run of
- * memory.
+ * memory. Where the metric asks for it ({@link Metric#leafColumns}: Euclidean in few dimensions) a leaf
+ * keeps its coordinates column by column instead, and its distances are computed several points per vector
+ * instruction, only those within the k-th reaching the heap.
  *
  * <p>The tree holds off-heap memory (or mapped scratch files, as {@link ScratchSpace} decides); close it
  * when done. It reads the dataset's arrays, which must stay alive as long as it is used.
@@ -44,6 +46,8 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     private final MemorySegment records;
     private final int nodeCount;
     private final double buildSeconds;
+    /** The records are each leaf's coordinates column by column ({@link Metric#leafColumns}). */
+    private final boolean columns;
 
     private BoundsTree(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
                        MemorySegment records, int nodeCount, double buildSeconds) {
@@ -55,6 +59,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         this.records = records;
         this.nodeCount = nodeCount;
         this.buildSeconds = buildSeconds;
+        this.columns = data.metric().leafColumns();
     }
 
     /** Bytes a build of {@code data} allocates: nodes, the node order, records, and the builder's coordinates. */
@@ -63,7 +68,8 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         long n = data.size();
         BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns());
         long nodeCount = 2 * ((n + LEAF - 1) / LEAF) + 1;
-        return nodeCount * layout.stride() + n * (4 + metric.recordBytes() + 8L * data.dimension());
+        long record = metric.leafColumns() ? 8L * data.dimension() : metric.recordBytes();
+        return nodeCount * layout.stride() + n * (4 + record + 8L * data.dimension());
     }
 
     /** Builds the tree with {@code threads} threads, its arrays where {@code space} puts them. */
@@ -98,7 +104,10 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
             long bytes = metric.recordBytes();
             MemorySegment records = null;
-            if (bytes > 0) {
+            if (metric.leafColumns()) {
+                records = space.allocate(arena, 8L * n * data.dimension(), inFiles);
+                writeLeafColumns(metric, layout, nodes, count, order, records, data.dimension());
+            } else if (bytes > 0) {
                 records = space.allocate(arena, n * bytes, inFiles);
                 for (int pos = 0; pos < n; pos++) {
                     metric.writeRecord(order.getAtIndex(ValueLayout.JAVA_INT, pos), records, pos * bytes);
@@ -108,6 +117,27 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Each leaf's tree coordinates as float64, column by column: for the leaf of positions
+     * {@code [start, end)}, coordinate k of position {@code pos} at index {@code d start + k (end − start) + pos − start}.
+     */
+    private static void writeLeafColumns(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, int count,
+                                         MemorySegment order, MemorySegment columns, int d) {
+        for (int node = 0; node < count; node++) {
+            if (layout.right(nodes, node) != BoundsNodeLayout.LEAF) {
+                continue;
+            }
+            int start = layout.start(nodes, node);
+            int size = layout.end(nodes, node) - start;
+            for (int i = 0; i < size; i++) {
+                long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
+                for (int k = 0; k < d; k++) {
+                    columns.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) d * start + (long) k * size + i, metric.treeCoordinate(id, k));
+                }
+            }
         }
     }
 
@@ -180,6 +210,20 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
             w.nodes++;
             int right = layout.right(nodes, node);
+            if (right == BoundsNodeLayout.LEAF && columns) {
+                int start = layout.start(nodes, node);
+                int size = layout.end(nodes, node) - start;
+                int within = metric.leafWithin(records, 8L * layout.dimension() * start, size, heap.bound(), w.boxQuery, w);
+                w.distances += size;
+                for (int c = 0; c < within; c++) {
+                    int i = w.leafWithin[c];
+                    long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
+                    if (id < limit && id != skip) {
+                        heap.offer(w.leafDist[i], id);
+                    }
+                }
+                continue;
+            }
             if (right == BoundsNodeLayout.LEAF) {
                 int count = 0;
                 for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
@@ -218,6 +262,99 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                 w.pushBox(right, rb);
             }
         }
+    }
+
+    /**
+     * The k nearest of each of the {@code count} query rows {@code rows} into {@code w.heapFor(i)}, with one
+     * descent for all of them: for an all-points job, whose consecutive queries in node order are
+     * neighbours. A node is opened while its bound from the queries' bounding box
+     * ({@link Metric#boxLowerBound}) does not exceed the largest of their k-th distances; a leaf is then
+     * searched for each query whose own bound to it does not exceed its own k-th distance. Only for a
+     * metric with {@link Metric#leafColumns}; limits and skips as in {@link #search}.
+     */
+    void searchBatch(Metric metric, long[] rows, long[] skips, long[] limits, int count, Worker w) {
+        int d = layout.dimension();
+        double[][] x = w.batchQuery(count, d);
+        double[] lo = w.batchLo;
+        double[] hi = w.batchHi;
+        long maxLimit = 0;
+        for (int i = 0; i < count; i++) {
+            metric.prepareBoundsQuery(rows[i], w);
+            System.arraycopy(w.boxQuery, 0, x[i], 0, d);
+            maxLimit = Math.max(maxLimit, limits[i]);
+        }
+        for (int k = 0; k < d; k++) {
+            lo[k] = x[0][k];
+            hi[k] = x[0][k];
+            for (int i = 1; i < count; i++) {
+                lo[k] = Math.min(lo[k], x[i][k]);
+                hi[k] = Math.max(hi[k], x[i][k]);
+            }
+        }
+        if (layout.minId(nodes, 0) >= maxLimit) {
+            return;
+        }
+        w.boxTop = 0;
+        w.pushBox(0, metric.boxLowerBound(nodes, layout, 0, lo, hi));
+        double worst = worstBound(count, w);
+        while (w.boxTop > 0) {
+            w.boxTop--;
+            int node = w.boxNode[w.boxTop];
+            if (w.boxKey[w.boxTop] > worst) {
+                continue;
+            }
+            w.nodes++;
+            int right = layout.right(nodes, node);
+            if (right == BoundsNodeLayout.LEAF) {
+                int start = layout.start(nodes, node);
+                int size = layout.end(nodes, node) - start;
+                int minId = layout.minId(nodes, node);
+                long off = 8L * d * start;
+                for (int i = 0; i < count; i++) {
+                    TopK heap = w.heapFor(i);
+                    double bound = heap.bound();
+                    if (minId >= limits[i] || metric.boxLowerBound(nodes, layout, node, x[i], x[i]) > bound) {
+                        continue;
+                    }
+                    int within = metric.leafWithin(records, off, size, bound, x[i], w);
+                    w.distances += size;
+                    for (int c = 0; c < within; c++) {
+                        int j = w.leafWithin[c];
+                        long id = order.getAtIndex(ValueLayout.JAVA_INT, start + j);
+                        if (id < limits[i] && id != skips[i]) {
+                            heap.offer(w.leafDist[j], id);
+                        }
+                    }
+                }
+                worst = worstBound(count, w);
+                continue;
+            }
+            int left = node + 1;
+            boolean leftOpen = layout.minId(nodes, left) < maxLimit;
+            boolean rightOpen = layout.minId(nodes, right) < maxLimit;
+            double lb = leftOpen ? metric.boxLowerBound(nodes, layout, left, lo, hi) : 0;
+            double rb = rightOpen ? metric.boxLowerBound(nodes, layout, right, lo, hi) : 0;
+            leftOpen &= !(lb > worst);
+            rightOpen &= !(rb > worst);
+            if (leftOpen && rightOpen) {
+                boolean leftFirst = lb <= rb;
+                w.pushBox(leftFirst ? right : left, leftFirst ? rb : lb);
+                w.pushBox(leftFirst ? left : right, leftFirst ? lb : rb);
+            } else if (leftOpen) {
+                w.pushBox(left, lb);
+            } else if (rightOpen) {
+                w.pushBox(right, rb);
+            }
+        }
+    }
+
+    /** The largest k-th distance of the batch's heaps: a node beyond it holds no neighbour of any of them. */
+    private static double worstBound(int count, Worker w) {
+        double worst = 0;
+        for (int i = 0; i < count; i++) {
+            worst = Math.max(worst, w.heapFor(i).bound());
+        }
+        return worst;
     }
 
     /** Frees the tree. */

@@ -1,9 +1,10 @@
 package dev.covertree.engine;
 
 /**
- * The {@link Engine#BOUNDS} engine over a built {@link BoundsTree}, one query at a time. An all-points job
- * takes its queries in the tree's node order, so that consecutive queries are spatial neighbours whose
- * searches read the same leaves from cache.
+ * The {@link Engine#BOUNDS} engine over a built {@link BoundsTree}. An all-points job takes its queries
+ * in the tree's node order, so that consecutive queries are spatial neighbours whose searches read the
+ * same leaves from cache; where the metric keeps leaf columns ({@link Metric#leafColumns}) each chunk of
+ * them shares one descent ({@link BoundsTree#searchBatch}). Other jobs search one query at a time.
  */
 final class BoundsTreeSearch implements SearchEngine {
     private final BoundsTree tree;
@@ -14,18 +15,22 @@ final class BoundsTreeSearch implements SearchEngine {
 
     @Override
     public int chunk() {
-        return Worker.CHUNK_QUERIES;
+        return BoundsTree.LEAF;
     }
 
     @Override
     public Worker newWorker(int k) {
-        return new Worker(k, 1);
+        return new Worker(k, BoundsTree.LEAF);
     }
 
     @Override
     public void search(Metric metric, QuerySet qs, KnnOptions opt, long from, long to, Worker w, KnnResult out) {
         long n = metric.data().size();
         boolean nodeOrder = qs.isAllPoints();
+        if (nodeOrder && metric.leafColumns()) {
+            searchBatch(metric, qs, opt, from, to, w, out);
+            return;
+        }
         for (long s = from; s < to; s++) {
             long slot = nodeOrder ? tree.pointAt(s) : s;
             long row = qs.row(slot);
@@ -39,6 +44,30 @@ final class BoundsTreeSearch implements SearchEngine {
             }
             tree.search(metric, row, self, limit, heap, w);
             heap.drainTo(out.indices(), out.distances(), slot);
+        }
+    }
+
+    /** Node-order positions {@code [from, to)} of an all-points job, searched together. */
+    private void searchBatch(Metric metric, QuerySet qs, KnnOptions opt, long from, long to, Worker w, KnnResult out) {
+        long n = metric.data().size();
+        int count = (int) (to - from);
+        long[] rows = w.batchRows;
+        long[] skips = w.batchSkips;
+        long[] limits = w.batchLimits;
+        for (int i = 0; i < count; i++) {
+            long row = qs.row(tree.pointAt(from + i));
+            rows[i] = row;
+            limits[i] = qs.idLimit(row, opt, n);
+            skips[i] = qs.byId() ? row : -1;
+            TopK heap = w.heapFor(i);
+            heap.clear();
+            if (qs.selfCounts(row, opt, n)) {
+                heap.offer(0.0, skips[i]);
+            }
+        }
+        tree.searchBatch(metric, rows, skips, limits, count, w);
+        for (int i = 0; i < count; i++) {
+            w.heapFor(i).drainTo(out.indices(), out.distances(), tree.pointAt(from + i));
         }
     }
 }

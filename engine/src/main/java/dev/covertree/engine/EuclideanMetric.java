@@ -105,6 +105,17 @@ final class EuclideanMetric extends Metric {
         return dc.get(j, k);
     }
 
+    /** Few dimensions: the leaf's lane-wise sums are then the plain chain {@link #distance} computes. */
+    @Override
+    boolean leafColumns() {
+        return d < ops.plainBelow();
+    }
+
+    @Override
+    int leafWithin(MemorySegment columns, long off, int count, double bound, double[] x, Worker w) {
+        return ops.distancesWithin(x, d, columns, off, count, bound, w.leafDist, w.leafWithin);
+    }
+
     @Override
     void prepareBoundsQuery(long q, Worker w) {
         double[] x = w.boxQuery(d);
@@ -123,7 +134,13 @@ final class EuclideanMetric extends Metric {
      */
     @Override
     double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w) {
-        return Math.sqrt(layout.nearSquared(nodes, node, w.boxQuery) * boxShrink);
+        return boxLowerBound(nodes, layout, node, w.boxQuery, w.boxQuery);
+    }
+
+    /** The same argument for every query in the box {@code [lo, hi]} ({@link BoundsNodeLayout#gapSquared}). */
+    @Override
+    double boxLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, double[] lo, double[] hi) {
+        return Math.sqrt(layout.gapSquared(nodes, node, lo, hi) * boxShrink);
     }
 
     @Override

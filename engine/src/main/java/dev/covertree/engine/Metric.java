@@ -94,6 +94,34 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
         return 0;
     }
 
+    /**
+     * True when the bounds tree should keep its leaves' {@link #treeCoordinate}s column by column and let
+     * {@link #leafWithin} compute a leaf's distances from them, lane by lane: only where those coordinates
+     * are what the distance reads and the lane-wise sum is the same bits as {@link #distance}'s.
+     */
+    boolean leafColumns() {
+        return false;
+    }
+
+    /**
+     * For a metric with {@link #leafColumns}: the distances from the query with tree coordinates {@code x}
+     * to the {@code count} points whose columns start at {@code off} in {@code columns}, into
+     * {@code w.leafDist}, and the indices of those within {@code bound} into {@code w.leafWithin}; returns
+     * how many are within.
+     */
+    int leafWithin(MemorySegment columns, long off, int count, double bound, double[] x, Worker w) {
+        throw new UnsupportedOperationException("no leaf columns for this metric");
+    }
+
+    /**
+     * For a metric with {@link #leafColumns}: a lower bound, as {@link #nodeLowerBound} gives for one query,
+     * on the distance from every query whose tree coordinates lie in the box {@code [lo, hi]} to every point
+     * of node {@code node}: an all-points job searches a run of neighbouring queries with one descent.
+     */
+    double boxLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, double[] lo, double[] hi) {
+        throw new UnsupportedOperationException("no box bounds for this metric");
+    }
+
     /** Loads query row {@code q}'s inputs to {@link #nodeLowerBound} into {@code w}. */
     abstract void prepareBoundsQuery(long q, Worker w);
 

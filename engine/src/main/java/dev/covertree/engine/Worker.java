@@ -39,6 +39,28 @@ final class Worker {
     int[] boxNode = new int[128];
     double[] boxKey = new double[128];
     int boxTop;
+    /** A run of bounds-tree queries searched together: rows, ids they skip, id limits. */
+    final long[] batchRows = new long[BoundsTree.LEAF];
+    final long[] batchSkips = new long[BoundsTree.LEAF];
+    final long[] batchLimits = new long[BoundsTree.LEAF];
+    /** The same run's tree coordinates, and their bounding box. */
+    private double[][] batchQuery = new double[0][];
+    double[] batchLo = new double[0];
+    double[] batchHi = new double[0];
+
+    /** Room for {@code count} batch queries of {@code d} tree coordinates, and their box. */
+    double[][] batchQuery(int count, int d) {
+        if (batchQuery.length < count || (count > 0 && batchQuery[0].length < d)) {
+            batchQuery = new double[count][d];
+            batchLo = new double[d];
+            batchHi = new double[d];
+        }
+        return batchQuery;
+    }
+
+    /** A bounds-tree leaf's distances, and which of them were within the k-th ({@link Metric#leafWithin}). */
+    final double[] leafDist = new double[BoundsTree.LEAF];
+    final int[] leafWithin = new int[BoundsTree.LEAF];
     /** The query's tree coordinates, its 1/√p, and the three sums of an interval dot product. */
     double[] boxQuery = new double[4];
     double boundIsp;
@@ -114,6 +136,16 @@ final class Worker {
         boxNode[boxTop] = node;
         boxKey[boxTop] = key;
         boxTop++;
+    }
+
+    private long[] seedIds = new long[0];
+
+    /** Room for the previous query's {@code k} neighbour ids. */
+    long[] seedIds(int k) {
+        if (seedIds.length < k) {
+            seedIds = new long[k];
+        }
+        return seedIds;
     }
 
     /** Room for a query of {@code d} tree coordinates. */

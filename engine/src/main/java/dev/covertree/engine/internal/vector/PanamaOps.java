@@ -161,6 +161,28 @@ public final class PanamaOps implements VectorOps {
         return acc;
     }
 
+    @Override
+    public int distancesWithin(double[] q, int dim, MemorySegment s, long off, int count, double bound, double[] dist,
+                               int[] within) {
+        int c = 0;
+        for (int i = 0; i < count; i += L) {
+            VectorMask<Double> live = D.indexInRange(i, count);
+            DoubleVector acc = DoubleVector.zero(D);
+            for (int k = 0; k < dim; k++) {
+                DoubleVector t = DoubleVector.broadcast(D, q[k])
+                        .sub(DoubleVector.fromMemorySegment(D, s, off + 8L * (k * count + i), NATIVE, live));
+                acc = t.fma(t, acc);
+            }
+            DoubleVector d = acc.sqrt();
+            d.intoArray(dist, i, live);
+            // only the kept lanes are visited, one set bit each
+            for (long bits = d.compare(VectorOperators.LE, bound, live).toLong(); bits != 0; bits &= bits - 1) {
+                within[c++] = i + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return c;
+    }
+
     /** Below one vector of lanes both vector loops are skipped and the scalar tail is the whole sum. */
     @Override
     public int plainBelow() {

@@ -67,6 +67,24 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public int distancesWithin(double[] q, int dim, MemorySegment s, long off, int count, double bound, double[] dist,
+                               int[] within) {
+        int c = 0;
+        for (int i = 0; i < count; i++) {
+            double acc = 0;
+            for (int k = 0; k < dim; k++) {
+                double t = q[k] - s.get(ValueLayout.JAVA_DOUBLE, off + 8L * (k * count + i));
+                acc = Math.fma(t, t, acc);
+            }
+            double d = Math.sqrt(acc);
+            dist[i] = d;
+            within[c] = i;
+            c += d <= bound ? 1 : 0;
+        }
+        return c;
+    }
+
+    @Override
     public int plainBelow() {
         return Integer.MAX_VALUE;
     }
