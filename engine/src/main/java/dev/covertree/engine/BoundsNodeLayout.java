@@ -100,6 +100,16 @@ final class BoundsNodeLayout {
         return HEADER.byteSize() + 16L * dim;
     }
 
+    /** Byte offset of node {@code node}'s {@code lo[0]}; {@code lo[k]} is {@code 8k} further. */
+    long boxLoAt(int node) {
+        return at(node) + boxOffset();
+    }
+
+    /** Byte offset of node {@code node}'s {@code hi[0]}. */
+    long boxHiAt(int node) {
+        return at(node) + boxOffset() + 8L * dim;
+    }
+
     double boxLo(MemorySegment s, int node, int k) {
         return s.get(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * k);
     }

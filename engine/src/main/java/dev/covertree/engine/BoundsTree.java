@@ -37,6 +37,8 @@ import java.util.function.LongConsumer;
 public final class BoundsTree implements AutoCloseable, NodeOrdered {
     /** Most points in a leaf. */
     static final int LEAF = 32;
+    /** Queries of an all-points job that share one descent ({@link #searchBatch}). */
+    static final int BATCH = 32;
 
     private final Dataset data;
     private final Arena arena;
@@ -283,20 +285,26 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             System.arraycopy(w.boxQuery, 0, x[i], 0, d);
             maxLimit = Math.max(maxLimit, limits[i]);
         }
+        double[] columns = w.batchColumns();
         for (int k = 0; k < d; k++) {
             lo[k] = x[0][k];
             hi[k] = x[0][k];
-            for (int i = 1; i < count; i++) {
+            for (int i = 0; i < count; i++) {
                 lo[k] = Math.min(lo[k], x[i][k]);
                 hi[k] = Math.max(hi[k], x[i][k]);
+                columns[k * Worker.BATCH_STRIDE + i] = x[i][k];
             }
+        }
+        double[] bounds = w.batchBound;
+        for (int i = 0; i < count; i++) {
+            bounds[i] = w.heapFor(i).bound();
         }
         if (layout.minId(nodes, 0) >= maxLimit) {
             return;
         }
         w.boxTop = 0;
         w.pushBox(0, metric.boxLowerBound(nodes, layout, 0, lo, hi));
-        double worst = worstBound(count, w);
+        double worst = worst(bounds, count);
         while (w.boxTop > 0) {
             w.boxTop--;
             int node = w.boxNode[w.boxTop];
@@ -310,13 +318,14 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                 int size = layout.end(nodes, node) - start;
                 int minId = layout.minId(nodes, node);
                 long off = 8L * d * start;
-                for (int i = 0; i < count; i++) {
-                    TopK heap = w.heapFor(i);
-                    double bound = heap.bound();
-                    if (minId >= limits[i] || metric.boxLowerBound(nodes, layout, node, x[i], x[i]) > bound) {
+                for (long near = metric.nodeNear(nodes, layout, node, columns, Worker.BATCH_STRIDE, count, bounds); near != 0;
+                     near &= near - 1) {
+                    int i = Long.numberOfTrailingZeros(near);
+                    if (minId >= limits[i]) {
                         continue;
                     }
-                    int within = metric.leafWithin(records, off, size, bound, x[i], w);
+                    TopK heap = w.heapFor(i);
+                    int within = metric.leafWithin(records, off, size, bounds[i], x[i], w);
                     w.distances += size;
                     for (int c = 0; c < within; c++) {
                         int j = w.leafWithin[c];
@@ -325,8 +334,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                             heap.offer(w.leafDist[j], id);
                         }
                     }
+                    bounds[i] = heap.bound();
                 }
-                worst = worstBound(count, w);
+                worst = worst(bounds, count);
                 continue;
             }
             int left = node + 1;
@@ -348,11 +358,11 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         }
     }
 
-    /** The largest k-th distance of the batch's heaps: a node beyond it holds no neighbour of any of them. */
-    private static double worstBound(int count, Worker w) {
+    /** The largest of the batch's k-th distances: a node beyond it holds no neighbour of any of them. */
+    private static double worst(double[] bounds, int count) {
         double worst = 0;
         for (int i = 0; i < count; i++) {
-            worst = Math.max(worst, w.heapFor(i).bound());
+            worst = Math.max(worst, bounds[i]);
         }
         return worst;
     }

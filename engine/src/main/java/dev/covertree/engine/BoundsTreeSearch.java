@@ -15,12 +15,12 @@ final class BoundsTreeSearch implements SearchEngine {
 
     @Override
     public int chunk() {
-        return BoundsTree.LEAF;
+        return BoundsTree.BATCH;
     }
 
     @Override
     public Worker newWorker(int k) {
-        return new Worker(k, BoundsTree.LEAF);
+        return new Worker(k, BoundsTree.BATCH);
     }
 
     @Override

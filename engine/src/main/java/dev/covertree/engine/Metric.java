@@ -122,6 +122,16 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
         throw new UnsupportedOperationException("no box bounds for this metric");
     }
 
+    /**
+     * For a metric with {@link #leafColumns}: which of {@code count} (at most 64) queries may have a point of
+     * node {@code node} within {@code bound[i]}, as a bit set: bit i is clear only where the query's
+     * {@link #nodeLowerBound} exceeds its bound. The queries' tree coordinates are column by column,
+     * coordinate k of query i at {@code x[k stride + i]}.
+     */
+    long nodeNear(MemorySegment nodes, BoundsNodeLayout layout, int node, double[] x, int stride, int count, double[] bound) {
+        throw new UnsupportedOperationException("no box bounds for this metric");
+    }
+
     /** Loads query row {@code q}'s inputs to {@link #nodeLowerBound} into {@code w}. */
     abstract void prepareBoundsQuery(long q, Worker w);
 

@@ -40,22 +40,32 @@ final class Worker {
     double[] boxKey = new double[128];
     int boxTop;
     /** A run of bounds-tree queries searched together: rows, ids they skip, id limits. */
-    final long[] batchRows = new long[BoundsTree.LEAF];
-    final long[] batchSkips = new long[BoundsTree.LEAF];
-    final long[] batchLimits = new long[BoundsTree.LEAF];
-    /** The same run's tree coordinates, and their bounding box. */
+    final long[] batchRows = new long[BoundsTree.BATCH];
+    final long[] batchSkips = new long[BoundsTree.BATCH];
+    final long[] batchLimits = new long[BoundsTree.BATCH];
+    /** Each one's k-th distance so far. */
+    final double[] batchBound = new double[BoundsTree.BATCH];
+    /** The same run's tree coordinates, by query and column by column ({@link #BATCH_STRIDE}), and their box. */
     private double[][] batchQuery = new double[0][];
+    private double[] batchColumns = new double[0];
     double[] batchLo = new double[0];
     double[] batchHi = new double[0];
+    static final int BATCH_STRIDE = BoundsTree.BATCH;
 
     /** Room for {@code count} batch queries of {@code d} tree coordinates, and their box. */
     double[][] batchQuery(int count, int d) {
         if (batchQuery.length < count || (count > 0 && batchQuery[0].length < d)) {
             batchQuery = new double[count][d];
+            batchColumns = new double[BATCH_STRIDE * d];
             batchLo = new double[d];
             batchHi = new double[d];
         }
         return batchQuery;
+    }
+
+    /** The batch's coordinates column by column, sized by {@link #batchQuery}. */
+    double[] batchColumns() {
+        return batchColumns;
     }
 
     /** A bounds-tree leaf's distances, and which of them were within the k-th ({@link Metric#leafWithin}). */

@@ -183,6 +183,30 @@ public final class PanamaOps implements VectorOps {
         return c;
     }
 
+    @Override
+    public long boxNear(double[] x, int stride, int dim, int count, MemorySegment s, long loOff, long hiOff, double scale,
+                        double[] bound) {
+        long bits = 0;
+        int i = 0;
+        for (int end = D.loopBound(count); i < end; i += L) {
+            DoubleVector s2 = DoubleVector.zero(D);
+            for (int k = 0; k < dim; k++) {
+                DoubleVector xk = DoubleVector.fromArray(D, x, k * stride + i);
+                DoubleVector t = xk.neg().add(s.get(ValueLayout.JAVA_DOUBLE, loOff + 8L * k))
+                        .max(xk.sub(s.get(ValueLayout.JAVA_DOUBLE, hiOff + 8L * k))).max(0.0);
+                s2 = t.fma(t, s2);
+            }
+            VectorMask<Double> far = s2.mul(scale).sqrt().compare(VectorOperators.GT, DoubleVector.fromArray(D, bound, i));
+            bits |= (~far.toLong() & ((1L << L) - 1)) << i;
+        }
+        for (; i < count; i++) {
+            if (!(ScalarOps.boxBound(x, stride, dim, i, s, loOff, hiOff, scale) > bound[i])) {
+                bits |= 1L << i;
+            }
+        }
+        return bits;
+    }
+
     /** Below one vector of lanes both vector loops are skipped and the scalar tail is the whole sum. */
     @Override
     public int plainBelow() {

@@ -85,6 +85,30 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public long boxNear(double[] x, int stride, int dim, int count, MemorySegment s, long loOff, long hiOff, double scale,
+                        double[] bound) {
+        long bits = 0;
+        for (int i = 0; i < count; i++) {
+            if (!(boxBound(x, stride, dim, i, s, loOff, hiOff, scale) > bound[i])) {
+                bits |= 1L << i;
+            }
+        }
+        return bits;
+    }
+
+    /** Point i's bound of {@link #boxNear}; also the vector implementation's tail. */
+    static double boxBound(double[] x, int stride, int dim, int i, MemorySegment s, long loOff, long hiOff, double scale) {
+        double s2 = 0;
+        for (int k = 0; k < dim; k++) {
+            double xk = x[k * stride + i];
+            double t = Math.max(Math.max(s.get(ValueLayout.JAVA_DOUBLE, loOff + 8L * k) - xk,
+                    xk - s.get(ValueLayout.JAVA_DOUBLE, hiOff + 8L * k)), 0);
+            s2 = Math.fma(t, t, s2);
+        }
+        return Math.sqrt(s2 * scale);
+    }
+
+    @Override
     public int plainBelow() {
         return Integer.MAX_VALUE;
     }

@@ -38,6 +38,16 @@ public interface VectorOps {
      */
     int distancesWithin(double[] q, int dim, MemorySegment s, long off, int count, double bound, double[] dist, int[] within);
 
+    /**
+     * Which of {@code count} (at most 64) points may be within their own bound of a box: bit i is set unless
+     * {@code √(scale Σ_k t_k²) > bound[i]}, where {@code t_k = max(lo_k − x_ki, x_ki − hi_k, 0)} is point i's gap
+     * to the box in dimension k, the sum the plain FMA chain in k order. The points are stored column by
+     * column ({@code x_ki = x[k stride + i]}), the box as float64 {@code lo_k} at {@code loOff + 8k} and
+     * {@code hi_k} at {@code hiOff + 8k} in {@code s}.
+     */
+    long boxNear(double[] x, int stride, int dim, int count, MemorySegment s, long loOff, long hiOff, double scale,
+                 double[] bound);
+
     /** Copies a stored row into {@code dst} as float64. */
     public void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff);
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -80,6 +82,89 @@ class OpsParityTest {
                     assertEquals(acc, ops.squaredDistance(a.segment(), a.rowOffset(0), a.segment(), a.rowOffset(1), n,
                             t == NpyDType.F4), 0.0, ops.name() + " n=" + n + " " + t.code());
                 }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 7, 8, 9, 17, 32})
+    void leafColumnDistancesAreTheSquaredDistanceRowsAndKeepExactlyThoseWithinTheBound(int count) {
+        for (int dim = 1; dim <= 4; dim++) {
+            double[][] pts = rows(count + 1, dim, 31L * count + dim);
+            double[] q = pts[count];
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment cols = arena.allocate(8L * dim * count + 16);
+                long off = 8;
+                for (int i = 0; i < count; i++) {
+                    for (int k = 0; k < dim; k++) {
+                        cols.set(ValueLayout.JAVA_DOUBLE, off + 8L * (k * count + i), pts[i][k]);
+                    }
+                }
+                double[] sorted = new double[count];
+                for (int i = 0; i < count; i++) {
+                    double acc = 0;
+                    for (int k = 0; k < dim; k++) {
+                        double t = q[k] - pts[i][k];
+                        acc = Math.fma(t, t, acc);
+                    }
+                    sorted[i] = Math.sqrt(acc);
+                }
+                double[] copy = sorted.clone();
+                java.util.Arrays.sort(copy);
+                double bound = copy[count / 2];
+                for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
+                    double[] dist = new double[count];
+                    int[] within = new int[count];
+                    int c = ops.distancesWithin(q, dim, cols, off, count, bound, dist, within);
+                    int expected = 0;
+                    for (int i = 0; i < count; i++) {
+                        assertEquals(sorted[i], dist[i], 0.0, ops.name() + " point " + i);
+                        if (sorted[i] <= bound) {
+                            assertEquals(i, within[expected++], ops.name() + " kept index");
+                        }
+                    }
+                    assertEquals(expected, c, ops.name() + " kept count");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8, 13, 32, 64})
+    void theBoxTestOfManyPointsIsTheScalarGapBoundLaneByLane(int count) {
+        SplittableRandom rnd = new SplittableRandom(count);
+        int dim = 3;
+        int stride = 64;
+        double[] x = new double[dim * stride];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextDouble(-2, 2);
+        }
+        double[] bound = new double[stride];
+        for (int i = 0; i < count; i++) {
+            bound[i] = i % 7 == 0 ? Double.POSITIVE_INFINITY : rnd.nextDouble(0, 1.5);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment box = arena.allocate(16L * dim);
+            for (int k = 0; k < dim; k++) {
+                box.set(ValueLayout.JAVA_DOUBLE, 8L * k, -0.5 + 0.1 * k);
+                box.set(ValueLayout.JAVA_DOUBLE, 8L * (dim + k), 0.5 + 0.1 * k);
+            }
+            double scale = 1 - 1e-15;
+            long expected = 0;
+            for (int i = 0; i < count; i++) {
+                double s2 = 0;
+                for (int k = 0; k < dim; k++) {
+                    double xk = x[k * stride + i];
+                    double t = Math.max(Math.max(box.get(ValueLayout.JAVA_DOUBLE, 8L * k) - xk,
+                            xk - box.get(ValueLayout.JAVA_DOUBLE, 8L * (dim + k))), 0);
+                    s2 = Math.fma(t, t, s2);
+                }
+                if (!(Math.sqrt(s2 * scale) > bound[i])) {
+                    expected |= 1L << i;
+                }
+            }
+            for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
+                assertEquals(expected, ops.boxNear(x, stride, dim, count, box, 0, 8L * dim, scale, bound), ops.name());
             }
         }
     }
