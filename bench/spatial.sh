@@ -3,7 +3,10 @@
 # predecessor, k = 30) on spatial-N (N points uniform on [0, 40]^2, Matern 3/2, variance 1, lengthscale
 # 0.5, m = 128 random inducing points), whole `covertree knn` runs with V and p given as .npy, and scipy's
 # cKDTree (Euclidean, k = 31, workers=-1, build + query) on the same points, timed in the same script.
-# With EUCLID_N it also times our Euclidean all-points job against cKDTree on N ~ Normal(0, I_3).
+# With EUCLID_N it also times our Euclidean all-points job against cKDTree on N ~ Normal(0, I_3), in
+# EUCLID_REPS (default 3) alternating rounds, one row each.
+# Output files of earlier runs are deleted before each timed run: replacing a large file makes the file
+# system free the old one's pages inside the timing, which no search costs.
 #
 #   bash bench/spatial.sh [OUT] [EXPONENTS] [ENGINES] [EUCLID_N] [HEAP]
 #   bash bench/spatial.sh /tmp/spatial "16 17 18 20" "auto brute" 1048576 128m
@@ -66,7 +69,7 @@ for e in $exps; do
   for eng in $engines; do
     if [[ "$eng" != auto && $e -gt 17 ]]; then continue; fi
     tag="$out/knn-$n-$eng"
-    rm -f "$tag.jsonl"
+    rm -f "$tag.jsonl" "$out/i-$n-$eng.npy" "$out/d-$n-$eng.npy"
     COVERTREE_JAVA_OPTS="-Xmx$heap" timed "$tag" "$ct" knn --coords "$x" --v "$v" --p "$p" --kernel matern32 \
       --lengthscale 0.5 --k 30 --all --predecessor --engine "$eng" --out-indices "$out/i-$n-$eng.npy" \
       --out-distances "$out/d-$n-$eng.npy" --force --quiet --telemetry "$tag.jsonl"
@@ -82,12 +85,14 @@ if [[ -n "$euclid_n" ]]; then
   x="$out/x-normal-$euclid_n.npy"
   [[ -f "$x" ]] || "$ct" generate --n "$euclid_n" --d 3 --out "$x" --quiet
   tag="$out/knn-euclid-$euclid_n"
-  rm -f "$tag.jsonl"
-  COVERTREE_JAVA_OPTS="-Xmx$heap" timed "$tag" "$ct" knn --coords "$x" --metric euclidean --k 30 --all \
-    --out-indices "$out/i-euclid.npy" --out-distances "$out/d-euclid.npy" --force --quiet --telemetry "$tag.jsonl"
-  read -r wall rss <"$tag.time"
-  dist=$(field "$tag.jsonl" search distance_evaluations)
-  echo "euclid-$euclid_n,$euclid_n,auto ($(field "$tag.jsonl" plan engine)),,$(field "$tag.jsonl" plan seconds),$(field "$tag.jsonl" search seconds),$wall,$(python3 -c "print(round($dist/$euclid_n, 1))"),$((rss / 1024)),k=30 (self excluded)" >>"$csv"
-  scipy_row "euclid-$euclid_n" "$euclid_n" "$x"
+  for ((r = 1; r <= ${EUCLID_REPS:-3}; r++)); do
+    rm -f "$tag.jsonl" "$out/i-euclid.npy" "$out/d-euclid.npy"
+    COVERTREE_JAVA_OPTS="-Xmx$heap" timed "$tag" "$ct" knn --coords "$x" --metric euclidean --k 30 --all \
+      --out-indices "$out/i-euclid.npy" --out-distances "$out/d-euclid.npy" --quiet --telemetry "$tag.jsonl"
+    read -r wall rss <"$tag.time"
+    dist=$(field "$tag.jsonl" search distance_evaluations)
+    echo "euclid-$euclid_n,$euclid_n,auto ($(field "$tag.jsonl" plan engine)),,$(field "$tag.jsonl" plan seconds),$(field "$tag.jsonl" search seconds),$wall,$(python3 -c "print(round($dist/$euclid_n, 1))"),$((rss / 1024)),k=30 (self excluded) round $r" >>"$csv"
+    scipy_row "euclid-$euclid_n" "$euclid_n" "$x"
+  done
 fi
 column -s, -t <"$csv"

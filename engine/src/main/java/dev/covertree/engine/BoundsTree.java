@@ -95,21 +95,19 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             int count = BoundsNodeLayout.nodeCount(n, LEAF);
             MemorySegment nodes = space.allocate(arena, count * layout.stride(), inFiles);
             MemorySegment order = space.allocate(arena, 4L * n, inFiles);
+            long bytes = metric.recordBytes();
+            // leaf columns: each leaf's coordinates, coordinate k of its i-th point at d start + k size + i
+            MemorySegment records = metric.leafColumns() ? space.allocate(arena, 8L * n * data.dimension(), inFiles) : null;
             try (Arena work = Arena.ofShared()) {
                 MemorySegment coords = space.allocate(work, 8L * n * data.dimension(), inFiles);
                 ForkJoinPool pool = new ForkJoinPool(threads);
                 try {
-                    new BoundsTreeBuilder(metric, layout, nodes, order, coords, progress).build(pool, n);
+                    new BoundsTreeBuilder(metric, layout, nodes, order, coords, records, progress).build(pool, n);
                 } finally {
                     pool.shutdown();
                 }
             }
-            long bytes = metric.recordBytes();
-            MemorySegment records = null;
-            if (metric.leafColumns()) {
-                records = space.allocate(arena, 8L * n * data.dimension(), inFiles);
-                writeLeafColumns(metric, layout, nodes, count, order, records, data.dimension());
-            } else if (bytes > 0) {
+            if (records == null && bytes > 0) {
                 records = space.allocate(arena, n * bytes, inFiles);
                 for (int pos = 0; pos < n; pos++) {
                     metric.writeRecord(order.getAtIndex(ValueLayout.JAVA_INT, pos), records, pos * bytes);
@@ -119,27 +117,6 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
-        }
-    }
-
-    /**
-     * Each leaf's tree coordinates as float64, column by column: for the leaf of positions
-     * {@code [start, end)}, coordinate k of position {@code pos} at index {@code d start + k (end − start) + pos − start}.
-     */
-    private static void writeLeafColumns(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, int count,
-                                         MemorySegment order, MemorySegment columns, int d) {
-        for (int node = 0; node < count; node++) {
-            if (layout.right(nodes, node) != BoundsNodeLayout.LEAF) {
-                continue;
-            }
-            int start = layout.start(nodes, node);
-            int size = layout.end(nodes, node) - start;
-            for (int i = 0; i < size; i++) {
-                long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
-                for (int k = 0; k < d; k++) {
-                    columns.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) d * start + (long) k * size + i, metric.treeCoordinate(id, k));
-                }
-            }
         }
     }
 

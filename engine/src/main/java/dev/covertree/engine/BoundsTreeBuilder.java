@@ -21,16 +21,21 @@ final class BoundsTreeBuilder {
     private final MemorySegment nodes;
     private final MemorySegment order;
     private final MemorySegment coords;
+    /** Where each leaf's coordinates go column by column ({@link Metric#leafColumns}), or null. */
+    private final MemorySegment leafColumns;
     private final int d;
     private final int m;
     private final LongConsumer progress;
     /** Per build thread: a leaf's running column ranges. */
     private final ThreadLocal<double[]> ranges;
     private final ThreadLocal<double[]> ranges2;
+    /** Per build thread: a node's running box, lo[0, d) then hi[d, 2d). */
+    private final ThreadLocal<double[]> boxes;
 
     BoundsTreeBuilder(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order, MemorySegment coords,
-                      LongConsumer progress) {
+                      MemorySegment leafColumns, LongConsumer progress) {
         this.metric = metric;
+        this.leafColumns = leafColumns;
         this.layout = layout;
         this.nodes = nodes;
         this.order = order;
@@ -40,6 +45,7 @@ final class BoundsTreeBuilder {
         this.progress = progress != null ? progress : x -> { };
         this.ranges = ThreadLocal.withInitial(() -> new double[m]);
         this.ranges2 = ThreadLocal.withInitial(() -> new double[m]);
+        this.boxes = ThreadLocal.withInitial(() -> new double[2 * d]);
     }
 
     void build(ForkJoinPool pool, int n) {
@@ -74,25 +80,33 @@ final class BoundsTreeBuilder {
     }
 
     private void build(int node, int start, int end, boolean forkable) {
-        int split = -1;
-        double widest = -1;
+        // the box in one pass over the rows (they are row-major)
+        double[] box = boxes.get();
+        long at = (long) start * d;
         for (int k = 0; k < d; k++) {
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (int pos = start; pos < end; pos++) {
-                double x = coord(pos, k);
-                lo = Math.min(lo, x);
-                hi = Math.max(hi, x);
+            box[k] = coords.getAtIndex(ValueLayout.JAVA_DOUBLE, at + k);
+            box[d + k] = box[k];
+        }
+        for (long i = at + d, stop = (long) end * d; i < stop; i += d) {
+            for (int k = 0; k < d; k++) {
+                double x = coords.getAtIndex(ValueLayout.JAVA_DOUBLE, i + k);
+                box[k] = Math.min(box[k], x);
+                box[d + k] = Math.max(box[d + k], x);
             }
-            layout.setBox(nodes, node, k, lo, hi);
-            if (hi - lo > widest) {
-                widest = hi - lo;
+        }
+        int split = 0;
+        for (int k = 0; k < d; k++) {
+            layout.setBox(nodes, node, k, box[k], box[d + k]);
+            if (box[d + k] - box[k] > box[d + split] - box[split]) {
                 split = k;
             }
         }
         int size = end - start;
         if (size <= BoundsTree.LEAF) {
             leafSummary(node, start, end);
+            if (leafColumns != null) {
+                writeColumns(start, size);
+            }
             progress.accept(size);
             return;
         }
@@ -107,6 +121,16 @@ final class BoundsTreeBuilder {
             build(right, mid, end, false);
         }
         innerSummary(node, start, end, left, right);
+    }
+
+    /** The leaf's coordinates column by column, as {@link BoundsTree} reads them. */
+    private void writeColumns(int start, int size) {
+        long base = (long) d * start;
+        for (int i = 0; i < size; i++) {
+            for (int k = 0; k < d; k++) {
+                leafColumns.setAtIndex(ValueLayout.JAVA_DOUBLE, base + (long) k * size + i, coord(start + i, k));
+            }
+        }
     }
 
     private void leafSummary(int node, int start, int end) {

@@ -14,7 +14,13 @@ import java.nio.file.StandardOpenOption;
  * A new {@code .npy} file of known shape whose data is a writable memory mapping: any thread fills any
  * part of {@link #data()} in place, and the kernel writes pages back as it likes, so the array can be
  * larger than the heap or RAM. Like {@link NpyRowWriter} it is built under a hidden temporary name;
- * {@link #commit()} flushes and renames it, and closing without a commit deletes it.
+ * {@link #commit()} renames it, and closing without a commit deletes it.
+ *
+ * <p>The commit does not force the pages to disk: once the mapping is written they are the file's, whatever
+ * happens to this process, and the kernel writes them back in its own time, as it does for any file
+ * written through the page cache ({@code numpy.save} included). Forcing them cost a full synchronous write
+ * of the output, which for the large outputs of an all-points job took longer than some searches; the
+ * guarantee given up is only against the machine itself failing within the kernel's write-back delay.
  */
 public final class NpyMappedFile implements AutoCloseable {
     private final Path target;
@@ -72,11 +78,8 @@ public final class NpyMappedFile implements AutoCloseable {
         return target;
     }
 
-    /** Flushes the data to disk and moves the file to its final name. */
+    /** Unmaps the data and moves the file to its final name. */
     public void commit() throws IOException {
-        if (data.byteSize() > 0) {
-            data.force();
-        }
         arena.close();
         PartialFiles.commit(temp, target, overwrite);
         committed = true;
