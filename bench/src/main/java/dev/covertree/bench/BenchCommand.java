@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = {"Compare the engines (tree, blocked brute force, one-at-a-time scan) with Smile's cover tree, "
                 + "KD-tree and linear search on the benchmark workloads: build time, query time (min and median of the timed "
                 + "runs, 1 thread and all cores), queries/s, distances per query, recall@k against brute force, index "
-                + "memory, allocation per query, peak RSS, and CPU used by other processes (rows over 25%% are marked). "
+                + "memory, allocation per query, peak RSS, and CPU used by other processes (rows where they took over a quarter of the machine are marked). "
                 + "Peers get the engine's own distance code over integer ids, so every engine sees identical distances."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error", "2:usage error"})

@@ -2,6 +2,7 @@ package dev.covertree.cli;
 
 import dev.covertree.engine.MetricType;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -22,6 +23,11 @@ final class DataOptions {
     @Option(names = "--p", paramLabel = "P.npy", description = "p, N residual variances, each > 0 (with --v).")
     Path p;
 
+    @Option(names = "--model", paramLabel = "M.npz",
+            description = "A model bundle from 'prepare --out-model': V, p, the kernel settings and the inducing points, "
+                    + "checked against --coords. Kernel and inducing flags may then be left out; given, they must agree.")
+    Path model;
+
     @Mixin
     KernelOptions kernel = new KernelOptions();
 
@@ -30,5 +36,12 @@ final class DataOptions {
 
     MetricType metricType() {
         return metric;
+    }
+
+    /** The files these options read, for {@link RunOptions#checkOutputs}. */
+    List<RunOptions.FileArg> inputs() {
+        return List.of(new RunOptions.FileArg("--coords", coords), new RunOptions.FileArg("--v", v),
+                new RunOptions.FileArg("--p", p), new RunOptions.FileArg("--inducing-ids", inducing.ids),
+                new RunOptions.FileArg("--model", model));
     }
 }

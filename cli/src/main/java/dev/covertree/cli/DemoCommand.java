@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -59,7 +60,8 @@ final class DemoCommand implements Callable<Integer> {
     int checkRows;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "covertree-demo",
-            description = "Output folder, created if needed (default: ${DEFAULT-VALUE}).")
+            description = "Output folder, created if needed; a later demo run in the same folder replaces its outputs "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path outDir;
 
     @Mixin
@@ -67,6 +69,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The file that marks a folder as the demo's own. */
+    static final String MARKER = "covertree-demo.txt";
 
     @Override
     public Integer call() throws Exception {
@@ -78,13 +83,24 @@ final class DemoCommand implements Callable<Integer> {
         Path idx = outDir.resolve("indices.npy");
         Path dist = outDir.resolve("distances.npy");
         Path coordsFile = outDir.resolve("coords.npy");
-        for (Path p : new Path[] {idx, dist, coordsFile}) {
-            run.checkOutput(p, "--out");
+        // the folder is the demo's own once it holds the demo's marker: its earlier outputs are then replaced
+        Path marker = outDir.resolve(MARKER);
+        boolean own = Files.exists(marker);
+        boolean replacing = own && (Files.exists(idx) || Files.exists(dist) || Files.exists(coordsFile));
+        if (!own) {
+            run.checkOutputs(List.of(new RunOptions.FileArg("--out", idx), new RunOptions.FileArg("--out", dist),
+                    new RunOptions.FileArg("--out", coordsFile)), List.of());
         }
+        boolean overwrite = own || run.force;
+        Files.writeString(marker, "Written by 'covertree demo': it replaces indices.npy, distances.npy and coords.npy "
+                + "in this folder on every run.\n");
         int threads = run.threads();
         Telemetry tel = run.telemetry();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = run.out(spec);
         PrintWriter err = spec.commandLine().getErr();
+        if (replacing && !run.quiet) {
+            out.printf("demo: replacing the outputs of an earlier demo run in %s%n", outDir);
+        }
         out.printf("demo: gold workload, N = %d points in 3-D, RBF(variance 1, lengthscale 1), m = %d, k = %d, "
                 + "predecessor mode, %d threads%n", n, m, k, threads);
         try (Arena arena = Arena.ofShared()) {
@@ -121,9 +137,9 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     double checkS = check.count("rows", sample.length).count("mismatches", bad).end();
                     long[] shape = {n, k};
-                    NpyRowWriter.write(idx, res.indices(), NpyDType.I8, shape, run.force);
-                    NpyRowWriter.write(dist, res.distances(), NpyDType.F8, shape, run.force);
-                    NpyRowWriter.write(coordsFile, x.segment(), NpyDType.F8, new long[] {n, 3}, run.force);
+                    NpyRowWriter.write(idx, res.indices(), NpyDType.I8, shape, overwrite);
+                    NpyRowWriter.write(dist, res.distances(), NpyDType.F8, shape, overwrite);
+                    NpyRowWriter.write(coordsFile, x.segment(), NpyDType.F8, new long[] {n, 3}, overwrite);
                     out.printf("  generate points   %7.2f s%n", genS);
                     out.printf("  prepare V and p   %7.2f s  (%s, V as f4: %.1f MB)%n", prepS, r.basis().backend(),
                             ds.v().segment().byteSize() / 1e6);

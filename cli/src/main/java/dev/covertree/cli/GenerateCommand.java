@@ -4,6 +4,7 @@ import dev.covertree.engine.RandomPoints;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyMappedFile;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (uniform != null && !(uniform > 0 && Double.isFinite(uniform))) {
             throw new UsageException("--uniform must be finite and > 0, got " + uniform);
         }
-        run.checkOutput(out, "--out");
+        run.checkOutputs(List.of(new RunOptions.FileArg("--out", out)), List.of());
         Telemetry.Phase phase = run.telemetry().phase("generate");
         try (NpyMappedFile f = NpyMappedFile.create(out, NpyDType.F8, new long[] {n, d}, run.force)) {
             if (uniform != null) {
@@ -60,7 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
             f.commit();
         }
         double s = phase.count("n", n).count("d", d).end();
-        spec.commandLine().getOut().printf("generate: %d x %d points, seed %d, %.2f s; wrote %s%n", n, d, seed, s, out);
+        run.out(spec).printf("generate: %d x %d points, seed %d, %.2f s; wrote %s%n", n, d, seed, s, out);
         return 0;
     }
 }

@@ -4,7 +4,9 @@ import dev.covertree.engine.Dataset;
 import dev.covertree.engine.InvalidInputException;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.MetricType;
+import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.prepare.PreparedResidual;
+import dev.covertree.engine.prepare.ResidualModel;
 import dev.covertree.engine.prepare.ResidualBasis;
 import dev.covertree.npy.AccessHint;
 import dev.covertree.npy.Npy;
@@ -22,6 +24,7 @@ final class Inputs implements AutoCloseable {
     private final int threads;
     Dataset dataset;
     private ResidualBasis basis;
+    private ResidualModel model;
     String vSource = "";
 
     private Inputs(DataOptions options, int threads) {
@@ -45,10 +48,22 @@ final class Inputs implements AutoCloseable {
         MetricType metric = options.metricType();
         Matrix coords = matrix(options.coords, AccessHint.RANDOM);
         if (metric == MetricType.EUCLIDEAN) {
-            if (options.v != null || options.p != null) {
-                throw new UsageException("--v/--p are for the residual metric, not euclidean");
+            if (options.v != null || options.p != null || options.model != null) {
+                throw new UsageException((options.model != null ? "--model is" : "--v/--p are")
+                        + " for the residual metric, not euclidean");
             }
             dataset = keep(Dataset.euclidean(coords));
+            return;
+        }
+        if (options.model != null) {
+            if (options.v != null || options.p != null) {
+                throw new UsageException("--model holds V and p: give it instead of --v/--p, not with them");
+            }
+            model = keep(ResidualModel.open(options.model));
+            options.kernel.checkAgainst(model.kernel(), options.model.toString());
+            options.inducing.checkAgainst(model, options.model.toString());
+            dataset = keep(model.dataset(coords));
+            vSource = "from the model bundle " + model;
             return;
         }
         if ((options.v == null) != (options.p == null)) {
@@ -82,10 +97,14 @@ final class Inputs implements AutoCloseable {
             return keep(Dataset.euclidean(q));
         }
         if (basis == null) {
-            if (!options.inducing.idsGiven()) {
-                throw new UsageException("--query-coords with --v/--p needs --inducing-ids: the inducing points V was made with");
+            if (model != null) {
+                basis = keep(ResidualBasis.build(dataset.kernel(), dataset.coords(), Inducing.ids(model.inducingIds())));
+            } else if (!options.inducing.idsGiven()) {
+                throw new UsageException("--query-coords with --v/--p needs --inducing-ids (the inducing points V was made "
+                        + "with), or give --model instead of --v/--p");
+            } else {
+                basis = keep(ResidualBasis.build(dataset.kernel(), dataset.coords(), options.inducing.toInducing()));
             }
-            basis = keep(ResidualBasis.build(dataset.kernel(), dataset.coords(), options.inducing.toInducing()));
         }
         if (basis.inducing() != dataset.inducing()) {
             throw new InvalidInputException("--inducing-ids has " + basis.inducing() + " ids but V has " + dataset.inducing()
@@ -100,13 +119,14 @@ final class Inputs implements AutoCloseable {
     }
 
     private Matrix matrix(Path file, AccessHint hint) throws IOException {
-        NpyArray a = keep(Npy.open(file, null, NpyReadOptions.DEFAULT.withHint(hint)));
-        return Matrix.of(file.toString(), a);
+        ArrayFile a = keep(ArrayFile.open(file, NpyReadOptions.DEFAULT.withHint(hint)));
+        return Matrix.of(a.name(), a.array());
     }
 
     /** Reads a 1-d array of int64 or int32 ids. */
     static long[] readIds(Path file, String flag) throws IOException {
-        try (NpyArray a = Npy.open(file)) {
+        try (ArrayFile f = ArrayFile.open(file, NpyReadOptions.DEFAULT)) {
+            NpyArray a = f.array();
             if (a.ndim() != 1 || a.dtype().isFloating()) {
                 throw new InvalidInputException(file + " (" + flag + "): expected a 1-d array of integer ids, got "
                         + a.dtype().code() + " " + a.shapeString());

@@ -1,6 +1,5 @@
 package dev.covertree.cli;
 
-import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
 import dev.covertree.engine.EnginePlan;
@@ -13,6 +12,8 @@ import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyMappedFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -69,7 +70,14 @@ final class KnnCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Engine engine;
 
-    @Option(names = "--tree", paramLabel = "T.ctree", description = "Use a tree saved by 'build' (implies --engine tree).")
+    @Option(names = "--allow-inconsistent", description = "Residual metric: search even where V, p and the kernel "
+            + "settings contradict each other (by default a p that is not variance - |V_i|^2 on a sample, or a pair "
+            + "whose residual correlation exceeds what V and p allow, stops the job with exit 3: the settings are not "
+            + "the ones V and p were made with). For a p of your own, not made from V.")
+    boolean allowInconsistent;
+
+    @Option(names = "--tree", paramLabel = "T.ctree|T.btree",
+            description = "Use a tree saved by 'build': a cover tree (.ctree) or a bounds tree (.btree); its engine is used.")
     Path tree;
 
     @Option(names = "--out-indices", required = true, paramLabel = "I.npy", description = "Output: neighbour ids.")
@@ -96,12 +104,19 @@ final class KnnCommand implements Callable<Integer> {
             throw new UsageException((predecessor ? "--predecessor" : "--include-self") + " needs queries by id, "
                     + "not --query-coords");
         }
-        Engine eng = tree != null ? Engine.TREE : engine;
-        run.checkOutput(outIndices, "--out-indices");
-        run.checkOutput(outDistances, "--out-distances");
+        Engine eng = engine;
+        if (tree != null && engine != Engine.AUTO && engine != Engine.TREE && engine != Engine.BOUNDS) {
+            throw new UsageException("--tree searches with the saved tree's engine; --engine " + engine + " contradicts it");
+        }
+        List<RunOptions.FileArg> inputs = new ArrayList<>(data.inputs());
+        inputs.add(new RunOptions.FileArg("--query-ids", queries.ids));
+        inputs.add(new RunOptions.FileArg("--query-coords", queries.coords));
+        inputs.add(new RunOptions.FileArg("--tree", tree));
+        run.checkOutputs(List.of(new RunOptions.FileArg("--out-indices", outIndices),
+                new RunOptions.FileArg("--out-distances", outDistances)), inputs);
         int threads = run.threads();
         Telemetry tel = run.telemetry();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = run.out(spec);
         PrintWriter err = spec.commandLine().getErr();
         try (Inputs in = Inputs.load(data, threads, tel)) {
             Dataset ds = in.dataset;
@@ -118,10 +133,9 @@ final class KnnCommand implements Callable<Integer> {
                 metric = ds.metric(qd);
                 qs = QuerySet.external(qd.size());
             }
-            KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng);
-            CoverTree loaded = tree != null ? CoverTree.load(tree, ds, scratch.space()) : null;
+            KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng, !allowInconsistent);
             long[] shape = {qs.size(), k};
-            try (loaded; EnginePlan plan = loaded != null ? EnginePlan.withTree(loaded)
+            try (EnginePlan plan = tree != null ? EnginePlan.load(tree, ds, scratch.space())
                     : scratch.plan(metric, qs, opt, tel, run.quiet, err);
                  Progress progress = new Progress(err, "search", qs.size(), run.quiet);
                  NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
@@ -136,9 +150,10 @@ final class KnnCommand implements Callable<Integer> {
                     idxFile.commit();
                     distFile.commit();
                     write.end();
-                    out.printf("knn: %d queries, k = %d, %s metric, engine %s%s, %d threads%n", qs.size(), k,
+                    out.printf("knn: %d %s, k = %d, %s metric, engine %s%s, %d threads%n", qs.size(),
+                            qs.size() == 1 ? "query" : "queries", k,
                             ds.metricType().name().toLowerCase(), r.engine().name().toLowerCase(),
-                            eng == Engine.AUTO ? " (auto)" : "", threads);
+                            eng == Engine.AUTO && tree == null ? " (auto)" : "", threads);
                     if (!in.vSource.isEmpty()) {
                         out.printf("  V and p: %s%n", in.vSource);
                     }

@@ -52,6 +52,7 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
+        Notes.install(err);
         cl.setExitCodeExceptionMapper(ErrorReport::exitCode);
         cl.setParameterExceptionHandler((e, a) -> {
             err.println("covertree: " + e.getMessage());

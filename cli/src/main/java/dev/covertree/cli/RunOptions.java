@@ -1,7 +1,12 @@
 package dev.covertree.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** How a command runs: threads, progress, telemetry, overwriting. */
@@ -9,8 +14,15 @@ final class RunOptions {
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
+
+    @Option(names = "--quiet", description = "Only errors: no progress, notes or summary.")
+    void quiet(boolean q) {
+        quiet = q;
+        if (q) {
+            Notes.quiet();
+        }
+    }
 
     @Option(names = "--telemetry", paramLabel = "run.jsonl",
             description = "Append one JSON object per phase (name, seconds, counts) to this file.")
@@ -27,12 +39,67 @@ final class RunOptions {
         return t;
     }
 
+    /** Where the command's summary goes: standard output, or nowhere with --quiet. */
+    PrintWriter out(CommandLine.Model.CommandSpec spec) {
+        return quiet ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut();
+    }
+
     Telemetry telemetry() {
         return new Telemetry(telemetry);
     }
 
+    /** A file a command reads or writes, and the flag that named it. */
+    record FileArg(String flag, Path path) {
+    }
+
+    /**
+     * Refuses, before any work, each output that exists (without --force) or whose folder is missing, two
+     * outputs on one file, and an output that is one of the inputs, --force or not: nothing the user gave
+     * is overwritten. Null paths (options not given) are skipped.
+     */
+    void checkOutputs(List<FileArg> outputs, List<FileArg> inputs) {
+        for (int i = 0; i < outputs.size(); i++) {
+            FileArg o = outputs.get(i);
+            if (o.path() == null) {
+                continue;
+            }
+            for (FileArg in : inputs) {
+                if (in.path() != null && sameFile(o.path(), fileOf(in.path()))) {
+                    throw new UsageException(o.flag() + " " + o.path() + " is also " + in.flag()
+                            + ": an output may not overwrite an input");
+                }
+            }
+            for (int j = 0; j < i; j++) {
+                FileArg other = outputs.get(j);
+                if (other.path() != null && sameFile(o.path(), other.path())) {
+                    throw new UsageException(other.flag() + " and " + o.flag() + " are both " + o.path()
+                            + ": each output needs a file of its own");
+                }
+            }
+            checkOutput(o.path(), o.flag());
+        }
+    }
+
+    /** The file an array argument lives in: {@code FILE.npz:KEY} names an entry of {@code FILE.npz}. */
+    static Path fileOf(Path spec) {
+        String s = spec.toString();
+        int at = s.lastIndexOf(".npz:");
+        return at >= 0 && !Files.exists(spec) ? Path.of(s.substring(0, at + 4)) : spec;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Refuses, before any work, an output that exists (without --force) or whose folder is missing. */
-    void checkOutput(Path out, String flag) {
+    private void checkOutput(Path out, String flag) {
         if (out == null) {
             return;
         }

@@ -48,6 +48,23 @@ final class ScratchOptions {
         return t;
     }
 
+    /** Builds a bounds tree with this choice of scratch space, as the telemetry phase "build". */
+    BoundsTree buildBounds(Dataset ds, int threads, Telemetry tel, boolean quiet, PrintWriter err) throws IOException {
+        ScratchSpace space = space();
+        boolean files = space.usesFiles(BoundsTree.buildBytes(ds));
+        if (!quiet) {
+            err.printf("build: building the bounds tree (%s) ...%n", files ? "scratch in files in " + space.directory() : "in memory");
+            err.flush();
+        }
+        Telemetry.Phase phase = tel.phase("build");
+        BoundsTree t;
+        try (Progress progress = new Progress(err, "build", ds.size(), quiet)) {
+            t = BoundsTree.build(ds, threads, space, progress);
+        }
+        phase.count("n", t.size()).count("scratch", files ? "files" : "memory").end();
+        return t;
+    }
+
     /**
      * Decides the engine (building the tree it needs) as the telemetry phase "plan": tree build and AUTO's
      * sample, timed apart from the search.

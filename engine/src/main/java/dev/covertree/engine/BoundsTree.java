@@ -1,8 +1,10 @@
 package dev.covertree.engine;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.LongConsumer;
 
@@ -118,6 +120,26 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             arena.close();
             throw e;
         }
+    }
+
+    /** A tree whose arrays are a saved file's, mapped ({@link BoundsTreeFile}). */
+    static BoundsTree mapped(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
+                             MemorySegment records, int nodeCount) {
+        return new BoundsTree(data, arena, layout, nodes, order, records, nodeCount, 0);
+    }
+
+    /** Saves the tree (a {@code .btree} file) under a temporary name, renamed into place when complete. */
+    public void save(Path path, boolean overwrite) throws IOException {
+        BoundsTreeFile.save(this, nodes, order, records, path, overwrite);
+    }
+
+    /**
+     * Maps a saved tree; its nodes, node order and records are the file itself. Fails with a clear error
+     * when the file was built from another dataset (sizes, kernel, or a fingerprint of sampled rows differ)
+     * or by a build of another layout.
+     */
+    public static BoundsTree load(Path path, Dataset data) throws IOException {
+        return BoundsTreeFile.load(path, data);
     }
 
     /** The dataset the tree was built over. */

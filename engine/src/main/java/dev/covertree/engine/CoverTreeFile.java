@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
 
 /**
  * The {@code .ctree} file: a 64-byte header ({@link #HEADER}, one layout that both save and load use),
@@ -27,7 +26,6 @@ final class CoverTreeFile {
     /** Format 4: the header as a struct layout and explicit metric/kernel codes (3 and older: rebuild). */
     static final int VERSION = 4;
     private static final long MAGIC = 0x4d4646454552_5443L; // "CTREEFFM" little-endian
-    private static final long BOM = 0x0102030405060708L;
 
     static final StructLayout HEADER = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG_UNALIGNED.withName("magic"),
@@ -71,8 +69,8 @@ final class CoverTreeFile {
             N_H.set(h, 0L, data.size());
             DIM_H.set(h, 0L, data.dimension());
             M_H.set(h, 0L, data.inducing());
-            PRINT_H.set(h, 0L, fingerprint(data));
-            BOM_H.set(h, 0L, BOM);
+            PRINT_H.set(h, 0L, TreeFiles.fingerprint(data));
+            BOM_H.set(h, 0L, TreeFiles.BOM);
             NODE_BYTES_H.set(h, 0L, (int) NodeLayout.BYTES);
             write(ch, h.asByteBuffer());
             for (MemorySegment s : tree.segmentsToSave()) {
@@ -109,7 +107,7 @@ final class CoverTreeFile {
             if ((long) MAGIC_H.get(f, 0L) != MAGIC) {
                 throw new InvalidInputException(src + ": not a covertree .ctree file (bad magic)");
             }
-            if ((long) BOM_H.get(f, 0L) != BOM) {
+            if ((long) BOM_H.get(f, 0L) != TreeFiles.BOM) {
                 throw new InvalidInputException(src + ": written on a machine of the other byte order; rebuild the tree here "
                         + "(covertree build)");
             }
@@ -127,15 +125,7 @@ final class CoverTreeFile {
             int metric = (int) METRIC_H.get(f, 0L);
             int dim = (int) DIM_H.get(f, 0L);
             int m = (int) M_H.get(f, 0L);
-            String mismatch = metric != data.metricType().fileCode() ? "the metric (code " + metric + " in the tree, "
-                    + data.metricType().fileCode() + " = " + data.metricType() + " here)"
-                    : n != data.size() ? "N (" + n + " in the tree, " + data.size() + " in the data)"
-                    : dim != data.dimension() ? "the dimension (" + dim + " in the tree, " + data.dimension() + " in the data)"
-                    : m != data.inducing() ? "m (" + m + " in the tree, " + data.inducing() + " in the data)"
-                    : (long) PRINT_H.get(f, 0L) != fingerprint(data) ? "the content (the arrays or the kernel differ)" : null;
-            if (mismatch != null) {
-                throw new InvalidInputException(src + ": was built from another dataset: " + mismatch);
-            }
+            TreeFiles.checkBuiltFrom(src, data, metric, n, dim, m, (long) PRINT_H.get(f, 0L));
             long header = HEADER.byteSize();
             long nodesBytes = n * NodeLayout.BYTES;
             if (size != header + nodesBytes + 4 * n) {
@@ -148,30 +138,5 @@ final class CoverTreeFile {
             arena.close();
             throw e;
         }
-    }
-
-    /** CRC32C over the shapes, the kernel and up to 1024 evenly spaced rows of every array: cheap at any N. */
-    static long fingerprint(Dataset data) {
-        CRC32C crc = new CRC32C();
-        ByteBuffer meta = ByteBuffer.allocate(64);
-        meta.putLong(data.size()).putInt(data.dimension()).putInt(data.inducing()).putInt(data.metricType().fileCode());
-        if (data.kernel() != null) {
-            meta.putInt(data.kernel().type().fileCode()).putDouble(data.kernel().variance());
-            for (double ls : data.kernel().lengthscale()) {
-                crc.update(ByteBuffer.allocate(8).putDouble(0, ls));
-            }
-        }
-        crc.update(meta.flip());
-        long n = data.size();
-        long step = Math.max(1, n / 1024);
-        for (long r = 0; r < n; r += step) {
-            for (Matrix x : new Matrix[] {data.coords(), data.v(), data.p()}) {
-                if (x != null) {
-                    long rowBytes = x.cols() * x.dtype().itemSize();
-                    crc.update(x.segment().asSlice(x.rowOffset(r), rowBytes).asByteBuffer());
-                }
-            }
-        }
-        return crc.getValue();
     }
 }

@@ -155,9 +155,22 @@ public final class Dataset implements AutoCloseable {
      * points: {@code distance(q, j)} takes a row of {@code queries} and an id of this dataset.
      */
     public Metric metric(Dataset queries) {
-        if (queries.metric != metric || queries.dimension() != dimension() || queries.inducing() != inducing()
-                || (kernel != null && !kernel.equals(queries.kernel))) {
-            throw new InvalidInputException("query points do not match the dataset (metric, dimension, m or kernel differ)");
+        String q = queries.coords.name();
+        String x = coords.name();
+        if (queries.metric != metric) {
+            throw new InvalidInputException(q + ": query points use the " + queries.metric + " metric, " + x + " the " + metric);
+        }
+        if (queries.dimension() != dimension()) {
+            throw new InvalidInputException(q + ": query points have " + queries.dimension() + " coordinates, "
+                    + x + " has " + dimension());
+        }
+        if (queries.inducing() != inducing()) {
+            throw new InvalidInputException(q + ": query points have V rows of " + queries.inducing() + " columns, the dataset's have "
+                    + inducing());
+        }
+        if (kernel != null && !kernel.equals(queries.kernel)) {
+            throw new InvalidInputException(q + ": query points were prepared with kernel " + queries.kernel + ", the dataset with "
+                    + kernel);
         }
         return metric == MetricType.RESIDUAL ? new ResidualMetric(queries, this) : new EuclideanMetric(queries, this);
     }

@@ -1,5 +1,8 @@
 package dev.covertree.engine;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
 /**
@@ -65,6 +68,22 @@ public final class EnginePlan implements AutoCloseable {
     /** A plan that searches with a cover tree the caller built or loaded (and keeps owning). */
     public static EnginePlan withTree(CoverTree tree) {
         return new EnginePlan(Engine.TREE, tree, null, false, "a tree was given", 0);
+    }
+
+    /**
+     * A plan that searches with the tree saved at {@code path} by {@link CoverTree#save} or
+     * {@link BoundsTree#save} (the file's first bytes tell which), mapped back and owned by the plan.
+     */
+    public static EnginePlan load(Path path, Dataset data, ScratchSpace space) throws IOException {
+        byte[] magic = new byte[8];
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            if (in.readNBytes(magic, 0, 8) == 8 && new String(magic, java.nio.charset.StandardCharsets.US_ASCII).equals("BTREEFFM")) {
+                return new EnginePlan(Engine.BOUNDS, null, BoundsTree.load(path, data), true, "a saved bounds tree was given", 0);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new java.nio.file.NoSuchFileException(path.toString(), null, "no such tree file");
+        }
+        return new EnginePlan(Engine.TREE, CoverTree.load(path, data, space), null, true, "a saved tree was given", 0);
     }
 
     /** A plan that searches with a bounds tree the caller built (and keeps owning). */

@@ -38,6 +38,16 @@ public enum KernelType {
         return ResidualFormula.correlation(this, s2);
     }
 
+    /** The kernel named {@code name} ({@link #cliName}, any case); {@code where} names the source in the error. */
+    public static KernelType fromName(String name, String where) {
+        for (KernelType t : values()) {
+            if (t.cliName.equalsIgnoreCase(name.trim())) {
+                return t;
+            }
+        }
+        throw new InvalidInputException(where + ": unknown kernel '" + name + "' (expected rbf, matern12, matern32 or matern52)");
+    }
+
     @Override
     public String toString() {
         return cliName.toLowerCase(Locale.ROOT);

@@ -51,7 +51,13 @@ public final class Knn {
                 : new KnnResult(queries.size(), options.k(), indicesOut, distancesOut);
         long t0 = System.nanoTime();
         try {
+            if (options.checkInputs()) {
+                metric.checkInputs();
+            }
             run(metric, queries, options, plan.searcher(), out, progress, t0, plan.engine());
+            if (options.checkInputs()) {
+                metric.checkAnswer(queries, out);
+            }
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;

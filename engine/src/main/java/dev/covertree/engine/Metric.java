@@ -152,6 +152,23 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
         return 0;
     }
 
+    /**
+     * Checks, before a search, that the inputs agree with each other where that is cheap to see (for the
+     * residual metric: p against the kernel variance and V, on a sample of points); throws
+     * {@link InvalidInputException} naming them. Called by {@link Knn} unless {@link KnnOptions#checkInputs}
+     * is off. Nothing to check by default.
+     */
+    void checkInputs() {
+    }
+
+    /**
+     * Checks a finished answer for signs that the inputs contradict each other (for the residual metric:
+     * kernel settings that do not belong to V and p); throws {@link InvalidInputException} naming them.
+     * Called by {@link Knn} unless {@link KnnOptions#checkInputs} is off. Nothing to check by default.
+     */
+    void checkAnswer(QuerySet qs, KnnResult out) {
+    }
+
     /** True when queries are the dataset's own points (query row q is point q). */
     public boolean selfQueries() {
         return queries == data;

@@ -80,6 +80,84 @@ final class ResidualMetric extends Metric {
         return fromDot(q, j, ops.dot(qv.segment(), qv.rowOffset(q), dv.segment(), dv.rowOffset(j), m, f4));
     }
 
+    /** Points {@link #checkInputs} looks at, spread evenly over each dataset. */
+    private static final int DIAGONAL_SAMPLE = 1024;
+
+    /**
+     * {@code p_i = σ² − ‖V_i‖²} wherever it is above its floor, when V and p were made with this kernel's
+     * variance: checked on a sample, allowing for V stored as float32 (p comes from the float64 V). Another
+     * variance moves every point's {@code σ² − ‖V_i‖²} by the same amount, so the check fails only where most
+     * sampled points disagree: a caller's p that differs at some points (the SPEC lets the caller give p)
+     * passes, and one that differs everywhere needs {@link KnnOptions#checkInputs} off.
+     */
+    @Override
+    void checkInputs() {
+        checkDiagonal(data, dv);
+        if (!self) {
+            checkDiagonal(queries, qv);
+        }
+    }
+
+    private void checkDiagonal(Dataset ds, Matrix v) {
+        long n = ds.size();
+        long step = Math.max(1, n / DIAGONAL_SAMPLE);
+        long checked = 0;
+        long bad = 0;
+        long first = -1;
+        for (long i = 0; i < n; i += step) {
+            double p = ds.p().get(i, 0);
+            double g = variance - ops.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), m, f4);
+            if (p > 1e-6 * variance) {
+                checked++;
+                if (Math.abs(g - p) > 1e-5 * variance + 1e-3 * p) {
+                    bad++;
+                    first = first < 0 ? i : first;
+                }
+            }
+        }
+        if (bad > 0 && 2 * bad > checked) {
+            double p = ds.p().get(first, 0);
+            double g = variance - ops.dot(v.segment(), v.rowOffset(first), v.segment(), v.rowOffset(first), m, f4);
+            throw new InvalidInputException(String.format("%s does not match the kernel variance %s: at %d of %d sampled "
+                    + "points p differs from variance - |V_i|^2 (point %d: p = %.6g, variance - |V_i|^2 = %.6g); were V and "
+                    + "p made with another variance? (for a p of your own, not made from V: --allow-inconsistent)",
+                    ds.p().name(), variance, bad, checked, first, p, g));
+        }
+    }
+
+    /**
+     * For consistent inputs the computed ρ is the exact correlation times {@code a_q a_j} plus rounding (class
+     * comment), so {@code |ρ| ≤ (1 + s_q)(1 + s_j)}. A clamped pair (|ρ| ≥ 1, distance 0) is the nearest a
+     * point can be, so a pair that breaks that bound shows up among the zero distances at the head of an
+     * answer's rows: only those are looked at, after the search, at the cost of a few distances. Such a pair
+     * means the kernel settings are not the ones V and p were made with (a wrong lengthscale or kernel makes
+     * k(x_q, x_j) far larger than V_q · V_j can explain); every distance would silently be 0.
+     */
+    @Override
+    void checkAnswer(QuerySet qs, KnnResult out) {
+        for (long s = 0; s < out.queries(); s++) {
+            long row = qs.row(s);
+            for (int c = 0; c < out.k() && out.distance(s, c) == 0; c++) {
+                long j = out.index(s, c);
+                if (j < 0 || (self && j == row)) {
+                    continue;
+                }
+                double allowed = (1 + qSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, row))
+                        * (1 + dSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
+                double rho = ResidualFormula.rho(type, variance, scaledSquaredDistance(row, dScaled, j * dim * 8L),
+                        ops.dot(qv.segment(), qv.rowOffset(row), dv.segment(), dv.rowOffset(j), m, f4),
+                        qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, row), dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
+                if (Math.abs(rho) > allowed * (1 + 1e-9) + 1e-9) {
+                    throw new InvalidInputException(String.format("the kernel settings (%s) do not belong to V and p: for "
+                            + "query %d and point %d the residual correlation is %.6g, beyond what V and p allow "
+                            + "(|rho| <= %.6g); were V and p made with other kernel settings? (to "
+                            + "search anyway: --allow-inconsistent)", data.kernel(), row, j, rho,
+                            allowed));
+                }
+            }
+        }
+    }
+
     /** The distance given {@code V_q · V_j}, as the blocked brute force computes it. */
     double fromDot(long q, long j, double dot) {
         return ResidualFormula.distance(type, variance, scaledSquaredDistance(q, dScaled, j * dim * 8L), dot,

@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.util.MemoryLimit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -49,7 +50,7 @@ public final class ScratchSpace {
         if (mode != Mode.MEMORY && !Files.isDirectory(directory)) {
             throw new InvalidInputException("scratch directory " + directory + " does not exist or is not a directory");
         }
-        return new ScratchSpace(mode, directory, availableMemory());
+        return new ScratchSpace(mode, directory, MemoryLimit.available());
     }
 
     /** For tests: AUTO decided against a given amount of available memory. */
@@ -92,24 +93,6 @@ public final class ScratchSpace {
             throw new UncheckedIOException("cannot create a scratch file of " + size + " bytes in " + directory + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    /** MemAvailable of /proc/meminfo where there is one, else the JVM's view of free physical memory. */
-    private static long availableMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getFreeMemorySize();
-        }
-        return Long.MAX_VALUE;
     }
 
     @Override

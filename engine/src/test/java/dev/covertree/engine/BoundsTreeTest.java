@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
+import java.nio.file.Path;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bounds tree's own guarantees: every node bound is at most the smallest distance to the node's
@@ -95,6 +97,32 @@ class BoundsTreeTest {
                     assertBoundsSound(data, 8);
                 }
             }
+        }
+    }
+
+    @Test
+    void aSavedTreeMapsBackAndAnswersBitForBitAndRefusesOtherData(@TempDir Path dir) throws Exception {
+        Kernel kernel = Kernel.of(KernelType.MATERN32, 1.0, 0.5);
+        try (Arena arena = Arena.ofShared();
+             Dataset res = TestData.residual(arena, uniform(2000, 2, 20, 21), kernel, 30, NpyDType.F4);
+             Dataset euc = Dataset.euclidean(TestData.matrix(arena, "x", TestData.normal(2000, 3, 22), NpyDType.F4));
+             Dataset other = Dataset.euclidean(TestData.matrix(arena, "y", TestData.normal(2000, 3, 23), NpyDType.F4))) {
+            for (Dataset data : new Dataset[] {res, euc}) {
+                Path file = dir.resolve(data.metricType() + ".btree");
+                KnnOptions o = KnnOptions.of(12).withPredecessor(true).withEngine(Engine.BOUNDS);
+                try (BoundsTree built = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+                    built.save(file, false);
+                    try (BoundsTree loaded = BoundsTree.load(file, data);
+                         KnnResult want = Knn.search(data.metric(), QuerySet.allPoints(2000), o, EnginePlan.withTree(built));
+                         KnnResult got = Knn.search(data.metric(), QuerySet.allPoints(2000), o, EnginePlan.withTree(loaded))) {
+                        loaded.validate();
+                        ExactnessTest.assertIdentical(want, got, "saved " + data.metricType());
+                    }
+                }
+            }
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> BoundsTree.load(dir.resolve("euclidean.btree"), other));
+            assertTrue(e.getMessage().contains("was built from another dataset"), e.getMessage());
         }
     }
 

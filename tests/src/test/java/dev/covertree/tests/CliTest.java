@@ -167,6 +167,21 @@ class CliTest {
     }
 
     @Test
+    void aSavedBoundsTreeGivesTheSameFilesAsTheScan() throws Exception {
+        String[] data = {"--coords", coords.toString(), "--metric", "euclidean"};
+        ok(Cli.run(concat(concat(new String[] {"build"}, data), "--engine", "bounds", "--out-tree", p("t.btree"), "--quiet")));
+        ok(Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "7", "--all", "--tree", p("t.btree"),
+                "--out-indices", p("i1.npy"), "--out-distances", p("d1.npy"))));
+        ok(Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "7", "--all", "--engine", "scan",
+                "--out-indices", p("i2.npy"), "--out-distances", p("d2.npy"), "--quiet")));
+        assertEquals(-1, Files.mismatch(Path.of(p("i1.npy")), Path.of(p("i2.npy"))));
+        assertEquals(-1, Files.mismatch(Path.of(p("d1.npy")), Path.of(p("d2.npy"))));
+        Cli.Run brute = Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "7", "--all", "--tree", p("t.btree"),
+                "--engine", "brute", "--out-indices", p("i3.npy"), "--out-distances", p("d3.npy")));
+        assertEquals(2, brute.exit(), brute.toString());
+    }
+
+    @Test
     void queryCoordinatesGiveTheSameNeighboursAsTheLibrary() throws Exception {
         try (Arena a = Arena.ofConfined()) {
             Matrix q = RandomPoints.generate("q", 9, 3, 77, a);
@@ -271,7 +286,7 @@ class CliTest {
 
     @Test
     void theDemoRunsOnAReducedSizeAndChecksItself() throws Exception {
-        Cli.Run r = Cli.run("demo", "--n", "600", "--inducing", "64", "--k", "10", "--out", p("demo"), "--quiet");
+        Cli.Run r = Cli.run("demo", "--n", "600", "--inducing", "64", "--k", "10", "--out", p("demo"));
         ok(r);
         assertTrue(r.out().contains("all identical"), r.toString());
         try (NpyArray i = Npy.open(Path.of(p("demo/indices.npy")))) {

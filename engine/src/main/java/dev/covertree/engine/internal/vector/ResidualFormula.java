@@ -77,9 +77,13 @@ public final class ResidualFormula {
         return s2;
     }
 
-    /** {@code √(1 − min(|(σ² corr(s2) − dot) · ispQ · ispJ|, 1))}. */
+    /** {@code √(1 − min(|ρ|, 1))} with ρ from {@link #rho}. */
     public static double distance(KernelType type, double variance, double s2, double dot, double ispQ, double ispJ) {
-        double rho = (variance * correlation(type, s2) - dot) * ispQ * ispJ;
-        return Math.sqrt(1.0 - Math.min(Math.abs(rho), 1.0));
+        return Math.sqrt(1.0 - Math.min(Math.abs(rho(type, variance, s2, dot, ispQ, ispJ)), 1.0));
+    }
+
+    /** The residual correlation before clamping: {@code (σ² corr(s2) − dot) · ispQ · ispJ}. */
+    public static double rho(KernelType type, double variance, double s2, double dot, double ispQ, double ispJ) {
+        return (variance * correlation(type, s2) - dot) * ispQ * ispJ;
     }
 }

@@ -1,0 +1,54 @@
+package dev.covertree.engine;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * What the saved trees ({@link CoverTreeFile}, {@link BoundsTreeFile}) share: the byte-order mark, the
+ * dataset fingerprint and the check that a file was built from the dataset it is loaded with.
+ */
+final class TreeFiles {
+    /** Written in native order: read back as another number on a machine of the other byte order. */
+    static final long BOM = 0x0102030405060708L;
+
+    private TreeFiles() {
+    }
+
+    /** Fails, naming the first difference, unless the file's header describes {@code data}. */
+    static void checkBuiltFrom(String src, Dataset data, int metric, long n, int dim, int m, long fingerprint) {
+        String mismatch = metric != data.metricType().fileCode() ? "the metric (code " + metric + " in the tree, "
+                + data.metricType().fileCode() + " = " + data.metricType() + " here)"
+                : n != data.size() ? "N (" + n + " in the tree, " + data.size() + " in the data)"
+                : dim != data.dimension() ? "the dimension (" + dim + " in the tree, " + data.dimension() + " in the data)"
+                : m != data.inducing() ? "m (" + m + " in the tree, " + data.inducing() + " in the data)"
+                : fingerprint != fingerprint(data) ? "the content (the arrays or the kernel differ)" : null;
+        if (mismatch != null) {
+            throw new InvalidInputException(src + ": was built from another dataset: " + mismatch);
+        }
+    }
+
+    /** CRC32C over the shapes, the kernel and up to 1024 evenly spaced rows of every array: cheap at any N. */
+    static long fingerprint(Dataset data) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer meta = ByteBuffer.allocate(64);
+        meta.putLong(data.size()).putInt(data.dimension()).putInt(data.inducing()).putInt(data.metricType().fileCode());
+        if (data.kernel() != null) {
+            meta.putInt(data.kernel().type().fileCode()).putDouble(data.kernel().variance());
+            for (double ls : data.kernel().lengthscale()) {
+                crc.update(ByteBuffer.allocate(8).putDouble(0, ls));
+            }
+        }
+        crc.update(meta.flip());
+        long n = data.size();
+        long step = Math.max(1, n / 1024);
+        for (long r = 0; r < n; r += step) {
+            for (Matrix x : new Matrix[] {data.coords(), data.v(), data.p()}) {
+                if (x != null) {
+                    long rowBytes = x.cols() * x.dtype().itemSize();
+                    crc.update(x.segment().asSlice(x.rowOffset(r), rowBytes).asByteBuffer());
+                }
+            }
+        }
+        return crc.getValue();
+    }
+}
