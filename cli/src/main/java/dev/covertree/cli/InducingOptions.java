@@ -18,8 +18,8 @@ final class InducingOptions {
     String method;
 
     @Option(names = "--seed", paramLabel = "S",
-            description = "Seed of the inducing choice (Java's SplittableRandom: NumPy's choices cannot be reproduced; "
-                    + "pass them with --inducing-ids) (default: 0).")
+            description = "Seed of the inducing choice and of 'knn --order random' (Java's SplittableRandom: NumPy's "
+                    + "choices cannot be reproduced; pass them with --inducing-ids) (default: 0).")
     Long seed;
 
     @Option(names = "--inducing-ids", paramLabel = "IDS.npy",
@@ -43,9 +43,6 @@ final class InducingOptions {
         }
         if (count != null && count != model.v().cols()) {
             throw KernelOptions.contradiction("--inducing " + count, source, "m = " + model.v().cols());
-        }
-        if (seed != null && seed != model.seed()) {
-            throw KernelOptions.contradiction("--seed " + seed, source, "seed " + model.seed());
         }
         if (vDtype != null && vType() != model.v().dtype()) {
             throw KernelOptions.contradiction("--v-dtype " + vDtype, source, "V stored as " + model.v().dtype().code());

@@ -6,11 +6,17 @@ import dev.covertree.engine.EnginePlan;
 import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
+import dev.covertree.engine.Matrix;
 import dev.covertree.engine.Metric;
+import dev.covertree.engine.Ordering;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyMappedFile;
+import dev.covertree.npy.NpyRowWriter;
 import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +60,28 @@ final class KnnCommand implements Callable<Integer> {
 
     @Option(names = "--predecessor", description = "Vecchia ordering: query i may only return ids j < i.")
     boolean predecessor;
+
+    /** The Vecchia orderings of {@code --order}. */
+    enum Order {
+        GIVEN, RANDOM, MAXMIN;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Option(names = "--order", paramLabel = "HOW", defaultValue = "given",
+            description = "With --predecessor, the Vecchia ordering: given (the file's order), random (seeded by --seed) "
+                    + "or maxmin (exact max-min ordering of the coordinates, lengthscale-scaled, from the point nearest "
+                    + "the centre of their bounding box, ties to the smaller id). Rows and neighbour ids of the outputs "
+                    + "stay in the original numbering: row i lists the points before i in the ordering "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Order order;
+
+    @Option(names = "--out-order", paramLabel = "O.npy",
+            description = "Output: the ordering, int64: position t holds the original id of the t-th point.")
+    Path outOrder;
 
     @Option(names = "--include-self", description = "A query point may be its own neighbour (distance 0).")
     boolean includeSelf;
@@ -104,6 +132,16 @@ final class KnnCommand implements Callable<Integer> {
             throw new UsageException((predecessor ? "--predecessor" : "--include-self") + " needs queries by id, "
                     + "not --query-coords");
         }
+        if (order != Order.GIVEN && !predecessor) {
+            throw new UsageException("--order " + order + " needs --predecessor: without it the ordering does not change "
+                    + "the neighbour sets");
+        }
+        if (order != Order.GIVEN && tree != null) {
+            throw new UsageException("--order " + order + " cannot use --tree: the tree was built in the file's order");
+        }
+        if (outOrder != null && !predecessor) {
+            throw new UsageException("--out-order needs --predecessor (and --order)");
+        }
         Engine eng = engine;
         if (tree != null && engine != Engine.AUTO && engine != Engine.TREE && engine != Engine.BOUNDS) {
             throw new UsageException("--tree searches with the saved tree's engine; --engine " + engine + " contradicts it");
@@ -113,20 +151,32 @@ final class KnnCommand implements Callable<Integer> {
         inputs.add(new RunOptions.FileArg("--query-coords", queries.coords));
         inputs.add(new RunOptions.FileArg("--tree", tree));
         run.checkOutputs(List.of(new RunOptions.FileArg("--out-indices", outIndices),
-                new RunOptions.FileArg("--out-distances", outDistances)), inputs);
+                new RunOptions.FileArg("--out-distances", outDistances), new RunOptions.FileArg("--out-order", outOrder)),
+                inputs);
         int threads = run.threads();
         Telemetry tel = run.telemetry();
         PrintWriter out = run.out(spec);
         PrintWriter err = spec.commandLine().getErr();
-        try (Inputs in = Inputs.load(data, threads, tel)) {
-            Dataset ds = in.dataset;
+        try (Inputs in = Inputs.load(data, threads, tel); Arena ordered = Arena.ofShared()) {
+            Dataset given = in.dataset;
+            long[] perm = switch (order) {
+                case GIVEN -> null;
+                case RANDOM -> Ordering.random(given.size(), data.inducing.seed());
+                case MAXMIN -> Ordering.maxMin(given.coords(),
+                        given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale());
+            };
+            Dataset ds = perm == null ? given : permuted(given, perm, ordered);
             QuerySet qs;
             Metric metric;
             if (queries.all) {
                 qs = QuerySet.allPoints(ds.size());
                 metric = ds.metric();
             } else if (queries.ids != null) {
-                qs = QuerySet.ids(Inputs.readIds(queries.ids, "--query-ids"), ds.size(), queries.ids.toString());
+                long[] ids = Inputs.readIds(queries.ids, "--query-ids");
+                if (perm != null) {
+                    ids = positionsOf(ids, perm, queries.ids.toString());
+                }
+                qs = QuerySet.ids(ids, ds.size(), queries.ids.toString());
                 metric = ds.metric();
             } else {
                 Dataset qd = in.queryPoints(queries.coords);
@@ -141,7 +191,16 @@ final class KnnCommand implements Callable<Integer> {
                  NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
                  NpyMappedFile distFile = NpyMappedFile.create(outDistances, NpyDType.F8, shape, run.force)) {
                 Telemetry.Phase phase = tel.phase("search");
-                try (KnnResult r = Knn.search(metric, qs, opt, plan, progress, idxFile.data(), distFile.data())) {
+                try (KnnResult r = Knn.search(metric, qs, opt, plan, progress, perm == null ? idxFile.data() : null,
+                        perm == null ? distFile.data() : null)) {
+                    if (perm != null) {
+                        toOriginalNumbering(r, perm, queries.all, idxFile.data(), distFile.data());
+                        if (outOrder != null) {
+                            writeOrder(perm);
+                        }
+                    } else if (outOrder != null) {
+                        writeOrder(Ordering.given(given.size()));
+                    }
                     phase.count("queries", qs.size()).count("k", k).count("engine", r.engine().name().toLowerCase())
                             .count("distance_evaluations", r.distanceEvaluations()).count("nodes_visited", r.nodesVisited());
                     progress.close();
@@ -169,5 +228,56 @@ final class KnnCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The dataset with its rows in {@code perm}'s order, in memory of {@code arena}. */
+    private static Dataset permuted(Dataset ds, long[] perm, Arena arena) {
+        Matrix x = Ordering.apply(ds.coords(), perm, arena);
+        return switch (ds.metricType()) {
+            case EUCLIDEAN -> Dataset.euclidean(x);
+            case RESIDUAL -> Dataset.residual(x, Ordering.apply(ds.v(), perm, arena), Ordering.apply(ds.p(), perm, arena),
+                    ds.kernel());
+        };
+    }
+
+    /** Each original id's position in the ordering. */
+    private static long[] positionsOf(long[] ids, long[] perm, String source) {
+        long[] pos = new long[perm.length];
+        for (int t = 0; t < perm.length; t++) {
+            pos[(int) perm[t]] = t;
+        }
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= perm.length) {
+                throw new dev.covertree.engine.InvalidInputException(source + ": id " + ids[i] + " at position " + i
+                        + " is outside 0.." + (perm.length - 1));
+            }
+            out[i] = pos[(int) ids[i]];
+        }
+        return out;
+    }
+
+    /**
+     * Writes an answer found in ordered positions in the original numbering: neighbour ids through
+     * {@code perm}, and for all-points jobs row {@code perm[t]} from slot t.
+     */
+    private static void toOriginalNumbering(KnnResult r, long[] perm, boolean allPoints, MemorySegment idx, MemorySegment dist) {
+        int k = r.k();
+        for (long s = 0; s < r.queries(); s++) {
+            long row = allPoints ? perm[(int) s] : s;
+            for (int j = 0; j < k; j++) {
+                long id = r.index(s, j);
+                idx.setAtIndex(ValueLayout.JAVA_LONG, row * k + j, id < 0 ? -1 : perm[(int) id]);
+                dist.setAtIndex(ValueLayout.JAVA_DOUBLE, row * k + j, r.distance(s, j));
+            }
+        }
+    }
+
+    private void writeOrder(long[] perm) throws java.io.IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(ValueLayout.JAVA_LONG, Math.max(1, perm.length)).asSlice(0, 8L * perm.length);
+            MemorySegment.copy(perm, 0, s, ValueLayout.JAVA_LONG, 0, perm.length);
+            NpyRowWriter.write(outOrder, s, NpyDType.I8, new long[] {perm.length}, run.force);
+        }
     }
 }

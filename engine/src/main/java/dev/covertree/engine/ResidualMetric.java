@@ -126,12 +126,46 @@ final class ResidualMetric extends Metric {
     }
 
     /**
-     * For consistent inputs the computed ρ is the exact correlation times {@code a_q a_j} plus rounding (class
-     * comment), so {@code |ρ| ≤ (1 + s_q)(1 + s_j)}. A clamped pair (|ρ| ≥ 1, distance 0) is the nearest a
-     * point can be, so a pair that breaks that bound shows up among the zero distances at the head of an
-     * answer's rows: only those are looked at, after the search, at the cost of a few distances. Such a pair
-     * means the kernel settings are not the ones V and p were made with (a wrong lengthscale or kernel makes
-     * k(x_q, x_j) far larger than V_q · V_j can explain); every distance would silently be 0.
+     * What a consistent pair can show. Let V be the float64 rows p was made from and Ṽ the stored ones
+     * (V rounded to float32, or V itself). The residual {@code C = k − V_q·V_j} of a positive semi-definite
+     * covariance obeys {@code |C| ≤ √(g_q g_j)}, g its diagonal {@code σ² − ‖V‖²}, so
+     * {@code |C| / √(p_q p_j) ≤ A_q A_j} with {@code A = √(max(g, p) / p)}. The computed residual uses Ṽ:
+     * {@code |V_q·V_j − Ṽ_q·Ṽ_j| ≤ 2.0001 u₄ ‖Ṽ_q‖ ‖Ṽ_j‖} (u₄ = 2⁻²⁴, the float32 rounding; for float64 V the
+     * same allowance stands for the triangular solve that made V, whose relative error grows with the
+     * condition of {@code K_UU} plus jitter, up to about 10⁶ u), and
+     * float64 rounding adds at most {@code γ (σ² + ‖Ṽ_q‖ ‖Ṽ_j‖)} with γ = 4(m + 8)u. g is known only through Ṽ,
+     * up to the same two terms with q = j. So {@code |ρ| ≤ A_q A_j + E_qj}, E those terms times
+     * {@code 1/√(p_q p_j)}. Where the residual is tiny (p near the jitter) float32 V moves ρ by several
+     * percent, which is why the cover tree's slacks alone do not bound it.
+     */
+    private double allowedRho(long q, long j) {
+        double u4 = 2.0001 * 0x1p-24;
+        double gamma = 4.0 * (m + 8) * 0x1p-53;
+        double nq = Math.sqrt(ops.dot(qv.segment(), qv.rowOffset(q), qv.segment(), qv.rowOffset(q), m, f4));
+        double nj = Math.sqrt(ops.dot(dv.segment(), dv.rowOffset(j), dv.segment(), dv.rowOffset(j), m, f4));
+        double ispQ = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        double ispJ = dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+        double aq = diagonalFactor(nq, ispQ, u4, gamma);
+        double aj = diagonalFactor(nj, ispJ, u4, gamma);
+        double e = (u4 * nq * nj + gamma * (variance + nq * nj)) * ispQ * ispJ;
+        return (aq * aj + e) * (1 + 1e-12) + 1e-12;
+    }
+
+    /** {@code A = √(max(g, p) / p)} with g = σ² − ‖Ṽ‖² widened by its own error; +∞ where no PSD residual fits. */
+    private double diagonalFactor(double norm, double isp, double u4, double gamma) {
+        double g = variance - norm * norm + (u4 * norm * norm + gamma * (variance + norm * norm));
+        if (!(g > 0)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.sqrt(Math.max(g * isp * isp, 1.0));
+    }
+
+    /**
+     * A pair beyond {@link #allowedRho} means the kernel settings are not the ones V and p were made with (a
+     * wrong lengthscale or kernel makes k(x_q, x_j) far larger than V_q · V_j can explain) and every distance
+     * would silently be 0. Such a pair is clamped to distance 0, the nearest any point can be, so it shows
+     * up among the zero distances at the head of an answer's rows: only those are looked at, after the
+     * search, at the cost of a few distances.
      */
     @Override
     void checkAnswer(QuerySet qs, KnnResult out) {
@@ -142,17 +176,15 @@ final class ResidualMetric extends Metric {
                 if (j < 0 || (self && j == row)) {
                     continue;
                 }
-                double allowed = (1 + qSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, row))
-                        * (1 + dSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
+                double allowed = allowedRho(row, j);
                 double rho = ResidualFormula.rho(type, variance, scaledSquaredDistance(row, dScaled, j * dim * 8L),
                         ops.dot(qv.segment(), qv.rowOffset(row), dv.segment(), dv.rowOffset(j), m, f4),
                         qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, row), dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
-                if (Math.abs(rho) > allowed * (1 + 1e-9) + 1e-9) {
+                if (Math.abs(rho) > allowed) {
                     throw new InvalidInputException(String.format("the kernel settings (%s) do not belong to V and p: for "
                             + "query %d and point %d the residual correlation is %.6g, beyond what V and p allow "
-                            + "(|rho| <= %.6g); were V and p made with other kernel settings? (to "
-                            + "search anyway: --allow-inconsistent)", data.kernel(), row, j, rho,
-                            allowed));
+                            + "(|rho| <= %.6g); were V and p made with other kernel settings? (to search anyway: "
+                            + "--allow-inconsistent)", data.kernel(), row, j, rho, allowed));
                 }
             }
         }

@@ -1,0 +1,363 @@
+package dev.covertree.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Orderings of a dataset's points for the Vecchia approximation, in which point i conditions on the points
+ * before it. An ordering is a permutation {@code order}: position t holds the original id {@code order[t]}.
+ * <ul>
+ *   <li>{@link #random}: a seeded uniform shuffle (GPBoost's default);</li>
+ *   <li>{@link #maxMin}: the exact max-min ordering (GpGp's and GPvecchia's): the first point is the one
+ *   nearest the centre of the coordinates' bounding box, each next one the point farthest from all points
+ *   chosen so far; ties go to the smaller id. Distances are squared Euclidean distances of the coordinates
+ *   divided by the lengthscales, summed in dimension order without fused multiply-adds, so a NumPy
+ *   implementation of the same definition ({@code ((X - x)**2).sum(axis=1)}) decides ties identically.</li>
+ * </ul>
+ * {@link #apply} copies a matrix's rows into an ordering.
+ */
+public final class Ordering {
+    private Ordering() {
+    }
+
+    /** The identity: the file's own order. */
+    public static long[] given(long n) {
+        long[] order = new long[checkedSize(n)];
+        Arrays.setAll(order, i -> i);
+        return order;
+    }
+
+    /** A uniform random permutation of {@code 0 … n−1} (Fisher–Yates with Java's SplittableRandom). */
+    public static long[] random(long n, long seed) {
+        long[] order = given(n);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            long t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /**
+     * The exact max-min ordering of {@code coords} scaled by {@code lengthscale} (one value, or one per
+     * dimension). After a point c is chosen at distance D from the earlier ones, only points nearer c than
+     * D can have their distance to the chosen set lowered (every unchosen point is within D already), so
+     * each step updates the points a k-d tree finds within D of c, not all N.
+     */
+    public static long[] maxMin(Matrix coords, double[] lengthscale) {
+        int n = checkedSize(coords.rows());
+        int d = (int) coords.cols();
+        if (lengthscale.length != 1 && lengthscale.length != d) {
+            throw new InvalidInputException(lengthscale.length + " lengthscales but the coordinates have " + d + " dimensions");
+        }
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment scaled = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, (long) n * d));
+            double[] lo = new double[d];
+            double[] hi = new double[d];
+            Arrays.fill(lo, Double.POSITIVE_INFINITY);
+            Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < d; k++) {
+                    double x = coords.get(i, k) / lengthscale[lengthscale.length == 1 ? 0 : k];
+                    scaled.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * d + k, x);
+                    lo[k] = Math.min(lo[k], x);
+                    hi[k] = Math.max(hi[k], x);
+                }
+            }
+            double[] centre = new double[d];
+            for (int k = 0; k < d; k++) {
+                centre[k] = (lo[k] + hi[k]) / 2;
+            }
+            return new MaxMin(scaled, n, d).run(centre);
+        }
+    }
+
+    /**
+     * {@code m}'s rows in {@code order} (row t of the result is row {@code order[t]} of {@code m}), in
+     * memory of {@code arena}.
+     */
+    public static Matrix apply(Matrix m, long[] order, Arena arena) {
+        if (order.length != m.rows()) {
+            throw new InvalidInputException("an ordering of " + order.length + " points for " + m.name() + " of " + m.rows()
+                    + " rows");
+        }
+        long row = m.cols() * m.dtype().itemSize();
+        MemorySegment s = arena.allocate(Math.max(8, row * order.length), 64).asSlice(0, row * order.length);
+        for (int t = 0; t < order.length; t++) {
+            MemorySegment.copy(m.segment(), m.rowOffset(order[t]), s, row * t, row);
+        }
+        return new Matrix(m.name(), s, m.dtype(), m.rows(), m.cols());
+    }
+
+    private static int checkedSize(long n) {
+        if (n < 0 || n > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("cannot order " + n + " points");
+        }
+        return (int) n;
+    }
+
+    /** The max-min loop: a lazy max-heap of (distance to the chosen set, id) and a k-d tree for the updates. */
+    private static final class MaxMin {
+        private final MemorySegment x;
+        private final int n;
+        private final int d;
+        private final double[] dmin;
+        private final boolean[] chosen;
+        private final RangeTree tree;
+        private double[] heapKey = new double[1024];
+        private int[] heapId = new int[1024];
+        private int heapSize;
+
+        MaxMin(MemorySegment x, int n, int d) {
+            this.x = x;
+            this.n = n;
+            this.d = d;
+            this.dmin = new double[n];
+            this.chosen = new boolean[n];
+            this.tree = new RangeTree(x, n, d);
+        }
+
+        long[] run(double[] centre) {
+            long[] order = new long[n];
+            if (n == 0) {
+                return order;
+            }
+            int first = 0;
+            double best = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int k = 0; k < d; k++) {
+                    double t = x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * d + k) - centre[k];
+                    s += t * t;
+                }
+                if (s < best) {
+                    best = s;
+                    first = i;
+                }
+            }
+            Arrays.fill(dmin, Double.POSITIVE_INFINITY);
+            int c = first;
+            for (int t = 0; t < n; t++) {
+                order[t] = c;
+                chosen[c] = true;
+                double radius = dmin[c];
+                int from = c;
+                tree.within(c, radius, j -> {
+                    if (!chosen[j]) {
+                        double s = squared(from, j);
+                        if (s < dmin[j]) {
+                            dmin[j] = s;
+                            push(s, j);
+                        }
+                    }
+                });
+                c = t + 1 < n ? pop() : -1;
+            }
+            return order;
+        }
+
+        double squared(int a, int b) {
+            double s = 0;
+            for (int k = 0; k < d; k++) {
+                double t = x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) a * d + k) - x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) b * d + k);
+                s += t * t;
+            }
+            return s;
+        }
+
+        /** (key, id) before (key', id') when the key is larger, or equal with a smaller id. */
+        private boolean above(int a, int b) {
+            return heapKey[a] > heapKey[b] || (heapKey[a] == heapKey[b] && heapId[a] < heapId[b]);
+        }
+
+        private void push(double key, int id) {
+            if (heapSize == heapKey.length) {
+                heapKey = Arrays.copyOf(heapKey, 2 * heapSize);
+                heapId = Arrays.copyOf(heapId, 2 * heapSize);
+            }
+            int i = heapSize++;
+            heapKey[i] = key;
+            heapId[i] = id;
+            while (i > 0 && above(i, (i - 1) / 2)) {
+                swap(i, (i - 1) / 2);
+                i = (i - 1) / 2;
+            }
+        }
+
+        /** The unchosen point farthest from the chosen set; entries made stale by a later update are skipped. */
+        private int pop() {
+            while (heapSize > 0) {
+                int id = heapId[0];
+                double key = heapKey[0];
+                heapSize--;
+                heapKey[0] = heapKey[heapSize];
+                heapId[0] = heapId[heapSize];
+                int i = 0;
+                while (true) {
+                    int l = 2 * i + 1;
+                    int r = l + 1;
+                    int top = i;
+                    if (l < heapSize && above(l, top)) {
+                        top = l;
+                    }
+                    if (r < heapSize && above(r, top)) {
+                        top = r;
+                    }
+                    if (top == i) {
+                        break;
+                    }
+                    swap(i, top);
+                    i = top;
+                }
+                if (!chosen[id] && key == dmin[id]) {
+                    return id;
+                }
+            }
+            throw new IllegalStateException("max-min ordering: no point left");
+        }
+
+        private void swap(int a, int b) {
+            double k = heapKey[a];
+            heapKey[a] = heapKey[b];
+            heapKey[b] = k;
+            int t = heapId[a];
+            heapId[a] = heapId[b];
+            heapId[b] = t;
+        }
+    }
+
+    /**
+     * A k-d tree over scaled coordinates for the range queries of {@link MaxMin}: median splits of the widest
+     * side, leaves of {@link #LEAF} points, a box per node. A node is skipped when its squared gap to the
+     * query, summed as {@link MaxMin#squared} sums, exceeds the radius: each gap is at most the computed
+     * coordinate difference of any point inside (rounding is monotone), term by term and in the same order,
+     * so no point nearer than the radius is missed.
+     */
+    private static final class RangeTree {
+        private static final int LEAF = 16;
+        private final MemorySegment x;
+        private final int d;
+        private final int[] idx;
+        private final int[] start;
+        private final int[] end;
+        private final int[] right;
+        private final double[] box;
+        private int count;
+
+        RangeTree(MemorySegment x, int n, int d) {
+            this.x = x;
+            this.d = d;
+            this.idx = new int[n];
+            Arrays.setAll(idx, i -> i);
+            int max = Math.max(1, BoundsNodeLayout.nodeCount(n, LEAF));
+            this.start = new int[max];
+            this.end = new int[max];
+            this.right = new int[max];
+            this.box = new double[2 * d * max];
+            if (n > 0) {
+                build(0, n);
+            }
+        }
+
+        private double coord(int id, int k) {
+            return x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) id * d + k);
+        }
+
+        /** Builds the subtree of positions [from, to) as node {@code count}; returns its node. */
+        private int build(int from, int to) {
+            int node = count++;
+            start[node] = from;
+            end[node] = to;
+            int split = 0;
+            for (int k = 0; k < d; k++) {
+                double lo = Double.POSITIVE_INFINITY;
+                double hi = Double.NEGATIVE_INFINITY;
+                for (int i = from; i < to; i++) {
+                    double v = coord(idx[i], k);
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                box[2 * d * node + k] = lo;
+                box[2 * d * node + d + k] = hi;
+                if (hi - lo > box[2 * d * node + d + split] - box[2 * d * node + split]) {
+                    split = k;
+                }
+            }
+            if (to - from <= LEAF) {
+                right[node] = -1;
+                return node;
+            }
+            int mid = (from + to) >>> 1;
+            select(from, to - 1, mid, split);
+            build(from, mid);
+            right[node] = build(mid, to);
+            return node;
+        }
+
+        /** Quickselect on coordinate k: position {@code nth} gets its sorted value, smaller ones before it. */
+        private void select(int lo, int hi, int nth, int k) {
+            while (hi > lo) {
+                double pivot = coord(idx[(lo + hi) >>> 1], k);
+                int i = lo;
+                int j = hi;
+                while (i <= j) {
+                    while (coord(idx[i], k) < pivot) {
+                        i++;
+                    }
+                    while (coord(idx[j], k) > pivot) {
+                        j--;
+                    }
+                    if (i <= j) {
+                        int t = idx[i];
+                        idx[i] = idx[j];
+                        idx[j] = t;
+                        i++;
+                        j--;
+                    }
+                }
+                if (nth <= j) {
+                    hi = j;
+                } else if (nth >= i) {
+                    lo = i;
+                } else {
+                    return;
+                }
+            }
+        }
+
+        /** Calls {@code visit} with every point whose squared distance to point c may be below {@code radius}. */
+        void within(int c, double radius, java.util.function.IntConsumer visit) {
+            int[] stack = new int[64];
+            int top = 0;
+            stack[top++] = 0;
+            while (top > 0) {
+                int node = stack[--top];
+                double s = 0;
+                for (int k = 0; k < d; k++) {
+                    double v = coord(c, k);
+                    double t = Math.max(Math.max(box[2 * d * node + k] - v, v - box[2 * d * node + d + k]), 0);
+                    s += t * t;
+                }
+                if (s > radius) {
+                    continue;
+                }
+                if (right[node] < 0) {
+                    for (int i = start[node]; i < end[node]; i++) {
+                        visit.accept(idx[i]);
+                    }
+                    continue;
+                }
+                if (top + 2 > stack.length) {
+                    stack = Arrays.copyOf(stack, 2 * stack.length);
+                }
+                stack[top++] = right[node];
+                stack[top++] = node + 1;
+            }
+        }
+    }
+}
