@@ -1,0 +1,161 @@
+"""The NumPy-facing functions: arrays in, arrays out, through the command-line tool."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _runner
+
+ArrayLike = Union[np.ndarray, Sequence]
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _save(folder: Path, name: str, a: ArrayLike, dtype=None) -> str:
+    """Writes an array as .npy in the call's private folder; a C-contiguous array is written as it is."""
+    arr = np.asarray(a) if dtype is None else np.asarray(a, dtype=dtype)
+    if arr.dtype not in (np.float32, np.float64, np.int32, np.int64):
+        arr = arr.astype(np.float64)
+    path = folder / f"{name}.npy"
+    np.save(path, np.ascontiguousarray(arr))
+    return str(path)
+
+
+def _load(path: Path) -> np.ndarray:
+    """Maps an output back copy-on-write: the caller may modify it; the private file goes with the folder."""
+    return np.load(path, mmap_mode="c")
+
+
+def _lengthscale(lengthscale: Union[float, Sequence[float]]) -> str:
+    if np.ndim(lengthscale) == 0:
+        return repr(float(lengthscale))
+    return ",".join(repr(float(l)) for l in lengthscale)
+
+
+def knn(X: ArrayLike, k: int, *, metric: str = "residual", kernel: Optional[str] = None, variance: float = 1.0,
+        lengthscale: Union[float, Sequence[float]] = 1.0, inducing: int = 256, inducing_method: str = "random",
+        V: Optional[ArrayLike] = None, p: Optional[ArrayLike] = None, model: Optional[PathLike] = None,
+        query_ids: Optional[ArrayLike] = None, query_coords: Optional[ArrayLike] = None, predecessor: bool = False,
+        include_self: bool = False, order: Optional[str] = None, seed: int = 0, threads: Optional[int] = None,
+        engine: str = "auto", quiet: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+    """The exact k nearest neighbours of every point of ``X`` (N x d), of the points ``query_ids``, or of new
+    points ``query_coords``; as ``covertree knn`` computes them.
+
+    Returns ``(indices, distances)``: int64 and float64 arrays Q x k, each row sorted by distance then id, and
+    padded with -1 / inf where fewer than k neighbours exist. Ids and rows are in the original numbering of
+    ``X`` whatever ``order`` is.
+
+    metric: ``"residual"`` (needs ``kernel``, or ``model``, or ``V`` and ``p``) or ``"euclidean"``.
+    kernel, variance, lengthscale: the covariance (``"rbf"``, ``"matern12"``, ``"matern32"``, ``"matern52"``;
+    lengthscale one value or one per dimension). Without ``V``/``p``/``model`` they are prepared from
+    ``inducing`` points chosen by ``inducing_method`` (``"random"`` or ``"kmeans++"``) with ``seed``.
+    model: a bundle written by :func:`prepare` (``out_model=``) or ``covertree prepare --out-model``.
+    predecessor: the Vecchia mode: point i may only return points before it in ``order``
+    (``None``/``"given"``: the order of ``X``; ``"random"``: seeded by ``seed``; ``"maxmin"``: exact max-min).
+    threads: worker threads (default all cores). engine: ``"auto"``, ``"bounds"``, ``"tree"``, ``"brute"``,
+    ``"scan"`` (all exact). quiet: no progress on stderr.
+
+    Raises CovertreeUsageError (a ValueError) for bad arguments, InputDataError for data that cannot be used,
+    CovertreeError otherwise; each carries the tool's one-line message.
+    """
+    with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
+        folder = Path(tmp)
+        args = _knn_args(folder, X, k, metric=metric, kernel=kernel, variance=variance, lengthscale=lengthscale,
+                         inducing=inducing, inducing_method=inducing_method, V=V, p=p, model=model, query_ids=query_ids,
+                         query_coords=query_coords, predecessor=predecessor, include_self=include_self, order=order,
+                         seed=seed, threads=threads, engine=engine)
+        _runner.run(args, quiet)
+        return _load(folder / "i.npy"), _load(folder / "d.npy")
+
+
+def _knn_args(folder: Path, X, k, *, metric="residual", kernel=None, variance=1.0, lengthscale=1.0, inducing=256,
+              inducing_method="random", V=None, p=None, model=None, query_ids=None, query_coords=None,
+              predecessor=False, include_self=False, order=None, seed=0, threads=None, engine="auto"):
+    """The ``covertree knn`` command line for :func:`knn`'s arguments, its inputs saved in ``folder``."""
+    args = ["knn", "--coords", _save(folder, "x", X), "--metric", metric, "--k", str(int(k)),
+            "--engine", engine, "--out-indices", str(folder / "i.npy"), "--out-distances", str(folder / "d.npy")]
+    if metric == "residual":
+        if model is not None:
+            args += ["--model", os.fspath(model)]
+        else:
+            if kernel is None:
+                raise _runner.CovertreeUsageError("the residual metric needs kernel=... (or model=, or V= and p=)")
+            args += ["--kernel", kernel, "--variance", repr(float(variance)), "--lengthscale", _lengthscale(lengthscale)]
+            if V is not None or p is not None:
+                if V is None or p is None:
+                    raise _runner.CovertreeUsageError("give both V and p, or neither")
+                args += ["--v", _save(folder, "v", V), "--p", _save(folder, "p", p, np.float64)]
+            else:
+                args += ["--inducing", str(int(inducing)), "--inducing-method", inducing_method]
+    if (metric == "residual" and model is None and V is None) or order == "random":
+        args += ["--seed", str(int(seed))]
+    if query_ids is not None:
+        args += ["--query-ids", _save(folder, "q", np.asarray(query_ids, dtype=np.int64))]
+    elif query_coords is not None:
+        args += ["--query-coords", _save(folder, "qc", query_coords, np.asarray(X).dtype)]
+    else:
+        args += ["--all"]
+    if predecessor:
+        args += ["--predecessor"]
+    if include_self:
+        args += ["--include-self"]
+    if order is not None and order != "given":
+        args += ["--order", order]
+    if threads is not None:
+        args += ["--threads", str(int(threads))]
+    return args
+
+
+def prepare(X: ArrayLike, kernel: str, *, variance: float = 1.0, lengthscale: Union[float, Sequence[float]] = 1.0,
+            inducing: int = 256, inducing_method: str = "random", seed: int = 0, v_dtype: str = "f4",
+            out_model: Optional[PathLike] = None, threads: Optional[int] = None,
+            quiet: bool = False) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """V (N x m), p (N) and the inducing ids (m) of the residual metric, as ``covertree prepare`` makes them:
+    m inducing points U, ``L = chol(k(U,U) + 1e-6 variance I)``, ``V = (L^-1 k(U,X))^T``,
+    ``p = max(variance - |V_i|^2, 1e-9)``. With ``out_model`` the model bundle is also written there (an .npz
+    that :func:`knn` takes as ``model=`` and ``np.load`` reads)."""
+    with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
+        folder = Path(tmp)
+        args = ["prepare", "--coords", _save(folder, "x", X), "--kernel", kernel, "--variance", repr(float(variance)),
+                "--lengthscale", _lengthscale(lengthscale), "--inducing", str(int(inducing)), "--inducing-method",
+                inducing_method, "--seed", str(int(seed)), "--v-dtype", v_dtype, "--out-v", str(folder / "v.npy"),
+                "--out-p", str(folder / "p.npy"), "--out-inducing", str(folder / "u.npy")]
+        if out_model is not None:
+            args += ["--out-model", os.fspath(out_model)]
+        if threads is not None:
+            args += ["--threads", str(int(threads))]
+        _runner.run(args, quiet)
+        return _load(folder / "v.npy"), _load(folder / "p.npy"), _load(folder / "u.npy")
+
+
+def vecchia_neighbors(X: ArrayLike, k: int = 30, *, order: str = "maxmin", kernel: str = "matern32",
+                      quiet: bool = False, **options) -> Tuple[np.ndarray, np.ndarray]:
+    """The whole Vecchia job: an ordering of the points and each point's k nearest earlier points under the
+    residual-correlation distance (or ``metric="euclidean"``).
+
+    Returns ``(ordering, neighbors)``: ``ordering[t]`` is the original id of the t-th point; ``neighbors[i]``
+    the ids (original numbering) of point i's conditioning set, nearest first, -1 where it has fewer than k
+    earlier points. For the ordered form GPvecchia and GpGp use (row t for the t-th point, entries as
+    positions): ``pos = np.argsort(ordering); nn = np.where(neighbors >= 0, pos[neighbors], -1)[ordering]``.
+    ``options`` go to :func:`knn` (variance, lengthscale, inducing, seed, engine, ...).
+
+    Example::
+
+        import numpy as np, covertree
+        X = np.random.default_rng(0).uniform(0, 40, size=(100_000, 2))
+        order, nn = covertree.vecchia_neighbors(X, k=30, order="maxmin", kernel="matern32",
+                                                lengthscale=0.5, inducing=128)
+        # Euclidean neighbours, as scipy would give them for the same ordering:
+        order_e, nn_e = covertree.vecchia_neighbors(X, k=30, metric="euclidean")
+        # GPBoost's default ordering is random: order="random", seed=...
+    """
+    with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
+        folder = Path(tmp)
+        metric = options.pop("metric", "residual")
+        args = _knn_args(folder, X, k, metric=metric, kernel=kernel if metric == "residual" else None,
+                         predecessor=True, order=order, **options)
+        _runner.run(args + ["--out-order", str(folder / "o.npy")], quiet)
+        return _load(folder / "o.npy"), _load(folder / "i.npy")

@@ -1,0 +1,139 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import covertree
+from conftest import ROOT, reference_dir
+
+LAUNCHER = str(ROOT / "covertree")
+
+
+def cli(*args):
+    r = subprocess.run([LAUNCHER, *args, "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r
+
+
+def maxmin_reference(X, lengthscale=1.0):
+    """Straightforward O(N^2) max-min ordering, the definition the package documents."""
+    X = np.asarray(X, dtype=np.float64) / np.asarray(lengthscale, dtype=np.float64)
+    n = len(X)
+    centre = (X.min(0) + X.max(0)) / 2
+    first = int(np.argmin(((X - centre) ** 2).sum(1)))
+    order = [first]
+    chosen = np.zeros(n, bool)
+    chosen[first] = True
+    dmin = ((X - X[first]) ** 2).sum(1)
+    for _ in range(1, n):
+        cand = np.where(~chosen, dmin, -1.0)
+        j = int(np.flatnonzero(cand == cand.max())[0])
+        order.append(j)
+        chosen[j] = True
+        dmin = np.minimum(dmin, ((X - X[j]) ** 2).sum(1))
+    return np.array(order)
+
+
+@pytest.mark.parametrize("case", ["gold-4k", "local-4k", "spatial-8k"])
+def test_the_package_gives_the_cli_files_on_reference_cases(case, tmp_path):
+    ref = reference_dir()
+    if ref is None or not (ref / case).is_dir():
+        pytest.skip("no ../shared/reference here")
+    d = ref / case
+    c = json.loads((d / "case.json").read_text())
+    X, V, p = np.load(d / "coords.npy"), np.load(d / "v.npy"), np.load(d / "p.npy")
+    ls = ",".join(repr(float(l)) for l in c["lengthscale"])
+    cli("knn", "--coords", str(d / "coords.npy"), "--v", str(d / "v.npy"), "--p", str(d / "p.npy"), "--kernel",
+        c["kernel"], "--variance", repr(float(c["variance"])), "--lengthscale", ls, "--k", str(c["k"]), "--all",
+        "--predecessor", "--out-indices", str(tmp_path / "i.npy"), "--out-distances", str(tmp_path / "d.npy"))
+    idx, dist = covertree.knn(X, c["k"], kernel=c["kernel"], variance=c["variance"], lengthscale=c["lengthscale"],
+                              V=V, p=p, predecessor=True, quiet=True)
+    assert idx.dtype == np.int64 and dist.dtype == np.float64
+    np.testing.assert_array_equal(idx, np.load(tmp_path / "i.npy"))
+    np.testing.assert_array_equal(dist, np.load(tmp_path / "d.npy"))
+    # and the reference's own answer (ties aside, which the reference breaks the same way)
+    np.testing.assert_array_equal(idx, np.load(d / "pred_idx.npy"))
+
+
+def test_euclidean_matches_scipy_and_pads_beyond_n():
+    scipy = pytest.importorskip("scipy.spatial")
+    X = np.random.default_rng(3).normal(size=(500, 3))
+    idx, dist = covertree.knn(X, 6, metric="euclidean", quiet=True)
+    d_s, i_s = scipy.cKDTree(X).query(X, k=7)
+    np.testing.assert_array_equal(idx, i_s[:, 1:])
+    np.testing.assert_allclose(dist, d_s[:, 1:], rtol=1e-12)
+    few = X[:4]
+    idx, dist = covertree.knn(few, 6, metric="euclidean", quiet=True)
+    assert (idx[:, 3:] == -1).all() and np.isinf(dist[:, 3:]).all()
+
+
+def test_errors_become_python_exceptions_with_the_cli_message(private_tmp):
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(ValueError, match="--k must be >= 1"):
+        covertree.knn(X, 0, metric="euclidean", quiet=True)
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(covertree.InputDataError, match="NaN at index"):
+        covertree.knn(bad, 3, metric="euclidean", quiet=True)
+    with pytest.raises(covertree.CovertreeUsageError, match="kernel"):
+        covertree.knn(X, 3, quiet=True)
+    assert list(private_tmp.iterdir()) == [], "no temporary file survives a failure"
+
+
+def test_orderings_random_is_seeded_and_maxmin_is_exact_with_ties(private_tmp):
+    rng = np.random.default_rng(1)
+    grid = rng.integers(0, 7, size=(300, 2)).astype(np.float64)  # duplicates and equal distances
+    order, nn = covertree.vecchia_neighbors(grid, k=4, order="maxmin", metric="euclidean", quiet=True)
+    np.testing.assert_array_equal(order, maxmin_reference(grid))
+    pos = np.argsort(order)
+    for i in range(len(grid)):
+        prev = order[:pos[i]]
+        want = sorted(zip(np.sqrt(((grid[prev] - grid[i]) ** 2).sum(1)), pos[prev]))[:4]
+        got = [pos[j] for j in nn[i] if j >= 0]
+        assert got == [w[1] for w in want]
+    ls = [0.5, 2.0]
+    o2, _ = covertree.vecchia_neighbors(grid, k=4, order="maxmin", lengthscale=ls, inducing=20, quiet=True)
+    np.testing.assert_array_equal(o2, maxmin_reference(grid, ls))
+    r1, _ = covertree.vecchia_neighbors(grid, k=4, order="random", seed=5, metric="euclidean", quiet=True)
+    r2, _ = covertree.vecchia_neighbors(grid, k=4, order="random", seed=5, metric="euclidean", quiet=True)
+    r3, _ = covertree.vecchia_neighbors(grid, k=4, order="random", seed=6, metric="euclidean", quiet=True)
+    np.testing.assert_array_equal(r1, r2)
+    assert not np.array_equal(r1, r3) and sorted(r1) == list(range(300))
+    assert list(private_tmp.iterdir()) == [], "no temporary file survives a call"
+
+
+def test_prepare_and_a_model_bundle_give_the_same_neighbours(tmp_path):
+    X = np.random.default_rng(2).uniform(0, 10, size=(400, 2))
+    V, p, ids = covertree.prepare(X, "matern32", lengthscale=0.7, inducing=30, out_model=tmp_path / "m.npz", quiet=True)
+    assert V.shape == (400, 30) and p.shape == (400,) and ids.shape == (30,)
+    a, _ = covertree.knn(X, 5, kernel="matern32", lengthscale=0.7, V=V, p=p, predecessor=True, quiet=True)
+    b, _ = covertree.knn(X, 5, model=tmp_path / "m.npz", predecessor=True, quiet=True)
+    np.testing.assert_array_equal(a, b)
+    z = np.load(tmp_path / "m.npz")
+    assert bytes(z["kernel"]).decode() == "matern32" and z["lengthscale"][0] == 0.7
+
+
+def test_ctrl_c_stops_the_tool_and_leaves_no_temporary_file(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    script = (
+        "import numpy as np, covertree\n"
+        "X = np.random.default_rng(0).normal(size=(400000, 3))\n"
+        "covertree.knn(X, 30, metric='euclidean', engine='scan', quiet=True)\n")
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT / "python"))
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(tmp.iterdir()):
+        time.sleep(0.2)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert b"KeyboardInterrupt" in err
+    assert list(tmp.iterdir()) == [], "the private folder is removed after Ctrl-C"
