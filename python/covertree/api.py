@@ -14,8 +14,33 @@ ArrayLike = Union[np.ndarray, Sequence]
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+def _mapped_file(a) -> Optional[str]:
+    """The .npy file a whole array was memory-mapped from (``np.load(..., mmap_mode=...)``), if it is one:
+    the tool can then read that file itself and nothing is written."""
+    if not isinstance(a, np.memmap) or not a.filename or not str(a.filename).endswith(".npy"):
+        return None
+    try:
+        with open(a.filename, "rb") as f:
+            version = np.lib.format.read_magic(f)
+            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read is None:
+                return None
+            shape, fortran, dtype = read(f)
+            offset = f.tell()
+    except (OSError, ValueError, AttributeError):
+        return None
+    if (a.offset == offset and tuple(a.shape) == tuple(shape) and a.dtype == dtype and not fortran
+            and a.flags.c_contiguous and dtype.isnative):
+        return str(a.filename)
+    return None
+
+
 def _save(folder: Path, name: str, a: ArrayLike, dtype=None) -> str:
-    """Writes an array as .npy in the call's private folder; a C-contiguous array is written as it is."""
+    """An array as a .npy file the tool reads: the file a memory-mapped array came from, else a file in the
+    call's private folder (a C-contiguous array is written as it is, without a copy)."""
+    mapped = _mapped_file(a)
+    if mapped is not None and (dtype is None or np.dtype(dtype) == a.dtype):
+        return mapped
     arr = np.asarray(a) if dtype is None else np.asarray(a, dtype=dtype)
     if arr.dtype not in (np.float32, np.float64, np.int32, np.int64):
         arr = arr.astype(np.float64)

@@ -159,12 +159,14 @@ final class KnnCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (Inputs in = Inputs.load(data, threads, tel); Arena ordered = Arena.ofShared()) {
             Dataset given = in.dataset;
+            Telemetry.Phase ordering = tel.phase("order");
             long[] perm = switch (order) {
                 case GIVEN -> null;
                 case RANDOM -> Ordering.random(given.size(), data.inducing.seed());
                 case MAXMIN -> Ordering.maxMin(given.coords(),
                         given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale());
             };
+            ordering.count("order", order.toString()).end();
             Dataset ds = perm == null ? given : permuted(given, perm, ordered);
             QuerySet qs;
             Metric metric;

@@ -101,7 +101,10 @@ public final class Ordering {
         return (int) n;
     }
 
-    /** The max-min loop: a lazy max-heap of (distance to the chosen set, id) and a k-d tree for the updates. */
+    /**
+     * The max-min loop: an indexed max-heap of the unchosen points by (distance to the chosen set, then the
+     * smaller id), whose keys only fall (a sift down per update), and a k-d tree for the updates.
+     */
     private static final class MaxMin {
         private final MemorySegment x;
         private final int n;
@@ -109,9 +112,13 @@ public final class Ordering {
         private final double[] dmin;
         private final boolean[] chosen;
         private final RangeTree tree;
-        private double[] heapKey = new double[1024];
-        private int[] heapId = new int[1024];
-        private int heapSize;
+        /** heap[0, size) holds point ids; where[id] is the id's slot, −1 once it left the heap. */
+        private final int[] heap;
+        private final int[] where;
+        private int size;
+        /** The point just chosen, whose neighbours {@link #update} lowers. */
+        private int current;
+        private final java.util.function.IntConsumer update;
 
         MaxMin(MemorySegment x, int n, int d) {
             this.x = x;
@@ -120,6 +127,17 @@ public final class Ordering {
             this.dmin = new double[n];
             this.chosen = new boolean[n];
             this.tree = new RangeTree(x, n, d);
+            this.heap = new int[n];
+            this.where = new int[n];
+            this.update = j -> {
+                if (!chosen[j]) {
+                    double s = squared(current, j);
+                    if (s < dmin[j]) {
+                        dmin[j] = s;
+                        siftDown(where[j]);
+                    }
+                }
+            };
         }
 
         long[] run(double[] centre) {
@@ -140,23 +158,24 @@ public final class Ordering {
                     first = i;
                 }
             }
+            // every key +∞: any order is a heap; the first point leaves it at once
             Arrays.fill(dmin, Double.POSITIVE_INFINITY);
+            for (int i = 0; i < n; i++) {
+                heap[i] = i;
+                where[i] = i;
+            }
+            size = n;
+            remove(where[first]);
             int c = first;
             for (int t = 0; t < n; t++) {
                 order[t] = c;
                 chosen[c] = true;
-                double radius = dmin[c];
-                int from = c;
-                tree.within(c, radius, j -> {
-                    if (!chosen[j]) {
-                        double s = squared(from, j);
-                        if (s < dmin[j]) {
-                            dmin[j] = s;
-                            push(s, j);
-                        }
-                    }
-                });
-                c = t + 1 < n ? pop() : -1;
+                current = c;
+                tree.within(c, dmin[c], update);
+                if (t + 1 < n) {
+                    c = heap[0];
+                    remove(0);
+                }
             }
             return order;
         }
@@ -170,64 +189,53 @@ public final class Ordering {
             return s;
         }
 
-        /** (key, id) before (key', id') when the key is larger, or equal with a smaller id. */
+        /** Point a comes before point b: farther from the chosen set, or as far with a smaller id. */
         private boolean above(int a, int b) {
-            return heapKey[a] > heapKey[b] || (heapKey[a] == heapKey[b] && heapId[a] < heapId[b]);
+            return dmin[a] > dmin[b] || (dmin[a] == dmin[b] && a < b);
         }
 
-        private void push(double key, int id) {
-            if (heapSize == heapKey.length) {
-                heapKey = Arrays.copyOf(heapKey, 2 * heapSize);
-                heapId = Arrays.copyOf(heapId, 2 * heapSize);
+        /** Takes the point at slot {@code i} out of the heap. */
+        private void remove(int i) {
+            int gone = heap[i];
+            where[gone] = -1;
+            size--;
+            if (i < size) {
+                heap[i] = heap[size];
+                where[heap[i]] = i;
+                siftDown(i);
+                siftUp(i);
             }
-            int i = heapSize++;
-            heapKey[i] = key;
-            heapId[i] = id;
-            while (i > 0 && above(i, (i - 1) / 2)) {
-                swap(i, (i - 1) / 2);
+        }
+
+        private void siftDown(int i) {
+            int id = heap[i];
+            while (true) {
+                int l = 2 * i + 1;
+                if (l >= size) {
+                    break;
+                }
+                int r = l + 1;
+                int child = r < size && above(heap[r], heap[l]) ? r : l;
+                if (!above(heap[child], id)) {
+                    break;
+                }
+                heap[i] = heap[child];
+                where[heap[i]] = i;
+                i = child;
+            }
+            heap[i] = id;
+            where[id] = i;
+        }
+
+        private void siftUp(int i) {
+            int id = heap[i];
+            while (i > 0 && above(id, heap[(i - 1) / 2])) {
+                heap[i] = heap[(i - 1) / 2];
+                where[heap[i]] = i;
                 i = (i - 1) / 2;
             }
-        }
-
-        /** The unchosen point farthest from the chosen set; entries made stale by a later update are skipped. */
-        private int pop() {
-            while (heapSize > 0) {
-                int id = heapId[0];
-                double key = heapKey[0];
-                heapSize--;
-                heapKey[0] = heapKey[heapSize];
-                heapId[0] = heapId[heapSize];
-                int i = 0;
-                while (true) {
-                    int l = 2 * i + 1;
-                    int r = l + 1;
-                    int top = i;
-                    if (l < heapSize && above(l, top)) {
-                        top = l;
-                    }
-                    if (r < heapSize && above(r, top)) {
-                        top = r;
-                    }
-                    if (top == i) {
-                        break;
-                    }
-                    swap(i, top);
-                    i = top;
-                }
-                if (!chosen[id] && key == dmin[id]) {
-                    return id;
-                }
-            }
-            throw new IllegalStateException("max-min ordering: no point left");
-        }
-
-        private void swap(int a, int b) {
-            double k = heapKey[a];
-            heapKey[a] = heapKey[b];
-            heapKey[b] = k;
-            int t = heapId[a];
-            heapId[a] = heapId[b];
-            heapId[b] = t;
+            heap[i] = id;
+            where[id] = i;
         }
     }
 
@@ -248,6 +256,7 @@ public final class Ordering {
         private final int[] right;
         private final double[] box;
         private int count;
+        private int[] stack = new int[64];
 
         RangeTree(MemorySegment x, int n, int d) {
             this.x = x;
@@ -332,7 +341,6 @@ public final class Ordering {
 
         /** Calls {@code visit} with every point whose squared distance to point c may be below {@code radius}. */
         void within(int c, double radius, java.util.function.IntConsumer visit) {
-            int[] stack = new int[64];
             int top = 0;
             stack[top++] = 0;
             while (top > 0) {
