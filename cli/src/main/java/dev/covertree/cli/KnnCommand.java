@@ -10,6 +10,7 @@ import dev.covertree.engine.Matrix;
 import dev.covertree.engine.Metric;
 import dev.covertree.engine.Ordering;
 import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.ScratchSpace;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyMappedFile;
 import dev.covertree.npy.NpyRowWriter;
@@ -167,7 +168,7 @@ final class KnnCommand implements Callable<Integer> {
                         given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale());
             };
             ordering.count("order", order.toString()).end();
-            Dataset ds = perm == null ? given : permuted(given, perm, ordered);
+            Dataset ds = perm == null ? given : permuted(given, perm, ordered, scratch.space());
             QuerySet qs;
             Metric metric;
             if (queries.all) {
@@ -232,13 +233,13 @@ final class KnnCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The dataset with its rows in {@code perm}'s order, in memory of {@code arena}. */
-    private static Dataset permuted(Dataset ds, long[] perm, Arena arena) {
-        Matrix x = Ordering.apply(ds.coords(), perm, arena);
+    /** The dataset with its rows in {@code perm}'s order, living as long as {@code arena}, where {@code space} puts it. */
+    private static Dataset permuted(Dataset ds, long[] perm, Arena arena, ScratchSpace space) {
+        Matrix x = Ordering.apply(ds.coords(), perm, arena, space);
         return switch (ds.metricType()) {
             case EUCLIDEAN -> Dataset.euclidean(x);
-            case RESIDUAL -> Dataset.residual(x, Ordering.apply(ds.v(), perm, arena), Ordering.apply(ds.p(), perm, arena),
-                    ds.kernel());
+            case RESIDUAL -> Dataset.residual(x, Ordering.apply(ds.v(), perm, arena, space),
+                    Ordering.apply(ds.p(), perm, arena, space), ds.kernel());
         };
     }
 

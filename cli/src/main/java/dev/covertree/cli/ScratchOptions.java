@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** Where a tree build keeps its big arrays: memory, or memory-mapped temporary files. */
 final class ScratchOptions {
     @Option(names = "--scratch", paramLabel = "WHERE", defaultValue = "auto",
-            description = "Tree nodes and build scratch: auto (temporary files when they need more than half of the "
+            description = "Tree nodes, build scratch and the copy of the data an --order job searches: auto (temporary files when they need more than half of the "
                     + "available memory), memory, or files (default: ${DEFAULT-VALUE}).")
     String scratch;
 

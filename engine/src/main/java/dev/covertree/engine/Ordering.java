@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  *   implementation of the same definition ({@code ((X - x)**2).sum(axis=1)}) decides ties identically.</li>
  * </ul>
  * {@link #apply} copies a matrix's rows into an ordering.
+ *
+ * @see ScratchSpace
  */
 public final class Ordering {
     private Ordering() {
@@ -78,16 +80,18 @@ public final class Ordering {
     }
 
     /**
-     * {@code m}'s rows in {@code order} (row t of the result is row {@code order[t]} of {@code m}), in
-     * memory of {@code arena}.
+     * {@code m}'s rows in {@code order} (row t of the result is row {@code order[t]} of {@code m}), living as
+     * long as {@code arena}, in memory or in a mapped scratch file as {@code space} decides (a copy of V can be
+     * as large as V).
      */
-    public static Matrix apply(Matrix m, long[] order, Arena arena) {
+    public static Matrix apply(Matrix m, long[] order, Arena arena, ScratchSpace space) {
         if (order.length != m.rows()) {
             throw new InvalidInputException("an ordering of " + order.length + " points for " + m.name() + " of " + m.rows()
                     + " rows");
         }
         long row = m.cols() * m.dtype().itemSize();
-        MemorySegment s = arena.allocate(Math.max(8, row * order.length), 64).asSlice(0, row * order.length);
+        long bytes = row * order.length;
+        MemorySegment s = space.allocate(arena, bytes, space.usesFiles(bytes)).asSlice(0, bytes);
         for (int t = 0; t < order.length; t++) {
             MemorySegment.copy(m.segment(), m.rowOffset(order[t]), s, row * t, row);
         }
