@@ -212,17 +212,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             w.nodes++;
             int right = layout.right(nodes, node);
             if (right == BoundsNodeLayout.LEAF && columns) {
-                int start = layout.start(nodes, node);
-                int size = layout.end(nodes, node) - start;
-                int within = metric.leafWithin(records, 8L * layout.dimension() * start, size, heap.bound(), w.boxQuery, w);
-                w.distances += size;
-                for (int c = 0; c < within; c++) {
-                    int i = w.leafWithin[c];
-                    long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
-                    if (id < limit && id != skip) {
-                        heap.offer(w.leafDist[i], id);
-                    }
-                }
+                scanColumns(metric, node, w.boxQuery, limit, skip, heap, w);
                 continue;
             }
             if (right == BoundsNodeLayout.LEAF) {
@@ -250,17 +240,44 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             boolean rightOpen = layout.minId(nodes, right) < limit;
             double lb = leftOpen ? metric.nodeLowerBound(nodes, layout, left, w) : 0;
             double rb = rightOpen ? metric.nodeLowerBound(nodes, layout, right, w) : 0;
-            leftOpen &= !(lb > bound);
-            rightOpen &= !(rb > bound);
-            // the nearer is pushed last, so it is searched first
-            if (leftOpen && rightOpen) {
-                boolean leftFirst = lb <= rb;
-                w.pushBox(leftFirst ? right : left, leftFirst ? rb : lb);
-                w.pushBox(leftFirst ? left : right, leftFirst ? lb : rb);
-            } else if (leftOpen) {
-                w.pushBox(left, lb);
-            } else if (rightOpen) {
-                w.pushBox(right, rb);
+            pushChildren(w, left, leftOpen, lb, right, rightOpen, rb, bound);
+        }
+    }
+
+    /**
+     * Pushes the children that may hold a neighbour (open, and a bound not above {@code bound}), the nearer
+     * last, so that it is searched first.
+     */
+    private static void pushChildren(Worker w, int left, boolean leftOpen, double lb, int right, boolean rightOpen, double rb,
+                                     double bound) {
+        leftOpen &= !(lb > bound);
+        rightOpen &= !(rb > bound);
+        if (leftOpen && rightOpen) {
+            boolean leftFirst = lb <= rb;
+            w.pushBox(leftFirst ? right : left, leftFirst ? rb : lb);
+            w.pushBox(leftFirst ? left : right, leftFirst ? lb : rb);
+        } else if (leftOpen) {
+            w.pushBox(left, lb);
+        } else if (rightOpen) {
+            w.pushBox(right, rb);
+        }
+    }
+
+    /**
+     * Leaf {@code node} of a tree with leaf columns, for the query with tree coordinates {@code x}: its
+     * distances lane-wise, and those within the heap's k-th (ids below {@code limit}, never {@code skip})
+     * offered to {@code heap}.
+     */
+    private void scanColumns(Metric metric, int node, double[] x, long limit, long skip, TopK heap, Worker w) {
+        int start = layout.start(nodes, node);
+        int size = layout.end(nodes, node) - start;
+        int within = metric.leafWithin(records, 8L * layout.dimension() * start, size, heap.bound(), x, w);
+        w.distances += size;
+        for (int c = 0; c < within; c++) {
+            int i = w.leafWithin[c];
+            long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
+            if (id < limit && id != skip) {
+                heap.offer(w.leafDist[i], id);
             }
         }
     }
@@ -313,10 +330,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             w.nodes++;
             int right = layout.right(nodes, node);
             if (right == BoundsNodeLayout.LEAF) {
-                int start = layout.start(nodes, node);
-                int size = layout.end(nodes, node) - start;
                 int minId = layout.minId(nodes, node);
-                long off = 8L * d * start;
                 for (long near = metric.nodeNear(nodes, layout, node, columns, Worker.BATCH_STRIDE, count, bounds); near != 0;
                      near &= near - 1) {
                     int i = Long.numberOfTrailingZeros(near);
@@ -324,15 +338,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                         continue;
                     }
                     TopK heap = w.heapFor(i);
-                    int within = metric.leafWithin(records, off, size, bounds[i], x[i], w);
-                    w.distances += size;
-                    for (int c = 0; c < within; c++) {
-                        int j = w.leafWithin[c];
-                        long id = order.getAtIndex(ValueLayout.JAVA_INT, start + j);
-                        if (id < limits[i] && id != skips[i]) {
-                            heap.offer(w.leafDist[j], id);
-                        }
-                    }
+                    scanColumns(metric, node, x[i], limits[i], skips[i], heap, w);
                     bounds[i] = heap.bound();
                 }
                 worst = worst(bounds, count);
@@ -343,17 +349,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             boolean rightOpen = layout.minId(nodes, right) < maxLimit;
             double lb = leftOpen ? metric.boxLowerBound(nodes, layout, left, lo, hi) : 0;
             double rb = rightOpen ? metric.boxLowerBound(nodes, layout, right, lo, hi) : 0;
-            leftOpen &= !(lb > worst);
-            rightOpen &= !(rb > worst);
-            if (leftOpen && rightOpen) {
-                boolean leftFirst = lb <= rb;
-                w.pushBox(leftFirst ? right : left, leftFirst ? rb : lb);
-                w.pushBox(leftFirst ? left : right, leftFirst ? lb : rb);
-            } else if (leftOpen) {
-                w.pushBox(left, lb);
-            } else if (rightOpen) {
-                w.pushBox(right, rb);
-            }
+            pushChildren(w, left, leftOpen, lb, right, rightOpen, rb, worst);
         }
     }
 
