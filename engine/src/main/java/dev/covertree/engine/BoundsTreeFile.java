@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class BoundsTreeFile {
     static final int VERSION = 1;
+    private static final String REBUILD = "covertree build --engine bounds";
     private static final long MAGIC = 0x4d4646454552_5442L; // "BTREEFFM" little-endian
     /** What the records are: none, one row per point ({@link Metric#recordBytes}), or leaf columns. */
     private static final int NO_RECORDS = 0;
@@ -107,10 +107,10 @@ final class BoundsTreeFile {
             LEAF_H.set(h, 0L, BoundsTree.LEAF);
             KIND_H.set(h, 0L, recordKind(metric));
             RECORD_H.set(h, 0L, records == null ? 0L : records.byteSize());
-            long at = write(ch, h, 0);
+            long at = TreeFiles.write(ch, h, 0);
             for (MemorySegment s : new MemorySegment[] {nodes, order, records}) {
                 if (s != null) {
-                    at = write(ch, s, align(at));
+                    at = TreeFiles.write(ch, s, align(at));
                 }
             }
             ch.force(false);
@@ -119,17 +119,6 @@ final class BoundsTreeFile {
             throw e;
         }
         PartialFiles.commit(temp, path, overwrite);
-    }
-
-    private static long write(FileChannel ch, MemorySegment s, long at) throws IOException {
-        for (long off = 0; off < s.byteSize(); off += 1 << 24) {
-            ByteBuffer b = s.asSlice(off, Math.min(1 << 24, s.byteSize() - off)).asByteBuffer();
-            long pos = at + off;
-            while (b.hasRemaining()) {
-                pos += ch.write(b, pos);
-            }
-        }
-        return at + s.byteSize();
     }
 
     static BoundsTree load(Path path, Dataset data) throws IOException {
@@ -145,18 +134,8 @@ final class BoundsTreeFile {
                 throw new InvalidInputException(src + ": not a tree file (too short)");
             }
             MemorySegment f = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            if ((long) MAGIC_H.get(f, 0L) != MAGIC) {
-                throw new InvalidInputException(src + ": not a covertree .btree file (bad magic)");
-            }
-            if ((long) BOM_H.get(f, 0L) != TreeFiles.BOM) {
-                throw new InvalidInputException(src + ": written on a machine of the other byte order; rebuild the tree here "
-                        + "(covertree build --engine bounds)");
-            }
-            int version = (int) VERSION_H.get(f, 0L);
-            if (version != VERSION) {
-                throw new InvalidInputException(src + ": bounds tree format " + version + ", this program reads format "
-                        + VERSION + "; rebuild the tree (covertree build --engine bounds)");
-            }
+            TreeFiles.checkHeader(src, ".btree", "bounds tree format", REBUILD, (long) MAGIC_H.get(f, 0L) == MAGIC,
+                    (long) BOM_H.get(f, 0L) == TreeFiles.BOM, (int) VERSION_H.get(f, 0L), VERSION);
             long n = (long) N_H.get(f, 0L);
             int metricCode = (int) METRIC_H.get(f, 0L);
             int dim = (int) DIM_H.get(f, 0L);
@@ -169,7 +148,7 @@ final class BoundsTreeFile {
                     || count != BoundsNodeLayout.nodeCount((int) n, BoundsTree.LEAF)
                     || (int) KIND_H.get(f, 0L) != recordKind(metric) || recordBytes != recordBytes(metric, n, dim)) {
                 throw new InvalidInputException(src + ": a bounds tree of another layout (another build of this program, "
-                        + "or vector kernels switched on or off since); rebuild the tree (covertree build --engine bounds)");
+                        + "or vector kernels switched on or off since); rebuild the tree (" + REBUILD + ")");
             }
             long nodesAt = align(HEADER_BYTES);
             long orderAt = align(nodesAt + count * layout.stride());

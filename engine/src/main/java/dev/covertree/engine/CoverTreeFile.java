@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -72,11 +71,9 @@ final class CoverTreeFile {
             PRINT_H.set(h, 0L, TreeFiles.fingerprint(data));
             BOM_H.set(h, 0L, TreeFiles.BOM);
             NODE_BYTES_H.set(h, 0L, (int) NodeLayout.BYTES);
-            write(ch, h.asByteBuffer());
+            long at = TreeFiles.write(ch, h, 0);
             for (MemorySegment s : tree.segmentsToSave()) {
-                for (long off = 0; off < s.byteSize(); off += 1 << 24) {
-                    write(ch, s.asSlice(off, Math.min(1 << 24, s.byteSize() - off)).asByteBuffer());
-                }
+                at = TreeFiles.write(ch, s, at);
             }
             ch.force(false);
         } catch (IOException | RuntimeException e) {
@@ -84,12 +81,6 @@ final class CoverTreeFile {
             throw e;
         }
         PartialFiles.commit(temp, path, overwrite);
-    }
-
-    private static void write(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
     }
 
     static CoverTree load(Path path, Dataset data, ScratchSpace space) throws IOException {
@@ -104,18 +95,8 @@ final class CoverTreeFile {
                 throw new InvalidInputException(src + ": not a tree file (too short)");
             }
             MemorySegment f = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            if ((long) MAGIC_H.get(f, 0L) != MAGIC) {
-                throw new InvalidInputException(src + ": not a covertree .ctree file (bad magic)");
-            }
-            if ((long) BOM_H.get(f, 0L) != TreeFiles.BOM) {
-                throw new InvalidInputException(src + ": written on a machine of the other byte order; rebuild the tree here "
-                        + "(covertree build)");
-            }
-            int version = (int) VERSION_H.get(f, 0L);
-            if (version != VERSION) {
-                throw new InvalidInputException(src + ": tree file format " + version + ", this program reads format "
-                        + VERSION + "; rebuild the tree (covertree build)");
-            }
+            TreeFiles.checkHeader(src, ".ctree", "tree file format", "covertree build", (long) MAGIC_H.get(f, 0L) == MAGIC,
+                    (long) BOM_H.get(f, 0L) == TreeFiles.BOM, (int) VERSION_H.get(f, 0L), VERSION);
             int nodeBytes = (int) NODE_BYTES_H.get(f, 0L);
             if (nodeBytes != NodeLayout.BYTES) {
                 throw new InvalidInputException(src + ": tree nodes of " + nodeBytes + " bytes, this program's are "

@@ -1,6 +1,9 @@
 package dev.covertree.engine;
 
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.zip.CRC32C;
 
 /**
@@ -12,6 +15,38 @@ final class TreeFiles {
     static final long BOM = 0x0102030405060708L;
 
     private TreeFiles() {
+    }
+
+    /**
+     * Fails unless a header's magic and byte-order mark are this program's and its format version is
+     * {@code expected}; {@code ext} (".ctree"), {@code versionName} ("tree file format") and {@code rebuild}
+     * (the command that makes a new file) word the messages.
+     */
+    static void checkHeader(String src, String ext, String versionName, String rebuild, boolean magicOk, boolean bomOk,
+                            int version, int expected) {
+        if (!magicOk) {
+            throw new InvalidInputException(src + ": not a covertree " + ext + " file (bad magic)");
+        }
+        if (!bomOk) {
+            throw new InvalidInputException(src + ": written on a machine of the other byte order; rebuild the tree here ("
+                    + rebuild + ")");
+        }
+        if (version != expected) {
+            throw new InvalidInputException(src + ": " + versionName + " " + version + ", this program reads format "
+                    + expected + "; rebuild the tree (" + rebuild + ")");
+        }
+    }
+
+    /** Writes all of {@code s} at byte {@code at} of the file, in chunks; returns the offset after it. */
+    static long write(FileChannel ch, MemorySegment s, long at) throws IOException {
+        for (long off = 0; off < s.byteSize(); off += 1 << 24) {
+            ByteBuffer b = s.asSlice(off, Math.min(1 << 24, s.byteSize() - off)).asByteBuffer();
+            long pos = at + off;
+            while (b.hasRemaining()) {
+                pos += ch.write(b, pos);
+            }
+        }
+        return at + s.byteSize();
     }
 
     /** Fails, naming the first difference, unless the file's header describes {@code data}. */
