@@ -104,24 +104,27 @@ final class ResidualMetric extends Metric {
         long checked = 0;
         long bad = 0;
         long first = -1;
+        double firstP = 0;
+        double firstG = 0;
         for (long i = 0; i < n; i += step) {
             double p = ds.p().get(i, 0);
             double g = variance - ops.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), m, f4);
             if (p > 1e-6 * variance) {
                 checked++;
                 if (Math.abs(g - p) > 1e-5 * variance + 1e-3 * p) {
-                    bad++;
-                    first = first < 0 ? i : first;
+                    if (bad++ == 0) {
+                        first = i;
+                        firstP = p;
+                        firstG = g;
+                    }
                 }
             }
         }
         if (bad > 0 && 2 * bad > checked) {
-            double p = ds.p().get(first, 0);
-            double g = variance - ops.dot(v.segment(), v.rowOffset(first), v.segment(), v.rowOffset(first), m, f4);
             throw new InvalidInputException(String.format("%s does not match the kernel variance %s: at %d of %d sampled "
                     + "points p differs from variance - |V_i|^2 (point %d: p = %.6g, variance - |V_i|^2 = %.6g); were V and "
                     + "p made with another variance? (for a p of your own, not made from V: --allow-inconsistent)",
-                    ds.p().name(), variance, bad, checked, first, p, g));
+                    ds.p().name(), variance, bad, checked, first, firstP, firstG));
         }
     }
 
