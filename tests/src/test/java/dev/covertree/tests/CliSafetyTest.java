@@ -42,10 +42,6 @@ class CliSafetyTest {
         return dir.resolve(name).toString();
     }
 
-    private static void ok(Cli.Run r) {
-        assertEquals(0, r.exit(), r.toString());
-    }
-
     private static void fails(int exit, String message, Cli.Run r) {
         assertEquals(exit, r.exit(), r.toString());
         assertTrue(r.err().contains(message), "expected '" + message + "' in\n" + r);
@@ -53,7 +49,7 @@ class CliSafetyTest {
     }
 
     private void prepare(String kernel, String variance, String lengthscale) {
-        ok(Cli.run("prepare", "--coords", coords.toString(), "--kernel", kernel, "--variance", variance, "--lengthscale",
+        Cli.ok(Cli.run("prepare", "--coords", coords.toString(), "--kernel", kernel, "--variance", variance, "--lengthscale",
                 lengthscale, "--inducing", "30", "--out-v", p("v.npy"), "--out-p", p("p.npy"), "--force", "--quiet"));
     }
 
@@ -61,21 +57,21 @@ class CliSafetyTest {
         String[] base = {"knn", "--coords", coords.toString(), "--v", p("v.npy"), "--p", p("p.npy"), "--kernel", kernel,
                 "--variance", variance, "--lengthscale", lengthscale, "--k", "5", "--all", "--out-indices", p("i.npy"),
                 "--out-distances", p("d.npy"), "--force", "--quiet"};
-        return Cli.run(concat(base, extra));
+        return Cli.run(Cli.concat(base, extra));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"rbf", "matern32"})
     void kernelSettingsThatDoNotBelongToVAndPStopTheJobInsteadOfReturningZeros(String kernel) throws Exception {
         prepare(kernel, "1.0", "0.3");
-        ok(knn(kernel, "1.0", "0.3"));
+        Cli.ok(knn(kernel, "1.0", "0.3"));
         Files.delete(Path.of(p("i.npy")));
         fails(3, "do not belong to V and p", knn(kernel, "1.0", "2.0"));
         assertFalse(Files.exists(Path.of(p("i.npy"))), "no output from a refused job");
         fails(3, "does not match the kernel variance 1.7", knn(kernel, "1.7", "0.3"));
         fails(3, "does not match the kernel variance 0.6", knn(kernel, "0.6", "0.3"));
         // the user who knows better may search anyway
-        ok(knn(kernel, "1.7", "0.3", "--allow-inconsistent"));
+        Cli.ok(knn(kernel, "1.7", "0.3", "--allow-inconsistent"));
     }
 
     @Test
@@ -89,25 +85,25 @@ class CliSafetyTest {
             }
             NpyRowWriter.write(Path.of(p("own.npy")), own, NpyDType.F8, new long[] {300}, false);
         }
-        ok(Cli.run("knn", "--coords", coords.toString(), "--v", p("v.npy"), "--p", p("own.npy"), "--kernel", "matern32",
+        Cli.ok(Cli.run("knn", "--coords", coords.toString(), "--v", p("v.npy"), "--p", p("own.npy"), "--kernel", "matern32",
                 "--lengthscale", "0.3", "--k", "5", "--all", "--out-indices", p("i.npy"), "--out-distances", p("d.npy"),
                 "--quiet"));
     }
 
     @Test
     void aModelBundleCarriesEverySettingAndGivesTheSameAnswer() throws Exception {
-        ok(Cli.run("prepare", "--coords", coords.toString(), "--kernel", "matern52", "--variance", "1.3", "--lengthscale",
+        Cli.ok(Cli.run("prepare", "--coords", coords.toString(), "--kernel", "matern52", "--variance", "1.3", "--lengthscale",
                 "0.4,0.6", "--inducing", "25", "--seed", "4", "--out-model", p("m.npz"), "--out-v", p("v.npy"),
                 "--out-p", p("p.npy"), "--quiet"));
-        ok(Cli.run("knn", "--coords", coords.toString(), "--v", p("v.npy"), "--p", p("p.npy"), "--kernel", "matern52",
+        Cli.ok(Cli.run("knn", "--coords", coords.toString(), "--v", p("v.npy"), "--p", p("p.npy"), "--kernel", "matern52",
                 "--variance", "1.3", "--lengthscale", "0.4,0.6", "--k", "6", "--all", "--predecessor",
                 "--out-indices", p("i1.npy"), "--out-distances", p("d1.npy"), "--quiet"));
-        ok(Cli.run("knn", "--coords", coords.toString(), "--model", p("m.npz"), "--k", "6", "--all", "--predecessor",
+        Cli.ok(Cli.run("knn", "--coords", coords.toString(), "--model", p("m.npz"), "--k", "6", "--all", "--predecessor",
                 "--out-indices", p("i2.npy"), "--out-distances", p("d2.npy"), "--quiet"));
         assertEquals(-1, Files.mismatch(Path.of(p("i1.npy")), Path.of(p("i2.npy"))));
         assertEquals(-1, Files.mismatch(Path.of(p("d1.npy")), Path.of(p("d2.npy"))));
         // a flag that agrees is fine, one that contradicts is a usage error
-        ok(Cli.run("knn", "--coords", coords.toString(), "--model", p("m.npz"), "--kernel", "matern52", "--k", "6", "--all",
+        Cli.ok(Cli.run("knn", "--coords", coords.toString(), "--model", p("m.npz"), "--kernel", "matern52", "--k", "6", "--all",
                 "--out-indices", p("i3.npy"), "--out-distances", p("d3.npy"), "--quiet"));
         fails(2, "--lengthscale 0.5 contradicts the model bundle", Cli.run("knn", "--coords", coords.toString(), "--model",
                 p("m.npz"), "--lengthscale", "0.5", "--k", "6", "--all", "--out-indices", p("i4.npy"), "--out-distances",
@@ -117,7 +113,7 @@ class CliSafetyTest {
             Matrix q = RandomPoints.generate("q", 7, 2, 3, a);
             NpyRowWriter.write(Path.of(p("q.npy")), q.segment(), NpyDType.F8, new long[] {7, 2}, false);
         }
-        ok(Cli.run("knn", "--coords", coords.toString(), "--model", p("m.npz"), "--k", "4", "--query-coords", p("q.npy"),
+        Cli.ok(Cli.run("knn", "--coords", coords.toString(), "--model", p("m.npz"), "--k", "4", "--query-coords", p("q.npy"),
                 "--out-indices", p("i5.npy"), "--out-distances", p("d5.npy"), "--quiet"));
         // other coordinates than the bundle's are refused
         try (Arena a = Arena.ofConfined()) {
@@ -128,7 +124,7 @@ class CliSafetyTest {
                 "--all", "--out-indices", p("i6.npy"), "--out-distances", p("d6.npy")));
         // np.load's view: the bundle lists its entries
         Cli.Run info = Cli.run("npy", "info", p("m.npz"));
-        ok(info);
+        Cli.ok(info);
         assertTrue(info.out().contains("V: dtype f4, shape (300, 25)") && info.out().contains("lengthscale: dtype f8, shape (2,)"),
                 info.toString());
     }
@@ -143,17 +139,17 @@ class CliSafetyTest {
             w.add("b", x);
         }
         String[] tail = {"--metric", "euclidean", "--k", "3", "--all", "--out-distances", p("d.npy"), "--quiet", "--force"};
-        ok(Cli.run(concat(new String[] {"knn", "--coords", coords.toString(), "--out-indices", p("i0.npy")}, tail)));
-        ok(Cli.run(concat(new String[] {"knn", "--coords", p("one.npz"), "--out-indices", p("i1.npy")}, tail)));
-        ok(Cli.run(concat(new String[] {"knn", "--coords", p("two.npz") + ":b", "--out-indices", p("i2.npy")}, tail)));
+        Cli.ok(Cli.run(Cli.concat(new String[] {"knn", "--coords", coords.toString(), "--out-indices", p("i0.npy")}, tail)));
+        Cli.ok(Cli.run(Cli.concat(new String[] {"knn", "--coords", p("one.npz"), "--out-indices", p("i1.npy")}, tail)));
+        Cli.ok(Cli.run(Cli.concat(new String[] {"knn", "--coords", p("two.npz") + ":b", "--out-indices", p("i2.npy")}, tail)));
         assertEquals(-1, Files.mismatch(Path.of(p("i0.npy")), Path.of(p("i1.npy"))));
         assertEquals(-1, Files.mismatch(Path.of(p("i0.npy")), Path.of(p("i2.npy"))));
-        fails(3, "holds 2 arrays [a, b]: name one as", Cli.run(concat(new String[] {"knn", "--coords", p("two.npz"),
+        fails(3, "holds 2 arrays [a, b]: name one as", Cli.run(Cli.concat(new String[] {"knn", "--coords", p("two.npz"),
                 "--out-indices", p("i3.npy")}, tail)));
-        fails(3, "no array named 'c'", Cli.run(concat(new String[] {"knn", "--coords", p("two.npz") + ":c",
+        fails(3, "no array named 'c'", Cli.run(Cli.concat(new String[] {"knn", "--coords", p("two.npz") + ":c",
                 "--out-indices", p("i3.npy")}, tail)));
         Cli.Run info = Cli.run("npy", "info", p("two.npz"), p("one.npz") + ":points");
-        ok(info);
+        Cli.ok(info);
         assertTrue(info.out().contains(".npz archive of 2 arrays") && info.out().contains("one.npz:points"), info.toString());
     }
 
@@ -162,9 +158,9 @@ class CliSafetyTest {
         byte[] before = Files.readAllBytes(coords);
         String[] common = {"knn", "--coords", coords.toString(), "--metric", "euclidean", "--k", "3", "--all", "--force"};
         fails(2, "--out-indices " + coords + " is also --coords: an output may not overwrite an input",
-                Cli.run(concat(common, "--out-indices", coords.toString(), "--out-distances", p("d.npy"))));
+                Cli.run(Cli.concat(common, "--out-indices", coords.toString(), "--out-distances", p("d.npy"))));
         assertEquals(-1, java.util.Arrays.mismatch(before, Files.readAllBytes(coords)));
-        fails(2, "--out-indices and --out-distances are both", Cli.run(concat(common, "--out-indices", p("o.npy"),
+        fails(2, "--out-indices and --out-distances are both", Cli.run(Cli.concat(common, "--out-indices", p("o.npy"),
                 "--out-distances", dir.resolve("sub/../o.npy").toString())));
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().contains("o.npy")), "nothing written");
@@ -176,9 +172,9 @@ class CliSafetyTest {
     @Test
     void theDemoRunsAgainInItsOwnFolderAndSaysItReplacesItsOutputs() throws Exception {
         String[] demo = {"demo", "--n", "400", "--inducing", "32", "--k", "5", "--out", p("demo")};
-        ok(Cli.run(demo));
+        Cli.ok(Cli.run(demo));
         Cli.Run again = Cli.run(demo);
-        ok(again);
+        Cli.ok(again);
         assertTrue(again.out().contains("replacing the outputs of an earlier demo run"), again.toString());
         // a folder that is not the demo's keeps its files unless --force
         Files.createDirectories(Path.of(p("mine")));
@@ -191,7 +187,7 @@ class CliSafetyTest {
     void quietLeavesNothingButErrors() {
         Cli.Run r = Cli.run("knn", "--coords", coords.toString(), "--metric", "euclidean", "--k", "3", "--all",
                 "--out-indices", p("i.npy"), "--out-distances", p("d.npy"), "--quiet");
-        ok(r);
+        Cli.ok(r);
         assertEquals("", r.out(), r.toString());
         assertEquals("", r.err(), r.toString());
     }
@@ -199,7 +195,7 @@ class CliSafetyTest {
     @Test
     void helpAndMessagesSayWhatIsMeant() throws Exception {
         Cli.Run help = Cli.run("prepare", "--help");
-        ok(help);
+        Cli.ok(help);
         assertTrue(help.out().contains("--lengthscale=L[,L2,...]") && !help.out().contains("...]]..."), help.toString());
         assertFalse(help.out().contains("required for the residual metric"), help.toString());
         assertFalse(help.err().contains("Could not format"), help.toString());
@@ -221,13 +217,7 @@ class CliSafetyTest {
                 p("i.npy"), "--out-distances", p("d.npy")));
         Cli.Run single = Cli.run("knn", "--coords", coords.toString(), "--metric", "euclidean", "--k", "2", "--query-ids",
                 p("one.npy"), "--out-indices", p("i.npy"), "--out-distances", p("d.npy"));
-        ok(single);
+        Cli.ok(single);
         assertTrue(single.out().contains("knn: 1 query, k = 2"), single.toString());
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 }

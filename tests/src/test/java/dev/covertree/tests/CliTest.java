@@ -48,10 +48,6 @@ class CliTest {
         return dir.resolve(name).toString();
     }
 
-    private static void ok(Cli.Run r) {
-        assertEquals(0, r.exit(), r.toString());
-    }
-
     /** The CLI's output file against the library's one-at-a-time brute force on the same inputs. */
     private void assertMatchesBruteForce(Dataset ds, QuerySet qs, KnnOptions opt, String idxFile, String distFile)
             throws Exception {
@@ -71,7 +67,7 @@ class CliTest {
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         Cli.Run r = Cli.run(args);
-        ok(r);
+        Cli.ok(r);
         assertTrue(r.out().contains("Usage: covertree " + command), r.toString());
     }
 
@@ -79,7 +75,7 @@ class CliTest {
     void versionAndTopLevelHelp() {
         assertTrue(Cli.run("--version").out().startsWith("covertree "));
         Cli.Run r = Cli.run("--help");
-        ok(r);
+        Cli.ok(r);
         for (String c : new String[] {"demo", "knn", "prepare", "build", "npy"}) {
             assertTrue(r.out().contains("  " + c), c);
         }
@@ -87,7 +83,7 @@ class CliTest {
 
     @Test
     void euclideanAllPointsMatchesBruteForce() throws Exception {
-        ok(Cli.run("knn", "--coords", coords.toString(), "--metric", "euclidean", "--k", "7", "--all",
+        Cli.ok(Cli.run("knn", "--coords", coords.toString(), "--metric", "euclidean", "--k", "7", "--all",
                 "--out-indices", p("i.npy"), "--out-distances", p("d.npy"), "--quiet", "--telemetry", p("t.jsonl")));
         try (NpyArray x = Npy.open(coords); Dataset ds = Dataset.euclidean(Matrix.of("x", x))) {
             assertMatchesBruteForce(ds, QuerySet.allPoints(400), KnnOptions.of(7), p("i.npy"), p("d.npy"));
@@ -99,7 +95,7 @@ class CliTest {
     @Test
     void scratchInFilesGivesTheSameAnswerAndLeavesTheScratchFolderEmpty() throws Exception {
         Path scratch = Files.createDirectory(dir.resolve("scratch"));
-        ok(Cli.run("knn", "--coords", coords.toString(), "--metric", "euclidean", "--k", "5", "--all", "--scratch", "files",
+        Cli.ok(Cli.run("knn", "--coords", coords.toString(), "--metric", "euclidean", "--k", "5", "--all", "--scratch", "files",
                 "--scratch-dir", scratch.toString(), "--out-indices", p("i.npy"), "--out-distances", p("d.npy"),
                 "--quiet", "--telemetry", p("t.jsonl")));
         try (NpyArray x = Npy.open(coords); Dataset ds = Dataset.euclidean(Matrix.of("x", x))) {
@@ -122,7 +118,7 @@ class CliTest {
 
     @Test
     void prepareThenKnnByIdsThenBuildAndKnnWithTheSavedTreeGiveTheSameAnswer() throws Exception {
-        ok(Cli.run("prepare", "--coords", coords.toString(), "--kernel", "matern32", "--variance", "1.5",
+        Cli.ok(Cli.run("prepare", "--coords", coords.toString(), "--kernel", "matern32", "--variance", "1.5",
                 "--lengthscale", "0.5,0.7,0.9", "--inducing", "40", "--inducing-method", "kmeans++", "--seed", "3",
                 "--out-v", p("v.npy"), "--out-p", p("p.npy"), "--out-inducing", p("u.npy"), "--v-dtype", "f8", "--quiet"));
         try (Arena a = Arena.ofConfined()) {
@@ -134,10 +130,10 @@ class CliTest {
         }
         String[] data = {"--coords", coords.toString(), "--v", p("v.npy"), "--p", p("p.npy"), "--kernel", "matern32",
                 "--variance", "1.5", "--lengthscale", "0.5,0.7,0.9"};
-        ok(Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "5", "--query-ids", p("q.npy"), "--predecessor", "--engine", "brute",
+        Cli.ok(Cli.run(Cli.concat(Cli.concat(new String[] {"knn"}, data), "--k", "5", "--query-ids", p("q.npy"), "--predecessor", "--engine", "brute",
                 "--out-indices", p("i1.npy"), "--out-distances", p("d1.npy"), "--quiet")));
-        ok(Cli.run(concat(concat(new String[] {"build"}, data), "--out-tree", p("t.ctree"), "--quiet")));
-        ok(Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "5", "--query-ids", p("q.npy"), "--predecessor", "--tree", p("t.ctree"),
+        Cli.ok(Cli.run(Cli.concat(Cli.concat(new String[] {"build"}, data), "--out-tree", p("t.ctree"), "--quiet")));
+        Cli.ok(Cli.run(Cli.concat(Cli.concat(new String[] {"knn"}, data), "--k", "5", "--query-ids", p("q.npy"), "--predecessor", "--tree", p("t.ctree"),
                 "--out-indices", p("i2.npy"), "--out-distances", p("d2.npy"), "--quiet")));
         assertEquals(-1, Files.mismatch(Path.of(p("i1.npy")), Path.of(p("i2.npy"))));
         assertEquals(-1, Files.mismatch(Path.of(p("d1.npy")), Path.of(p("d2.npy"))));
@@ -159,7 +155,7 @@ class CliTest {
         byte[] bytes = Files.readAllBytes(Path.of(p("t.ctree")));
         java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder()).putInt(8, 3);
         Files.write(Path.of(p("old.ctree")), bytes);
-        Cli.Run old = Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "5", "--all", "--tree", p("old.ctree"),
+        Cli.Run old = Cli.run(Cli.concat(Cli.concat(new String[] {"knn"}, data), "--k", "5", "--all", "--tree", p("old.ctree"),
                 "--out-indices", p("i4.npy"), "--out-distances", p("d4.npy"), "--quiet"));
         assertEquals(3, old.exit(), old.toString());
         assertTrue(old.err().contains("old.ctree: tree file format 3, this program reads format 4; rebuild the tree"),
@@ -169,14 +165,14 @@ class CliTest {
     @Test
     void aSavedBoundsTreeGivesTheSameFilesAsTheScan() throws Exception {
         String[] data = {"--coords", coords.toString(), "--metric", "euclidean"};
-        ok(Cli.run(concat(concat(new String[] {"build"}, data), "--engine", "bounds", "--out-tree", p("t.btree"), "--quiet")));
-        ok(Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "7", "--all", "--tree", p("t.btree"),
+        Cli.ok(Cli.run(Cli.concat(Cli.concat(new String[] {"build"}, data), "--engine", "bounds", "--out-tree", p("t.btree"), "--quiet")));
+        Cli.ok(Cli.run(Cli.concat(Cli.concat(new String[] {"knn"}, data), "--k", "7", "--all", "--tree", p("t.btree"),
                 "--out-indices", p("i1.npy"), "--out-distances", p("d1.npy"))));
-        ok(Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "7", "--all", "--engine", "scan",
+        Cli.ok(Cli.run(Cli.concat(Cli.concat(new String[] {"knn"}, data), "--k", "7", "--all", "--engine", "scan",
                 "--out-indices", p("i2.npy"), "--out-distances", p("d2.npy"), "--quiet")));
         assertEquals(-1, Files.mismatch(Path.of(p("i1.npy")), Path.of(p("i2.npy"))));
         assertEquals(-1, Files.mismatch(Path.of(p("d1.npy")), Path.of(p("d2.npy"))));
-        Cli.Run brute = Cli.run(concat(concat(new String[] {"knn"}, data), "--k", "7", "--all", "--tree", p("t.btree"),
+        Cli.Run brute = Cli.run(Cli.concat(Cli.concat(new String[] {"knn"}, data), "--k", "7", "--all", "--tree", p("t.btree"),
                 "--engine", "brute", "--out-indices", p("i3.npy"), "--out-distances", p("d3.npy")));
         assertEquals(2, brute.exit(), brute.toString());
     }
@@ -187,7 +183,7 @@ class CliTest {
             Matrix q = RandomPoints.generate("q", 9, 3, 77, a);
             NpyRowWriter.write(Path.of(p("qc.npy")), q.segment(), NpyDType.F8, new long[] {9, 3}, false);
         }
-        ok(Cli.run("knn", "--coords", coords.toString(), "--kernel", "rbf", "--inducing", "30", "--k", "4",
+        Cli.ok(Cli.run("knn", "--coords", coords.toString(), "--kernel", "rbf", "--inducing", "30", "--k", "4",
                 "--query-coords", p("qc.npy"), "--out-indices", p("i.npy"), "--out-distances", p("d.npy"), "--quiet"));
         try (NpyArray i = Npy.open(Path.of(p("i.npy"))); NpyArray d = Npy.open(Path.of(p("d.npy")))) {
             assertEquals(9, i.dim(0));
@@ -204,15 +200,15 @@ class CliTest {
     void usageErrorsExitWithTwoAndNameTheFlag() throws Exception {
         String[] base = {"knn", "--coords", coords.toString(), "--metric", "euclidean", "--out-indices", p("i.npy"),
                 "--out-distances", p("d.npy")};
-        Cli.Run missingK = Cli.run(concat(base, "--all"));
+        Cli.Run missingK = Cli.run(Cli.concat(base, "--all"));
         assertEquals(2, missingK.exit());
         assertTrue(missingK.err().contains("--k"), missingK.toString());
-        Cli.Run both = Cli.run(concat(base, "--k", "3", "--all", "--query-ids", p("q.npy")));
+        Cli.Run both = Cli.run(Cli.concat(base, "--k", "3", "--all", "--query-ids", p("q.npy")));
         assertEquals(2, both.exit(), both.toString());
-        Cli.Run zero = Cli.run(concat(base, "--k", "0", "--all"));
+        Cli.Run zero = Cli.run(Cli.concat(base, "--k", "0", "--all"));
         assertEquals(2, zero.exit());
         assertTrue(zero.err().contains("--k must be >= 1, got 0"), zero.toString());
-        Cli.Run engine = Cli.run(concat(base, "--k", "3", "--all", "--engine", "warp"));
+        Cli.Run engine = Cli.run(Cli.concat(base, "--k", "3", "--all", "--engine", "warp"));
         assertEquals(2, engine.exit());
         assertTrue(engine.err().contains("Invalid value for option '--engine'") && engine.err().contains("'warp'"),
                 engine.toString());
@@ -234,7 +230,7 @@ class CliTest {
         assertTrue(r.err().contains("--out-indices " + p("i.npy") + " exists; pass --force"), r.toString());
         assertEquals("mine", Files.readString(Path.of(p("i.npy"))));
         assertFalse(Files.exists(Path.of(p("d.npy"))));
-        ok(Cli.run(concat(args, "--force")));
+        Cli.ok(Cli.run(Cli.concat(args, "--force")));
         try (NpyArray a = Npy.open(Path.of(p("i.npy")))) {
             assertEquals(400, a.dim(0));
         }
@@ -279,7 +275,7 @@ class CliTest {
     @Test
     void npyInfoDescribesAFile() {
         Cli.Run r = Cli.run("npy", "info", coords.toString());
-        ok(r);
+        Cli.ok(r);
         assertTrue(r.out().contains("dtype f8") && r.out().contains("shape (400, 3)") && r.out().contains("memory-mapped"),
                 r.toString());
     }
@@ -287,17 +283,11 @@ class CliTest {
     @Test
     void theDemoRunsOnAReducedSizeAndChecksItself() throws Exception {
         Cli.Run r = Cli.run("demo", "--n", "600", "--inducing", "64", "--k", "10", "--out", p("demo"));
-        ok(r);
+        Cli.ok(r);
         assertTrue(r.out().contains("all identical"), r.toString());
         try (NpyArray i = Npy.open(Path.of(p("demo/indices.npy")))) {
             assertEquals(600, i.dim(0));
             assertEquals(-1, i.getLong(0, 0), "row 0 has no predecessors");
         }
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 }

@@ -75,7 +75,7 @@ class SmallHeapTest {
             f.commit();
         }
         String[] kernel = {"--kernel", "rbf", "--lengthscale", "0.7"};
-        Cli.Run prep = java(concat(new String[] {"prepare", "--coords", x.toString(), "--inducing", "" + M,
+        Cli.Run prep = java(Cli.concat(new String[] {"prepare", "--coords", x.toString(), "--inducing", "" + M,
                 "--v-dtype", "f8", "--out-v", dir.resolve("v.npy").toString(), "--out-p", dir.resolve("p.npy").toString(),
                 "--quiet"}, kernel));
         assertEquals(0, prep.exit(), prep.toString());
@@ -86,7 +86,7 @@ class SmallHeapTest {
             MemorySegment.copy(ids, 0, s, ValueLayout.JAVA_LONG, 0, ids.length);
             NpyRowWriter.write(dir.resolve("q.npy"), s, NpyDType.I8, new long[] {ids.length}, false);
         }
-        Cli.Run knn = java(concat(new String[] {"knn", "--coords", x.toString(), "--v", dir.resolve("v.npy").toString(),
+        Cli.Run knn = java(Cli.concat(new String[] {"knn", "--coords", x.toString(), "--v", dir.resolve("v.npy").toString(),
                 "--p", dir.resolve("p.npy").toString(), "--k", "20", "--query-ids", dir.resolve("q.npy").toString(),
                 "--predecessor", "--out-indices", dir.resolve("ri.npy").toString(), "--out-distances",
                 dir.resolve("rd.npy").toString(), "--quiet"}, kernel));
@@ -145,11 +145,5 @@ class SmallHeapTest {
         try (var files = Files.list(d)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".partial")).count();
         }
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 }
