@@ -1,24 +1,40 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.linalg.MatrixProduct;
+
 /**
- * The {@link Engine#BRUTE} engine: exhaustive search over a block of {@value #BLOCK} queries at a time, so
+ * The {@link Engine#BRUTE} engine: exhaustive search over a block of queries at a time (as many as the metric
+ * asks for, {@link Metric#bruteBlock}), so
  * that each dataset row read from memory serves the whole block. How a block is computed is the
- * metric's business ({@link Metric#searchBlock}): for the residual metric a small GEMM-style matrix
- * product on packed rows, for the Euclidean metric one query at a time (d is small: there is no product
- * to block). Distances are bit-identical to {@link Metric#distance}.
+ * metric's business ({@link Metric#searchBlock}): for the residual metric a BLAS {@code dgemm} per tile of
+ * dataset rows with a rigorous screen and the canonical distance for the survivors ({@link ProductBlock}),
+ * or without BLAS a small GEMM-style matrix product on packed rows; for the Euclidean metric one query at
+ * a time (d is small: there is no product to block). Either way the rows are those of {@link Engine#SCAN}.
  */
 final class BlockedBruteForce implements SearchEngine {
-    /** Queries per block: a multiple of 4; 128 rows of m = 512 float64 (512 KiB) stay in L2. */
+    /** Queries per block without a BLAS product: a multiple of 4; 128 rows of m = 512 float64 (512 KiB) stay in L2. */
     static final int BLOCK = 128;
+
+    private final MatrixProduct product;
+    private final int block;
+
+    /**
+     * A brute force that multiplies with {@code product} where the metric can use it (null: never), over
+     * blocks of {@code block} queries.
+     */
+    BlockedBruteForce(MatrixProduct product, int block) {
+        this.product = product;
+        this.block = block;
+    }
 
     @Override
     public int chunk() {
-        return BLOCK;
+        return block;
     }
 
     @Override
     public Worker newWorker(int k) {
-        return new Worker(k, BLOCK);
+        return new Worker(k, block);
     }
 
     @Override
@@ -28,7 +44,7 @@ final class BlockedBruteForce implements SearchEngine {
         for (int r = 0; r < b; r++) {
             rows[r] = qs.row(from + r);
         }
-        metric.searchBlock(qs, opt, rows, b, w);
+        metric.searchBlock(qs, opt, rows, b, w, product);
         for (int r = 0; r < b; r++) {
             w.heapFor(r).drainTo(out.indices(), out.distances(), from + r);
         }

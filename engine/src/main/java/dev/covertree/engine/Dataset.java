@@ -1,5 +1,7 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.vector.Ops;
+
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,6 +26,7 @@ public final class Dataset implements AutoCloseable {
     private final MemorySegment scaled;
     private final MemorySegment invSqrtP;
     private MemorySegment pointSlack;
+    private MemorySegment vNorms;
 
     private Dataset(MetricType metric, Matrix coords, Matrix v, Matrix p, Kernel kernel) {
         this.metric = metric;
@@ -187,6 +190,21 @@ public final class Dataset implements AutoCloseable {
             pointSlack = s;
         }
         return pointSlack;
+    }
+
+    /** The computed norm {@code √(V_i · V_i)} of every V row, float64, N (residual only); made on first use. */
+    synchronized MemorySegment vNorms() {
+        if (vNorms == null) {
+            MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
+            int m = inducing();
+            boolean f4 = vIsF4();
+            for (long i = 0; i < size(); i++) {
+                s.setAtIndex(ValueLayout.JAVA_DOUBLE, i,
+                        Math.sqrt(Ops.IMPL.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), m, f4)));
+            }
+            vNorms = s;
+        }
+        return vNorms;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.linalg.MatrixProduct;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,12 +299,15 @@ public final class EnginePlan implements AutoCloseable {
         return engine;
     }
 
-    /** The engine's search, over the plan's tree when it has one. */
-    SearchEngine searcher() {
+    /** The engine's search of {@code queries} queries with {@code metric} on {@code threads} threads, over the plan's tree when it has one. */
+    SearchEngine searcher(Metric metric, long queries, int threads) {
         return switch (engine) {
             case TREE -> new CoverTreeSearch(tree);
             case BOUNDS -> new BoundsTreeSearch(bounds);
-            case BRUTE -> new BlockedBruteForce();
+            case BRUTE -> {
+                MatrixProduct product = MatrixProduct.blas();
+                yield new BlockedBruteForce(product, metric.bruteBlock(product, queries, threads));
+            }
             case SCAN -> new Scan();
             case AUTO -> throw new IllegalStateException("a plan never keeps AUTO");
         };

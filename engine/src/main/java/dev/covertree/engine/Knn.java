@@ -54,7 +54,8 @@ public final class Knn {
             if (options.checkInputs()) {
                 metric.checkInputs();
             }
-            run(metric, queries, options, plan.searcher(), out, progress, t0, plan.engine());
+            run(metric, queries, options, plan.searcher(metric, queries.size(), options.threads()), out, progress, t0,
+                    plan.engine());
             if (options.checkInputs()) {
                 metric.checkAnswer(queries, out);
             }
@@ -62,6 +63,14 @@ public final class Knn {
             out.close();
             throw e;
         }
+        return out;
+    }
+
+    /** Searches with {@code engine} as given, not as a plan would make it (tests pin each variant of an engine this way). */
+    static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, SearchEngine engine) {
+        validate(metric, queries, options, null);
+        KnnResult out = new KnnResult(queries.size(), options.k());
+        run(metric, queries, options, engine, out, null, System.nanoTime(), options.engine());
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.linalg.MatrixProduct;
 import dev.covertree.engine.internal.vector.Ops;
 import dev.covertree.engine.internal.vector.VectorOps;
 
@@ -36,12 +37,18 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     /**
      * The brute force's block: offers every allowed dataset point to {@code w.heapFor(r)} for query rows
      * {@code rows[0, b)}. This default takes one query at a time; a metric with a costly per-pair product
-     * blocks it (the residual metric), with bit-identical distances.
+     * blocks it (the residual metric), with the same answer. {@code product} is a BLAS matrix product the
+     * metric may multiply the block with, or null.
      */
-    void searchBlock(QuerySet qs, KnnOptions opt, long[] rows, int b, Worker w) {
+    void searchBlock(QuerySet qs, KnnOptions opt, long[] rows, int b, Worker w, MatrixProduct product) {
         for (int r = 0; r < b; r++) {
             Scan.one(this, qs, opt, rows[r], w.heapFor(r), w);
         }
+    }
+
+    /** Queries per brute-force block for a search of {@code queries} queries on {@code threads} threads. */
+    int bruteBlock(MatrixProduct product, long queries, int threads) {
+        return BlockedBruteForce.BLOCK;
     }
 
     /** Called once per tree group before its descent (the residual metric packs the group's query rows). */

@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.linalg.MatrixProduct;
 import dev.covertree.engine.internal.vector.Ops;
 import dev.covertree.engine.internal.vector.ResidualFormula;
 import dev.covertree.engine.internal.vector.VectorOps;
@@ -47,6 +48,7 @@ final class ResidualMetric extends Metric {
     private final double dotRel;
     /** The Cauchy-Schwarz bound's allowance: computed norms and dot products against exact ones. */
     private final double normRel;
+    private final ProductBlock productBlock;
 
     ResidualMetric(Dataset queries, Dataset data) {
         super(queries, data);
@@ -70,6 +72,7 @@ final class ResidualMetric extends Metric {
         this.qSlack = self ? dSlack : queries.pointSlack();
         this.dotRel = 3.0 * (m + 2) * 0x1p-53;
         this.normRel = 1 + 4.0 * (m + 4) * 0x1p-53;
+        this.productBlock = new ProductBlock(this, ops, qv, dv, qScaled, dScaled, qIsp, dIsp, self);
     }
 
     @Override
@@ -317,14 +320,31 @@ final class ResidualMetric extends Metric {
         return self && w.childPoint[i] == q ? 0 : w.dist[at];
     }
 
+    /** Fewer V columns than this: the block's products are too short for a BLAS call to pay. */
+    static final int MIN_PRODUCT_COLUMNS = 16;
+
     /**
-     * The brute force's block: the dot products are a small matrix product, done GEMM-style. The block's
+     * The brute force's block. With a BLAS product (and at least {@value #MIN_PRODUCT_COLUMNS} columns),
+     * {@link ProductBlock}. Otherwise the dot products are a small matrix product done GEMM-style here: the block's
      * V rows are packed as float64 once, each tile of four dataset rows is packed once and multiplied
      * against every four packed queries ({@link VectorOps#dot4x4}) while it sits in L1, and the sixteen
      * distances of a 4 x 4 block are finished lane-wise ({@link VectorOps#residualDistances}).
      */
     @Override
-    void searchBlock(QuerySet qs, KnnOptions opt, long[] rows, int b, Worker w) {
+    int bruteBlock(MatrixProduct product, long queries, int threads) {
+        return usesProduct(product) ? ProductBlock.block(queries, threads) : BlockedBruteForce.BLOCK;
+    }
+
+    private boolean usesProduct(MatrixProduct product) {
+        return product != null && m >= MIN_PRODUCT_COLUMNS;
+    }
+
+    @Override
+    void searchBlock(QuerySet qs, KnnOptions opt, long[] rows, int b, Worker w, MatrixProduct product) {
+        if (usesProduct(product)) {
+            productBlock.search(qs, opt, rows, b, w, product);
+            return;
+        }
         long n = data.size();
         int d = dim;
         int padded = (b + 3) & ~3;

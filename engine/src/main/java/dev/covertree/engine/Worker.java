@@ -9,7 +9,7 @@ final class Worker {
     final TopK heap;
     /** One heap per query of a brute-force block or a tree group; the first is {@link #heap}. */
     private final TopK[] heaps;
-    final long[] blockRows = new long[BlockedBruteForce.BLOCK];
+    final long[] blockRows;
     long distances;
     long nodes;
     /**
@@ -98,10 +98,16 @@ final class Worker {
     /** A worker with {@code count} top-k heaps of k each: one per query its engine searches together. */
     Worker(int k, int count) {
         this.heaps = new TopK[count];
+        this.blockRows = new long[count];
         for (int i = 0; i < heaps.length; i++) {
             heaps[i] = new TopK(k);
         }
         this.heap = heaps[0];
+    }
+
+    /** How many queries this worker's engine searches together: its heaps. */
+    int blockCapacity() {
+        return heaps.length;
     }
 
     TopK heapFor(int queryInBlock) {
@@ -146,6 +152,16 @@ final class Worker {
         boxNode[boxTop] = node;
         boxKey[boxTop] = key;
         boxTop++;
+    }
+
+    private ProductScratch product;
+
+    /** The product brute force's buffers for blocks of {@code block} queries and tiles of {@code tileRows}; reused. */
+    ProductScratch product(int block, int tileRows, int m, int dim, int k) {
+        if (product == null || !product.fits(block, tileRows, m, dim, k)) {
+            product = new ProductScratch(block, tileRows, m, dim, k);
+        }
+        return product;
     }
 
     private long[] seedIds = new long[0];

@@ -38,6 +38,8 @@ class ExactnessTest {
                 Arguments.of(MetricType.RESIDUAL, 500, 1, 17, 5, 0.5, KernelType.MATERN32, NpyDType.F4, Shape.NORMAL, 12L),
                 Arguments.of(MetricType.RESIDUAL, 400, 8, 33, 9, 2.0, KernelType.MATERN12, NpyDType.F8, Shape.DUPLICATES, 13L),
                 Arguments.of(MetricType.RESIDUAL, 200, 2, 5, 6, 1.0, KernelType.RBF, NpyDType.F8, Shape.IDENTICAL, 14L),
+                // every pair ties: the BLAS brute force's candidate lists overflow and are evaluated early
+                Arguments.of(MetricType.RESIDUAL, 1300, 2, 24, 10, 1.0, KernelType.RBF, NpyDType.F4, Shape.IDENTICAL, 25L),
                 Arguments.of(MetricType.RESIDUAL, 500, 4, 300, 12, 1.0, KernelType.MATERN52, NpyDType.F8, Shape.NORMAL, 15L),
                 Arguments.of(MetricType.RESIDUAL, 400, 3, 20, 8, 1e-3, KernelType.RBF, NpyDType.F8, Shape.NORMAL, 16L),
                 Arguments.of(MetricType.RESIDUAL, 30, 2, 4, 40, 0.7, KernelType.MATERN32, NpyDType.F4, Shape.NORMAL, 17L),
@@ -94,6 +96,11 @@ class ExactnessTest {
                                     assertIdentical(oracle, r, e + " threads=" + threads + " " + base);
                                 }
                             }
+                        }
+                        // the brute force without BLAS (the plan's uses OpenBLAS's dgemm where it is installed)
+                        try (KnnResult r = Knn.search(dm, qs, base.withEngine(Engine.BRUTE).withThreads(2),
+                                new BlockedBruteForce(null, BlockedBruteForce.BLOCK))) {
+                            assertIdentical(oracle, r, "brute without BLAS " + base);
                         }
                     }
                 }

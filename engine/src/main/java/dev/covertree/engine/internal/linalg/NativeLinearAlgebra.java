@@ -32,9 +32,8 @@ public final class NativeLinearAlgebra implements LinearAlgebra {
     public static NativeLinearAlgebra load() {
         try {
             Linker linker = Linker.nativeLinker();
-            Arena global = Arena.global();
-            SymbolLookup blas = library(global, "libopenblas.so.0", "libopenblas.so", "libcblas.so.3", "libblas.so.3");
-            SymbolLookup lapacke = library(global, "liblapacke.so.3", "liblapacke.so");
+            SymbolLookup blas = openBlas();
+            SymbolLookup lapacke = library("liblapacke.so.3", "liblapacke.so");
             if (blas == null || lapacke == null) {
                 return null;
             }
@@ -43,13 +42,6 @@ public final class NativeLinearAlgebra implements LinearAlgebra {
             if (potrf.isEmpty() || trsm.isEmpty()) {
                 return null;
             }
-            blas.find("openblas_set_num_threads").ifPresent(f -> {
-                try {
-                    linker.downcallHandle(f, FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)).invokeExact(1);
-                } catch (Throwable t) {
-                    // only a thread-count preference
-                }
-            });
             ValueLayout.OfInt i = ValueLayout.JAVA_INT;
             MethodHandle dpotrf = linker.downcallHandle(potrf.get(), FunctionDescriptor.of(i, i, ValueLayout.JAVA_BYTE, i,
                     ValueLayout.ADDRESS, i));
@@ -61,10 +53,39 @@ public final class NativeLinearAlgebra implements LinearAlgebra {
         }
     }
 
-    private static SymbolLookup library(Arena arena, String... names) {
+    private static final SymbolLookup OPEN_BLAS = findOpenBlas();
+
+    /**
+     * The system's CBLAS (OpenBLAS where installed), told once to use one thread, or null: every caller
+     * parallelises over row blocks itself, and OpenBLAS's own threads would compete with those.
+     */
+    static SymbolLookup openBlas() {
+        return OPEN_BLAS;
+    }
+
+    private static SymbolLookup findOpenBlas() {
+        try {
+            OpenBlasCoreType.chooseBeforeLoading();
+            SymbolLookup blas = library("libopenblas.so.0", "libopenblas.so", "libcblas.so.3", "libblas.so.3");
+            if (blas != null) {
+                blas.find("openblas_set_num_threads").ifPresent(f -> {
+                    try {
+                        Linker.nativeLinker().downcallHandle(f, FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)).invokeExact(1);
+                    } catch (Throwable t) {
+                        // only a thread-count preference
+                    }
+                });
+            }
+            return blas;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static SymbolLookup library(String... names) {
         for (String n : names) {
             try {
-                return SymbolLookup.libraryLookup(n, arena);
+                return SymbolLookup.libraryLookup(n, Arena.global());
             } catch (IllegalArgumentException e) {
                 // not installed under this name
             }

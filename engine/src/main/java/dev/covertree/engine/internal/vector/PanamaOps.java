@@ -26,6 +26,8 @@ public final class PanamaOps implements VectorOps {
     private static final int L = D.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final VectorShuffle<Double>[] HALVES = halves();
+    /** 2^52 + 1023: see {@link #kernelValues}. */
+    private static final double EXPONENT_SHIFTER = 0x1p52 + 1023;
 
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Double>[] halves() {
@@ -330,9 +332,27 @@ public final class PanamaOps implements VectorOps {
     @Override
     public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ,
                                   double[] ispJ, double[] out, int n) {
-        double[] c = ResidualFormula.C;
+        kernelValues(type, variance, s2, out, 0, D.loopBound(n));
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += L) {
+            DoubleVector rho = DoubleVector.fromArray(D, out, i).sub(DoubleVector.fromArray(D, dot, i))
+                    .mul(DoubleVector.fromArray(D, ispQ, i)).mul(DoubleVector.fromArray(D, ispJ, i));
+            DoubleVector.broadcast(D, 1.0).sub(rho.abs().min(1.0)).sqrt().intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i]);
+        }
+    }
+
+    /**
+     * {@code out[i] = σ² corr(s2[i])} for i in {@code [from, to)}, whole vectors of lanes ({@link ResidualFormula#correlation}
+     * lane-wise, the same operations in the same order; callers finish the tail with the scalar formula).
+     * Arrays in, arrays out: a helper that took or returned vectors would, when C2 does not inline it (this
+     * one is too large to be inlined everywhere), box every vector it passes.
+     */
+    private static void kernelValues(KernelType type, double variance, double[] s2, double[] out, int from, int to) {
+        double[] c = ResidualFormula.C;
+        for (int i = from; i < to; i += L) {
             DoubleVector sq = DoubleVector.fromArray(D, s2, i);
             // a is the Matérn argument (unused by RBF and Matérn 1/2); x is the exponent
             DoubleVector a = switch (type) {
@@ -353,21 +373,66 @@ public final class PanamaOps implements VectorOps {
             for (int t = 1; t < c.length; t++) {
                 p = p.fma(r, DoubleVector.broadcast(D, c[t]));
             }
-            LongVector bits = ((LongVector) k.blend(0.0, under).convert(VectorOperators.D2L, 0)).add(1023)
-                    .lanewise(VectorOperators.LSHL, 52);
+            // 2^k without a double-to-long conversion: k + 1023 + 2^52 holds k + 1023 in its low mantissa
+            // bits (the ulp there is 1), which the shift moves into the exponent field
+            LongVector bits = k.blend(0.0, under).add(EXPONENT_SHIFTER).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52);
             DoubleVector e = p.mul(bits.reinterpretAsDoubles()).blend(0.0, under);
             DoubleVector corr = switch (type) {
                 case MATERN32 -> a.add(1).mul(e);
                 case MATERN52 -> a.add(1).add(a.mul(a).div(3)).mul(e);
                 case RBF, MATERN12 -> e;
             };
-            DoubleVector rho = corr.mul(variance).sub(DoubleVector.fromArray(D, dot, i))
-                    .mul(DoubleVector.fromArray(D, ispQ, i)).mul(DoubleVector.fromArray(D, ispJ, i));
-            DoubleVector.broadcast(D, 1.0).sub(rho.abs().min(1.0)).sqrt().intoArray(out, i);
+            corr.mul(variance).intoArray(out, i);
         }
-        for (; i < n; i++) {
-            out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i]);
+    }
+
+    @Override
+    public int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
+                              double[] qx, double qIsp, double qNorm, double bound) {
+        int dim = tile.dim;
+        int cap = tile.capacity;
+        double[] coords = tile.coords;
+        double[] kv = tile.lower;
+        int end = from + D.loopBound(n);
+        int shift = dotOff - from;
+        // the kernel values go through tile.lower, which the last loop overwrites with the bounds
+        for (int i = from; i < end; i += L) {
+            DoubleVector sq = DoubleVector.zero(D);
+            for (int k = 0; k < dim; k++) {
+                DoubleVector diff = DoubleVector.broadcast(D, qx[k]).sub(DoubleVector.fromArray(D, coords, k * cap + i));
+                sq = diff.fma(diff, sq);
+            }
+            sq.intoArray(kv, i);
         }
+        kernelValues(type, variance, kv, kv, from, end);
+        double qe = tile.rel * qNorm;
+        double up = qIsp * ScreenTile.WIDEN_UP;
+        double down = qIsp * ScreenTile.WIDEN_DOWN;
+        int count = 0;
+        int i = from;
+        for (; i < end; i += L) {
+            DoubleVector t = DoubleVector.fromArray(D, kv, i).sub(DoubleVector.fromArray(D, dot, shift + i)).abs();
+            // e = norm_j (rel qNorm) + TINY: the scalar lane's (rel qNorm) norm_j + TINY
+            DoubleVector e = DoubleVector.fromArray(D, tile.norm, i).mul(qe).add(ScreenTile.TINY);
+            DoubleVector ispJ = DoubleVector.fromArray(D, tile.isp, i);
+            DoubleVector most = t.add(e).mul(ispJ.mul(up));
+            DoubleVector least = t.sub(e).max(0.0).mul(ispJ.mul(down));
+            DoubleVector lower = DoubleVector.broadcast(D, 1.0).sub(most.min(1.0));
+            lower.intoArray(tile.lower, i);
+            DoubleVector.broadcast(D, 1.0).sub(least.min(1.0)).intoArray(tile.upper, i);
+            long bits = lower.compare(VectorOperators.LE, bound).toLong();
+            while (bits != 0) {
+                tile.within[count++] = i + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+        }
+        for (; i < from + n; i++) {
+            ScalarOps.screenLane(type, variance, tile, i, dot[shift + i], qx, qIsp, qNorm);
+            if (tile.lower[i] <= bound) {
+                tile.within[count++] = i;
+            }
+        }
+        return count;
     }
 
     @Override

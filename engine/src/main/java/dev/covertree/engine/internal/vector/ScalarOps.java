@@ -159,6 +159,36 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
+                              double[] qx, double qIsp, double qNorm, double bound) {
+        int count = 0;
+        for (int i = from; i < from + n; i++) {
+            screenLane(type, variance, tile, i, dot[dotOff + i - from], qx, qIsp, qNorm);
+            if (tile.lower[i] <= bound) {
+                tile.within[count++] = i;
+            }
+        }
+        return count;
+    }
+
+    /** Row i of {@link #residualScreen}; also the vector implementation's tail. */
+    static void screenLane(KernelType type, double variance, ScreenTile tile, int i, double dot, double[] qx, double qIsp,
+                           double qNorm) {
+        double s2 = 0;
+        for (int k = 0; k < tile.dim; k++) {
+            double diff = qx[k] - tile.coords[k * tile.capacity + i];
+            s2 = Math.fma(diff, diff, s2);
+        }
+        double t = Math.abs(variance * ResidualFormula.correlation(type, s2) - dot);
+        double e = tile.rel * qNorm * tile.norm[i] + ScreenTile.TINY;
+        double ispJ = tile.isp[i];
+        double most = (t + e) * (ispJ * (qIsp * ScreenTile.WIDEN_UP));
+        double least = Math.max(t - e, 0.0) * (ispJ * (qIsp * ScreenTile.WIDEN_DOWN));
+        tile.lower[i] = 1.0 - Math.min(most, 1.0);
+        tile.upper[i] = 1.0 - Math.min(least, 1.0);
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -68,6 +68,29 @@ public interface VectorOps {
                            double[] out, int n);
 
     /**
+     * Bounds on the residual distances of one query to rows {@code [from, from + n)} of {@code tile}, given
+     * their dot products g = {@code dot[dotOff + i − from]} summed in another order than {@link #dot} sums (a BLAS product).
+     * The distance {@link ResidualFormula#distance} computes from {@link #dot}'s sum d is
+     * {@code fl√(1 − min(|ρ̃|, 1))} with {@code ρ̃ = fl(fl(c ispQ) ispJ)}, {@code c = fl(k̃ − d)}, k̃ the computed
+     * {@code σ² corr}, which is computed here by exactly the same operations (the query's scaled coordinates
+     * {@code qx} against the row's, the same FMA chain, the same exponential). With u = 2⁻⁵³ and
+     * {@code |d − g| ≤ E ≤ e / 1.4}, {@code e = rel ‖V_q‖ ‖V_j‖ + TINY} ({@link ScreenTile}), and {@code t = |fl(k̃ − g)|}:
+     * <ul>
+     *   <li>{@code |c| ≤ (1 + u) |k̃ − d| ≤ (1 + u)(t / (1 − u) + E) ≤ (t + e)(1 + 3u)}, so {@code |ρ̃| ≤ |c| ispQ ispJ (1 + u)²}
+     *       is at most {@code most = fl(fl(t + e) fl(ispJ fl(ispQ (1 + 2⁻⁴⁸))))}: the rounding of those three
+     *       products and one sum loses at most 4u, and 2⁻⁴⁸ = 32u;</li>
+     *   <li>likewise {@code |c| ≥ (1 − u)(t (1 − u) − E) ≥ (t − e)(1 − u)²} where positive (as {@code e (1 − u) ≥ E}),
+     *       and {@code |ρ̃| ≥ |c| ispQ ispJ (1 − u)²}, so {@code |ρ̃| ≥ least = fl(max(fl(t − e), 0) fl(ispJ fl(ispQ (1 − 2⁻⁴⁸))))}.</li>
+     * </ul>
+     * Writes {@code tile.lower(i) = 1 − min(most, 1)} and {@code tile.upper(i) = 1 − min(least, 1)}, the squares
+     * before the square root: as every step after ρ̃ is monotone, their computed square roots bound the
+     * computed distance from below and above. Returns how many rows have {@code lower ≤ bound}, listed
+     * increasing in {@code tile.within}.
+     */
+    int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
+                       double[] qx, double qIsp, double qNorm, double bound);
+
+    /**
      * Interval bounds on {@code q · v} over every row v whose column u lies in {@code [lo_u, hi_u]}: with
      * {@code a_u = q[qOff + u] lo_u} and {@code b_u = q[qOff + u] hi_u} (lo and hi stored as float32 at
      * {@code loOff} and {@code hiOff} in {@code s}), {@code out[0] = Σ min(a_u, b_u)}, {@code out[1] = Σ max(a_u, b_u)}

@@ -233,4 +233,83 @@ class OpsParityTest {
         assertEquals(1.0, ResidualFormula.exp(0.0));
         assertEquals(0.0, ResidualFormula.exp(-750));
     }
+    /**
+     * The screen's bounds hold for the canonical distance (the dot product {@link VectorOps#dot} sums) when
+     * it is given a dot product summed in another order, and both implementations give the same bits.
+     * {@code 1/√p} is chosen per pair so that |ρ| spreads over (0, 1.5): near the cancellation where the
+     * rounding of the dot product matters most.
+     */
+    @ParameterizedTest
+    @EnumSource(KernelType.class)
+    void theScreenBoundsTheCanonicalDistanceWhateverOrderTheDotWasSummedIn(KernelType type) {
+        SplittableRandom rnd = new SplittableRandom(40 + type.ordinal());
+        int m = 300;
+        int n = 203;
+        int dim = 3;
+        double variance = 1.3;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = arena.allocate(8L * m, 64);
+            MemorySegment b = arena.allocate(8L * m * n, 64);
+            for (int u = 0; u < m; u++) {
+                a.setAtIndex(ValueLayout.JAVA_DOUBLE, u, rnd.nextDouble(-0.1, 0.1));
+            }
+            for (long i = 0; i < (long) m * n; i++) {
+                b.setAtIndex(ValueLayout.JAVA_DOUBLE, i, rnd.nextDouble(-0.1, 0.1));
+            }
+            double qNorm = Math.sqrt(SCALAR.dot(a, 0, a, 0, m, false));
+            double[] qx = {rnd.nextDouble(), rnd.nextDouble(), rnd.nextDouble()};
+            double qIsp = 1.7;
+            ScreenTile tile = new ScreenTile(256, dim, m);
+            double[] other = new double[n];
+            double[] canonical = new double[n];
+            for (int j = 0; j < n; j++) {
+                long off = 8L * m * j;
+                double[] x = new double[dim];
+                double s2 = 0;
+                for (int k = 0; k < dim; k++) {
+                    x[k] = qx[k] + rnd.nextDouble(-1, 1);
+                    tile.set(j, k, x[k]);
+                    double diff = qx[k] - x[k];
+                    s2 = Math.fma(diff, diff, s2);
+                }
+                double dot = SCALAR.dot(a, 0, b, off, m, false);
+                // another order: from the last column down, without FMA
+                double reversed = 0;
+                for (int u = m - 1; u >= 0; u--) {
+                    reversed += a.getAtIndex(ValueLayout.JAVA_DOUBLE, u) * b.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) m * j + u);
+                }
+                other[j] = reversed;
+                double residual = Math.abs(variance * ResidualFormula.correlation(type, s2) - dot);
+                double ispJ = rnd.nextDouble(0.05, 1.5) / (qIsp * Math.max(residual, 1e-300));
+                tile.set(j, ispJ, Math.sqrt(SCALAR.dot(b, off, b, off, m, false)));
+                canonical[j] = ResidualFormula.distance(type, variance, s2, dot, qIsp, ispJ);
+            }
+            double[][] lower = new double[2][];
+            double[][] upper = new double[2][];
+            VectorOps[] impls = {SCALAR, VECTOR};
+            for (int v = 0; v < 2; v++) {
+                int within = impls[v].residualScreen(type, variance, tile, 0, n, other, 0, qx, qIsp, qNorm, 0.5);
+                lower[v] = new double[n];
+                upper[v] = new double[n];
+                int c = 0;
+                for (int j = 0; j < n; j++) {
+                    lower[v][j] = tile.lower(j);
+                    upper[v][j] = tile.upper(j);
+                    double lo = Math.sqrt(tile.lower(j));
+                    double hi = Math.sqrt(tile.upper(j));
+                    org.junit.jupiter.api.Assertions.assertTrue(lo <= canonical[j] && canonical[j] <= hi,
+                            impls[v].name() + " " + type + " pair " + j + ": " + lo + " <= " + canonical[j] + " <= " + hi);
+                    if (tile.lower(j) <= 0.5) {
+                        assertEquals(j, tile.within(c++), impls[v].name() + " within");
+                    }
+                }
+                assertEquals(c, within, impls[v].name() + " within count");
+            }
+            for (int j = 0; j < n; j++) {
+                assertEquals(lower[0][j], lower[1][j], 0.0, "lower, pair " + j);
+                assertEquals(upper[0][j], upper[1][j], 0.0, "upper, pair " + j);
+            }
+        }
+    }
+
 }
