@@ -85,6 +85,9 @@ final class Comparison {
                         }
                     }
                 }
+                if (peers) {
+                    rows.addAll(pythonRows(w, data, qs, cache, truth));
+                }
                 for (Peer p : Peer.all()) {
                     if (!peers) {
                         continue;
@@ -109,6 +112,41 @@ final class Comparison {
             }
         }
         return rows;
+    }
+
+    /**
+     * The rows of what a NumPy or SciPy user would run instead ({@link PythonPeer}), on 1 thread and all
+     * cores; only where the workload's arrays are cached files python3 can read.
+     */
+    private List<Row> pythonRows(Workload w, Dataset data, QuerySet qs, Path cache, KnnResult truth) throws Exception {
+        String name = PythonPeer.name(w.metric());
+        String why = cache == null ? "needs the workload cached as .npy files" : PythonPeer.unavailable(w.metric());
+        if (why == null && w.metric() == MetricType.EUCLIDEAN && w.predecessor()) {
+            why = "has no predecessor mode";
+        }
+        if (why != null) {
+            return List.of(new Row(w.name(), name, 0, Double.NaN, Double.NaN, Double.NaN, qs.size(), Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "n/a: " + why));
+        }
+        List<Row> out = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int threads : new int[] {1, cores}) {
+            PythonPeer.Result r = PythonPeer.run(w, data, cache.resolve("python"), threads, runs);
+            double[] sorted = r.seconds().clone();
+            Arrays.sort(sorted);
+            double hits = 0;
+            for (int i = 0; i < r.ids().length; i++) {
+                hits += hits(truth, i, r.ids()[i], r.distances()[i]);
+            }
+            double recall = hits / ((double) r.ids().length * w.k());
+            out.add(new Row(w.name(), name, threads, Double.NaN, sorted[0], sorted[sorted.length / 2], qs.size(),
+                    w.metric() == MetricType.RESIDUAL ? (w.predecessor() ? (w.n() - 1) / 2.0 : w.n()) : Double.NaN,
+                    recall, Double.NaN, Double.NaN, Double.NaN, Double.NaN, otherLoad(),
+                    w.metric() == MetricType.EUCLIDEAN ? "tree build inside the timed run" : "python3, same files"));
+            log.printf("  %-22s %2d thr  query min %8.3f s  recall %.4f%n", name, threads, sorted[0], recall);
+            log.flush();
+        }
+        return out;
     }
 
     /** A finished timed run: its distance count, its recall (computed after the clock stops), what to free. */
