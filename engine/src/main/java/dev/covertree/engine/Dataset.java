@@ -1,7 +1,6 @@
 package dev.covertree.engine;
 
 import dev.covertree.engine.internal.vector.Ops;
-
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -192,7 +191,7 @@ public final class Dataset implements AutoCloseable {
         return pointSlack;
     }
 
-    /** The computed norm {@code √(V_i · V_i)} of every V row, float64, N (residual only); made on first use. */
+    /** A computed norm {@code √(V_i · V_i)} of every V row, float64, N (residual only); made on first use. */
     synchronized MemorySegment vNorms() {
         if (vNorms == null) {
             MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());

@@ -42,8 +42,9 @@ final class ResidualMetric extends Metric {
     private final int m;
     private final boolean f4;
     private final boolean self;
-    private final MemorySegment qSlack;
-    private final MemorySegment dSlack;
+    /** The points' slacks (see the class comment), made on first use: only the cover tree needs them. */
+    private MemorySegment qSlack;
+    private MemorySegment dSlack;
     /** The interval dot product's rounding allowance per unit of {@code Σ|V_qu V_ju|}. */
     private final double dotRel;
     /** The Cauchy-Schwarz bound's allowance: computed norms and dot products against exact ones. */
@@ -68,8 +69,6 @@ final class ResidualMetric extends Metric {
         this.m = data.inducing();
         this.f4 = data.vIsF4();
         this.self = queries == data;
-        this.dSlack = data.pointSlack();
-        this.qSlack = self ? dSlack : queries.pointSlack();
         this.dotRel = 3.0 * (m + 2) * 0x1p-53;
         this.normRel = 1 + 4.0 * (m + 4) * 0x1p-53;
         this.productBlock = new ProductBlock(this, ops, qv, dv, qScaled, dScaled, qIsp, dIsp, self);
@@ -522,12 +521,23 @@ final class ResidualMetric extends Metric {
 
     @Override
     double querySlack(long q) {
-        return qSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        MemorySegment s = qSlack;
+        if (s == null) {
+            // a benign race: Dataset.pointSlack makes the array once and every thread gets that one
+            s = queries.pointSlack();
+            qSlack = s;
+        }
+        return s.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
     }
 
     @Override
     double dataSlack(long j) {
-        return dSlack.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+        MemorySegment s = dSlack;
+        if (s == null) {
+            s = data.pointSlack();
+            dSlack = s;
+        }
+        return s.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
     }
 
     /**
