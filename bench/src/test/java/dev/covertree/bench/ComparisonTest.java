@@ -19,7 +19,8 @@ class ComparisonTest {
     void ourEnginesAreExactAndEveryPeerRowIsMeasuredOrExplained() throws Exception {
         StringWriter log = new StringWriter();
         List<Comparison.Row> rows = new Comparison(3, new PrintWriter(log), ENGINES).run(Workload.named("gold-32k").resized(300), true);
-        assertEquals(15, rows.size(), log.toString()); // 3 engines x 2 thread counts, 4 peers x 2, one peer n/a
+        // 3 engines x 2 thread counts, 4 peers x 2, one peer n/a, the NumPy peer n/a (no cached files)
+        assertEquals(16, rows.size(), log.toString());
         for (Comparison.Row r : rows) {
             if (r.engine().startsWith("covertree-")) {
                 assertEquals(1.0, r.recall(), 0.0, r.toString());
@@ -36,6 +37,24 @@ class ComparisonTest {
         Path png = Files.createTempDirectory("charts").resolve("recall-qps.png");
         Charts.recallVsQps(rows, Runtime.getRuntime().availableProcessors(), png);
         assertEquals(420, ImageIO.read(png.toFile()).getWidth(), "one panel per workload");
+    }
+
+    /** python3 with NumPy and SciPy is part of the project's test environment (.ci/setup). */
+    @Test
+    void theNumpyAndScipyRowsAreMeasuredOnTheCachedFilesAndFindTheTrueNeighbours() throws Exception {
+        Path cache = Files.createTempDirectory("cache");
+        for (String name : new String[] {"gold-32k", "gold-32k-pred", "euclid-32k"}) {
+            StringWriter log = new StringWriter();
+            List<Comparison.Row> rows = new Comparison(3, new PrintWriter(log), List.of(Engine.BRUTE))
+                    .run(Workload.named(name).resized(700), true, cache);
+            List<Comparison.Row> python = rows.stream().filter(r -> r.engine().startsWith("numpy-")
+                    || r.engine().startsWith("scipy-")).toList();
+            assertEquals(2, python.size(), log.toString());
+            for (Comparison.Row r : python) {
+                assertTrue(r.threads() > 0 && r.minSeconds() > 0, r.toString());
+                assertEquals(1.0, r.recall(), 1e-9, r.toString());
+            }
+        }
     }
 
     @Test

@@ -38,7 +38,11 @@ final class BlockedBruteForce implements SearchEngine {
     }
 
     @Override
-    public void search(Metric metric, QuerySet qs, KnnOptions opt, long from, long to, Worker w, KnnResult out) {
+    public void search(Metric metric, QuerySet qs, KnnOptions opt, long slotFrom, long slotTo, Worker w, KnnResult out) {
+        // in predecessor mode a query costs in proportion to its id: the chunks are taken from the end, so the
+        // costliest come first and the last to finish are the cheapest (the mirrored chunks cover the same slots)
+        long from = opt.predecessor() ? qs.size() - slotTo : slotFrom;
+        long to = opt.predecessor() ? qs.size() - slotFrom : slotTo;
         int b = (int) (to - from);
         long[] rows = w.blockRows;
         for (int r = 0; r < b; r++) {

@@ -113,7 +113,13 @@ final class ProductBlock {
                     tile.set(c, k, dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, j * dim + k));
                 }
             }
-            product.multiplyTransposed(q, b, rowsF8, t, m, dots, TILE);
+            // rows whose id limit is at or below the tile need none of it; in predecessor mode over all points
+            // (rows in id order) they are a prefix, which the product skips
+            int first = 0;
+            while (first < b && s.limit(first) <= j0) {
+                first++;
+            }
+            product.multiplyTransposed(q, first * m, b - first, rowsF8, t, m, dots, first * TILE, TILE);
             // the screen takes the tile a slice of columns at a time, for every query, so that the slice's
             // coordinates, norms, 1/sqrt(p) and bounds can stay in L1 while the products stream past
             for (int c0 = 0; c0 < t; c0 += SLICE) {

@@ -59,7 +59,7 @@ class ProductBlockTest {
         }
         int ldc = 9;
         double[] c = new double[rows * ldc];
-        product.multiplyTransposed(a, rows, b, cols, n, c, ldc);
+        product.multiplyTransposed(a, 0, rows, b, cols, n, c, 0, ldc);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 double want = 0;

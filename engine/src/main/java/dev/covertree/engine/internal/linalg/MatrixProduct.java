@@ -7,10 +7,10 @@ package dev.covertree.engine.internal.linalg;
  */
 public interface MatrixProduct {
     /**
-     * {@code c[r ldc + j] = Σ_u a[r n + u] b[j n + u]} for {@code r < rows}, {@code j < cols}: A is rows x n,
-     * B is cols x n (both with leading dimension n), C rows x cols with leading dimension {@code ldc}.
+     * {@code c[cOff + r ldc + j] = Σ_u a[aOff + r n + u] b[j n + u]} for {@code r < rows}, {@code j < cols}: A is
+     * rows x n, B is cols x n (both with leading dimension n), C rows x cols with leading dimension {@code ldc}.
      */
-    void multiplyTransposed(double[] a, int rows, double[] b, int cols, int n, double[] c, int ldc);
+    void multiplyTransposed(double[] a, int aOff, int rows, double[] b, int cols, int n, double[] c, int cOff, int ldc);
 
     /** Short name for reports. */
     String name();

@@ -50,13 +50,13 @@ final class OpenBlasProduct implements MatrixProduct {
     }
 
     @Override
-    public void multiplyTransposed(double[] a, int rows, double[] b, int cols, int n, double[] c, int ldc) {
+    public void multiplyTransposed(double[] a, int aOff, int rows, double[] b, int cols, int n, double[] c, int cOff, int ldc) {
         if (rows == 0 || cols == 0) {
             return;
         }
         try {
-            dgemm.invokeExact(ROW_MAJOR, NO_TRANS, TRANS, rows, cols, n, 1.0, MemorySegment.ofArray(a), n,
-                    MemorySegment.ofArray(b), n, 0.0, MemorySegment.ofArray(c), ldc);
+            dgemm.invokeExact(ROW_MAJOR, NO_TRANS, TRANS, rows, cols, n, 1.0, MemorySegment.ofArray(a).asSlice(8L * aOff), n,
+                    MemorySegment.ofArray(b), n, 0.0, MemorySegment.ofArray(c).asSlice(8L * cOff), ldc);
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_dgemm failed", t);
         }
