@@ -5,7 +5,6 @@
 #      (2 m sum_i i flops), against that job's search phase (`covertree knn --all --predecessor --engine brute`);
 #   2. gold-32k, 1024 query ids: the whole `covertree knn` run (JVM start included) against the query time of
 #      the one-query-at-a-time brute force (`--engine scan`, its search phase);
-#   3. the same whole run without the launcher's AOT cache (COVERTREE_AOT=0) and with it.
 # Rounds alternate. Usage: bash bench/brute_limit.sh [WORKDIR] [ROUNDS]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,11 +31,8 @@ best = min((lambda t0: (a @ b, time.perf_counter() - t0)[1])(time.perf_counter()
 print(f"{2 * 4096**3 / best / 1e9:.1f}")
 PY
 }
-# the launcher's AOT cache is made by the first knn run of this build (then in the background)
-"$ct" knn "${common[@]}" --query-ids ids.npy --engine brute --out-indices i.npy --out-distances d.npy >/dev/null 2>&1
-sleep 5
 flops=$(python3 -c "print(2 * $m * $n * ($n - 1) // 2)")
-echo "round | dgemm GFLOP/s | limit s | pred search s | limit/search | knn 1024 ids wall s | scan search s | scan/wall | wall without AOT s"
+echo "round | dgemm GFLOP/s | limit s | pred search s | limit/search | knn 1024 ids wall s | scan search s | scan/wall"
 for r in $(seq 1 "$rounds"); do
   rate=$(dgemm_rate)
   limit=$(python3 -c "print(f'{$flops / ($rate * 1e9):.3f}')")
@@ -47,8 +43,6 @@ for r in $(seq 1 "$rounds"); do
   rm -f s.jsonl
   "$ct" knn "${common[@]}" --query-ids ids.npy --engine scan --out-indices is.npy --out-distances ds.npy --telemetry s.jsonl
   scan=$(search_seconds s.jsonl)
-  w2=$(COVERTREE_AOT=0 wall "$ct" knn "${common[@]}" --query-ids ids.npy --engine brute \
-    --out-indices i.npy --out-distances d.npy)
   cmp -s i.npy is.npy && cmp -s d.npy ds.npy || { echo "brute and scan files differ" >&2; exit 1; }
-  python3 -c "print(f'$r | $rate | $limit | {$pred:.3f} | {$limit/$pred:.2f}x | $w1 | {$scan:.3f} | {$scan/$w1:.2f}x | $w2')"
+  python3 -c "print(f'$r | $rate | $limit | {$pred:.3f} | {$limit/$pred:.2f}x | $w1 | {$scan:.3f} | {$scan/$w1:.2f}x')"
 done
