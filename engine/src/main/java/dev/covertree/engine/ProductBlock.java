@@ -86,11 +86,7 @@ final class ProductBlock {
         MemorySegment qNorm = metric.queries().vNorms();
         MemorySegment dNorm = metric.data().vNorms();
         ProductScratch s = w.product(w.blockCapacity(), TILE, m, dim, opt.k());
-        ScreenTile tile = s.tile();
         double[] q = s.queries();
-        double[] rowsF8 = s.tileRows();
-        double[] dots = s.dots();
-        double[] qx = s.queryCoordinates();
         long jEnd = 0;
         for (int r = 0; r < b; r++) {
             long row = rows[r];
@@ -105,48 +101,22 @@ final class ProductBlock {
         long screened = 0;
         for (long j0 = 0; j0 < jEnd; j0 += TILE) {
             int t = (int) Math.min(TILE, jEnd - j0);
-            for (int c = 0; c < t; c++) {
-                long j = j0 + c;
-                ops.pack(dv.segment(), dv.rowOffset(j), m, f4, rowsF8, c * m);
-                tile.set(c, dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j), dNorm.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
-                for (int k = 0; k < dim; k++) {
-                    tile.set(c, k, dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, j * dim + k));
-                }
-            }
+            packTile(j0, t, dNorm, s);
             // rows whose id limit is at or below the tile need none of it; in predecessor mode over all points
             // (rows in id order) they are a prefix, which the product skips
             int first = 0;
             while (first < b && s.limit(first) <= j0) {
                 first++;
             }
-            product.multiplyTransposed(q, first * m, b - first, rowsF8, t, m, dots, first * TILE, TILE);
+            product.multiplyTransposed(s.queries(), first * m, b - first, s.tileRows(), t, m, s.dots(), first * TILE, TILE);
             // the screen takes the tile a slice of columns at a time, for every query, so that the slice's
             // coordinates, norms, 1/sqrt(p) and bounds can stay in L1 while the products stream past
             for (int c0 = 0; c0 < t; c0 += SLICE) {
                 for (int r = 0; r < b; r++) {
                     int count = (int) Math.min(Math.min(SLICE, t - c0), s.limit(r) - j0 - c0);
-                    if (count <= 0) {
-                        continue;
+                    if (count > 0) {
+                        screened += screen(type, variance, r, rows[r], j0, c0, count, s, w.heapFor(r));
                     }
-                    long row = rows[r];
-                    for (int k = 0; k < dim; k++) {
-                        qx[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, row * dim + k);
-                    }
-                    TopK upper = s.upper(r);
-                    int within = ops.residualScreen(type, variance, tile, c0, count, dots, r * TILE + c0, qx, s.isp(r),
-                            s.norm(r), near(upper.bound()));
-                    for (int c = 0; c < within; c++) {
-                        int i = tile.within(c);
-                        long j = j0 + i;
-                        if (self && j == row) {
-                            continue;
-                        }
-                        upper.offer(tile.upper(i), j);
-                        if (tile.lower(i) <= near(upper.bound())) {
-                            s.keep(r, j, tile.lower(i), row, this, w.heapFor(r));
-                        }
-                    }
-                    screened += count - (self && row >= j0 + c0 && row < j0 + c0 + count ? 1 : 0);
                 }
             }
         }
@@ -154,6 +124,52 @@ final class ProductBlock {
             s.evaluate(r, rows[r], this, w.heapFor(r));
         }
         w.distances += screened;
+    }
+
+    /**
+     * Fills the scratch with dataset rows {@code [j0, j0 + t)}: V as float64 for the product, and the screen's
+     * coordinates, 1/√p and norms. Kept apart from {@link #search}, as is {@link #screen}, so that the JIT compiles
+     * each as a method of its own early in a run, not as an on-stack replacement of one large loop nest.
+     */
+    private void packTile(long j0, int t, MemorySegment dNorm, ProductScratch s) {
+        ScreenTile tile = s.tile();
+        double[] rowsF8 = s.tileRows();
+        for (int c = 0; c < t; c++) {
+            long j = j0 + c;
+            ops.pack(dv.segment(), dv.rowOffset(j), m, f4, rowsF8, c * m);
+            tile.set(c, dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j), dNorm.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
+            for (int k = 0; k < dim; k++) {
+                tile.set(c, k, dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, j * dim + k));
+            }
+        }
+    }
+
+    /**
+     * Screens tile columns {@code [c0, c0 + count)} (dataset ids from {@code j0 + c0}) for query r of the block
+     * (row {@code row}): updates its upper bounds and keeps its candidates. Returns the pairs screened.
+     */
+    private int screen(KernelType type, double variance, int r, long row, long j0, int c0, int count, ProductScratch s,
+                       TopK heap) {
+        ScreenTile tile = s.tile();
+        double[] qx = s.queryCoordinates();
+        for (int k = 0; k < dim; k++) {
+            qx[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, row * dim + k);
+        }
+        TopK upper = s.upper(r);
+        int within = ops.residualScreen(type, variance, tile, c0, count, s.dots(), r * TILE + c0, qx, s.isp(r), s.norm(r),
+                near(upper.bound()));
+        for (int c = 0; c < within; c++) {
+            int i = tile.within(c);
+            long j = j0 + i;
+            if (self && j == row) {
+                continue;
+            }
+            upper.offer(tile.upper(i), j);
+            if (tile.lower(i) <= near(upper.bound())) {
+                s.keep(r, j, tile.lower(i), row, this, heap);
+            }
+        }
+        return count - (self && row >= j0 + c0 && row < j0 + c0 + count ? 1 : 0);
     }
 
     /** The canonical distance of query row q and point j: what every engine computes. */
