@@ -36,13 +36,18 @@ final class ProductBlock {
     /** Most queries per block: the larger the block, the fewer times each tile is converted to float64. */
     static final int MAX_BLOCK = 1024;
 
+    /** Most float64 elements of a block's packed query rows (4 MiB): the scratch stays small for small heaps. */
+    static final int MAX_BLOCK_ELEMENTS = 1 << 19;
+
     /**
-     * Queries per block for {@code queries} queries on {@code threads} threads: every thread gets a block
-     * (the work is split no finer than that), up to {@value #MAX_BLOCK}; a multiple of 8.
+     * Queries per block for {@code queries} queries with {@code m} V columns on {@code threads} threads: every
+     * thread gets a block (the work is split no finer than that), up to {@value #MAX_BLOCK} and to
+     * {@value #MAX_BLOCK_ELEMENTS} / m; a multiple of 8.
      */
-    static int block(long queries, int threads) {
+    static int block(long queries, int m, int threads) {
         long perThread = (queries + threads - 1) / Math.max(1, threads);
-        return (int) Math.max(8, Math.min(MAX_BLOCK, (perThread + 7) & ~7L));
+        long most = Math.min(MAX_BLOCK, MAX_BLOCK_ELEMENTS / Math.max(1, m));
+        return (int) Math.max(8, Math.min(most, (perThread + 7) & ~7L) & ~7L);
     }
 
     /** Candidates a query keeps before they are evaluated early (see {@link ProductScratch#keep}). */

@@ -331,7 +331,7 @@ final class ResidualMetric extends Metric {
      */
     @Override
     int bruteBlock(MatrixProduct product, long queries, int threads) {
-        return usesProduct(product) ? ProductBlock.block(queries, threads) : BlockedBruteForce.BLOCK;
+        return usesProduct(product) ? ProductBlock.block(queries, m, threads) : BlockedBruteForce.BLOCK;
     }
 
     private boolean usesProduct(MatrixProduct product) {

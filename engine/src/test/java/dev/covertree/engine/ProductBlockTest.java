@@ -29,10 +29,13 @@ class ProductBlockTest {
 
     @Test
     void theBlockGrowsWithTheQueriesPerThreadUpToItsLimit() {
-        assertEquals(8, ProductBlock.block(1, 4));
-        assertEquals(512, ProductBlock.block(1024, 2));
-        assertEquals(ProductBlock.MAX_BLOCK, ProductBlock.block(1 << 20, 2));
-        assertEquals(0, ProductBlock.block(1001, 3) % 8);
+        assertEquals(8, ProductBlock.block(1, 512, 4));
+        assertEquals(512, ProductBlock.block(1024, 512, 2));
+        assertEquals(ProductBlock.MAX_BLOCK, ProductBlock.block(1 << 20, 512, 2));
+        assertEquals(0, ProductBlock.block(1001, 512, 3) % 8);
+        // many V columns: the block's packed rows stay within their budget
+        assertEquals(256, ProductBlock.block(1 << 20, 2048, 2));
+        assertEquals(8, ProductBlock.block(1 << 20, 1 << 20, 2));
     }
 
     /** Where Debian's OpenBLAS is installed (as .ci/setup installs it) the brute force must reach it. */
