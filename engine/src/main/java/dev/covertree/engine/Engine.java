@@ -17,7 +17,11 @@ public enum Engine {
      * triangle inequality ({@link BoundsTree}).
      */
     BOUNDS,
-    /** Exhaustive search, blocked so that a tile of dataset rows serves a block of queries from cache. */
+    /**
+     * Exhaustive search, blocked so that a tile of dataset rows serves a block of queries from cache; for the
+     * residual metric with OpenBLAS installed, one dgemm per block and tile, a rigorous screen of its products,
+     * and the canonical distance for the pairs that can still be among the k nearest (the package-private {@code ProductBlock}).
+     */
     BRUTE,
     /** Exhaustive search, one query and one distance at a time: the simplest baseline and the test oracle. */
     SCAN;
