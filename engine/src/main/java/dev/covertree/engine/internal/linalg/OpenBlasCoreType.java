@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Picks OpenBLAS's kernels when its own detection would pick slow ones. Debian's OpenBLAS (0.3.21, built
  * for every x86 core and choosing at load time) does not know AMD's Zen 4 and falls back to its
- * SSE3 "Prescott" kernels, about a fifth of the speed of its AVX-512 "SkylakeX" ones, which Zen 4 runs.
+ * SSE3 "Prescott" kernels, far slower than its AVX-512 "SkylakeX" ones, which Zen 4 runs (docs/benchmarks.md).
  * OpenBLAS reads {@code OPENBLAS_CORETYPE} from the process environment when it is loaded, so before the
  * first load, where the variable is not set and the CPU has the AVX-512 subsets those kernels use, it is
  * set to {@value #AVX512_CORE} with the C library's {@code setenv}. A user's own setting always wins, and
