@@ -142,9 +142,9 @@ final class ProductBlock {
         for (int c = 0; c < t; c++) {
             long j = j0 + c;
             ops.pack(dv.segment(), dv.rowOffset(j), m, f4, rowsF8, c * m);
-            tile.set(c, dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j), dNorm.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
+            tile.setScales(c, dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j), dNorm.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
             for (int k = 0; k < dim; k++) {
-                tile.set(c, k, dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, j * dim + k));
+                tile.setCoordinate(c, k, dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, j * dim + k));
             }
         }
     }

@@ -322,13 +322,7 @@ final class ResidualMetric extends Metric {
     /** Fewer V columns than this: the block's products are too short for a BLAS call to pay. */
     static final int MIN_PRODUCT_COLUMNS = 16;
 
-    /**
-     * The brute force's block. With a BLAS product (and at least {@value #MIN_PRODUCT_COLUMNS} columns),
-     * {@link ProductBlock}. Otherwise the dot products are a small matrix product done GEMM-style here: the block's
-     * V rows are packed as float64 once, each tile of four dataset rows is packed once and multiplied
-     * against every four packed queries ({@link VectorOps#dot4x4}) while it sits in L1, and the sixteen
-     * distances of a 4 x 4 block are finished lane-wise ({@link VectorOps#residualDistances}).
-     */
+    /** With a BLAS product, {@link ProductBlock}'s block size; otherwise the register-tiled block's. */
     @Override
     int bruteBlock(MatrixProduct product, long queries, int threads) {
         return usesProduct(product) ? ProductBlock.block(queries, m, threads) : BlockedBruteForce.BLOCK;
@@ -338,6 +332,13 @@ final class ResidualMetric extends Metric {
         return product != null && m >= MIN_PRODUCT_COLUMNS;
     }
 
+    /**
+     * The brute force's block. With a BLAS product (and at least {@value #MIN_PRODUCT_COLUMNS} columns),
+     * {@link ProductBlock}. Otherwise the dot products are a small matrix product done GEMM-style here: the block's
+     * V rows are packed as float64 once, each tile of four dataset rows is packed once and multiplied
+     * against every four packed queries ({@link VectorOps#dot4x4}) while it sits in L1, and the sixteen
+     * distances of a 4 x 4 block are finished lane-wise ({@link VectorOps#residualDistances}).
+     */
     @Override
     void searchBlock(QuerySet qs, KnnOptions opt, long[] rows, int b, Worker w, MatrixProduct product) {
         if (usesProduct(product)) {

@@ -50,12 +50,12 @@ public final class ScreenTile {
     static final double TINY = 1e-300;
 
     /** Sets row i's scaled coordinate k. */
-    public void set(int i, int k, double coordinate) {
+    public void setCoordinate(int i, int k, double coordinate) {
         coords[k * capacity + i] = coordinate;
     }
 
     /** Sets row i's {@code 1/√p} and computed norm {@code ‖V_i‖}. */
-    public void set(int i, double invSqrtP, double vNorm) {
+    public void setScales(int i, double invSqrtP, double vNorm) {
         isp[i] = invSqrtP;
         norm[i] = vNorm;
     }

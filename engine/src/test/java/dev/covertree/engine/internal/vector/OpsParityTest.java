@@ -268,7 +268,7 @@ class OpsParityTest {
                 double s2 = 0;
                 for (int k = 0; k < dim; k++) {
                     x[k] = qx[k] + rnd.nextDouble(-1, 1);
-                    tile.set(j, k, x[k]);
+                    tile.setCoordinate(j, k, x[k]);
                     double diff = qx[k] - x[k];
                     s2 = Math.fma(diff, diff, s2);
                 }
@@ -281,7 +281,7 @@ class OpsParityTest {
                 other[j] = reversed;
                 double residual = Math.abs(variance * ResidualFormula.correlation(type, s2) - dot);
                 double ispJ = rnd.nextDouble(0.05, 1.5) / (qIsp * Math.max(residual, 1e-300));
-                tile.set(j, ispJ, Math.sqrt(SCALAR.dot(b, off, b, off, m, false)));
+                tile.setScales(j, ispJ, Math.sqrt(SCALAR.dot(b, off, b, off, m, false)));
                 canonical[j] = ResidualFormula.distance(type, variance, s2, dot, qIsp, ispJ);
             }
             double[][] lower = new double[2][];
