@@ -115,6 +115,22 @@ final class KnnCommand implements Callable<Integer> {
     @Option(names = "--out-distances", required = true, paramLabel = "D.npy", description = "Output: distances.")
     Path outDistances;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Run the job on Apache Spark (local[N] in-process, spark://HOST:PORT, yarn, ...): segments of "
+                    + "ids searched as tasks, partial lists merged per query; the same files, byte for byte. Needs "
+                    + "--v/--p (files every executor can read) and the file's order.")
+    String spark;
+
+    @Option(names = "--spark-segments", paramLabel = "S", defaultValue = "1",
+            description = "With --spark: split the points into S contiguous id segments, one index each, so no "
+                    + "executor holds more than one segment (1: one index over all points, queries split in ranges) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int sparkSegments;
+
+    @Option(names = "--out-parquet", paramLabel = "DIR",
+            description = "With --spark: also write the answer as a Parquet table (row, query_id, neighbour_ids, distances).")
+    Path outParquet;
+
     @Mixin
     ScratchOptions scratch = new ScratchOptions();
 
@@ -154,6 +170,12 @@ final class KnnCommand implements Callable<Integer> {
         run.checkOutputs(List.of(new RunOptions.FileArg("--out-indices", outIndices),
                 new RunOptions.FileArg("--out-distances", outDistances), new RunOptions.FileArg("--out-order", outOrder)),
                 inputs);
+        if (spark != null) {
+            return runOnSpark(inputs);
+        }
+        if (outParquet != null || sparkSegments != 1) {
+            throw new UsageException((outParquet != null ? "--out-parquet" : "--spark-segments") + " needs --spark");
+        }
         int threads = run.threads();
         Telemetry tel = run.telemetry();
         PrintWriter out = run.out(spec);
@@ -231,6 +253,62 @@ final class KnnCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The job through {@link DistributedKnn}: its module is looked up only here, so runs without
+     * {@code --spark} never load Spark. The driver reads the query ids, and prepares query points given by
+     * coordinates (their V rows and p) as the single-process run does.
+     */
+    private int runOnSpark(List<RunOptions.FileArg> inputs) throws Exception {
+        if (sparkSegments < 1) {
+            throw new UsageException("--spark-segments must be >= 1, got " + sparkSegments);
+        }
+        if (spark.isBlank()) {
+            throw new UsageException("--spark needs a master, for example local[2]");
+        }
+        String not = tree != null ? "--tree" : order != Order.GIVEN ? "--order " + order : outOrder != null ? "--out-order"
+                : data.model != null ? "--model" : null;
+        if (not != null) {
+            throw new UsageException("--spark cannot be combined with " + not + " (the executors read --coords, --v and "
+                    + "--p in the file's order)");
+        }
+        if (data.metricType() == dev.covertree.engine.MetricType.RESIDUAL && (data.v == null || data.p == null)) {
+            throw new UsageException("--spark with the residual metric needs --v and --p: make them once with "
+                    + "'covertree prepare --out-v V.npy --out-p P.npy', so every executor reads the same V and p");
+        }
+        if (run.threads != null) {
+            throw new UsageException("--threads does not apply with --spark: each task searches on one thread, and the "
+                    + "master sets how many run at once (local[N], executor cores)");
+        }
+        if (outParquet != null) {
+            checkParquetOutput();
+        }
+        DistributedKnn runner = DistributedKnn.find();
+        int threads = run.threads();
+        try (Inputs in = queries.coords == null ? null : Inputs.load(data, threads, run.telemetry())) {
+            long[] ids = queries.ids == null ? null : Inputs.readIds(queries.ids, "--query-ids");
+            Dataset points = in == null ? null : in.queryPoints(queries.coords);
+            var kernel = data.metricType() == dev.covertree.engine.MetricType.RESIDUAL ? data.kernel.toKernel() : null;
+            DistributedKnn.Request r = new DistributedKnn.Request(spark, sparkSegments, data.metricType(), data.coords,
+                    data.v, data.p, kernel, k, includeSelf, predecessor, engine, !allowInconsistent, ids, points,
+                    outIndices, outDistances, outParquet, run.force, run.quiet);
+            return runner.run(r, run.out(spec), spec.commandLine().getErr());
+        }
+    }
+
+    /** Refuses, before any work, a Parquet folder that exists (without --force), is a file, or has no parent. */
+    private void checkParquetOutput() {
+        if (java.nio.file.Files.isRegularFile(outParquet)) {
+            throw new UsageException("--out-parquet " + outParquet + " is a file; a Parquet table is a folder");
+        }
+        if (java.nio.file.Files.exists(outParquet) && !run.force) {
+            throw new UsageException("--out-parquet " + outParquet + " exists; pass --force to replace it");
+        }
+        Path parent = outParquet.toAbsolutePath().getParent();
+        if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+            throw new UsageException("--out-parquet " + outParquet + ": the folder " + parent + " does not exist");
+        }
     }
 
     /** The dataset with its rows in {@code perm}'s order, living as long as {@code arena}, where {@code space} puts it. */

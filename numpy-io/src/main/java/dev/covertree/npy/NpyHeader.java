@@ -27,6 +27,8 @@ public record NpyHeader(int version, NpyDType dtype, ByteOrder byteOrder, boolea
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** NumPy pads the header so that the data starts on this boundary. */
     static final int ALIGN = 64;
+    /** How many leading bytes {@link #parse(MemorySegment, long, String)} needs for any header numpy writes. */
+    public static final int PREFIX_BYTES = 1 << 16;
 
     public NpyHeader {
         shape = shape.clone();
@@ -69,7 +71,18 @@ public record NpyHeader(int version, NpyDType dtype, ByteOrder byteOrder, boolea
 
     /** Parses the header at the start of {@code file}, a view of the whole file. */
     static NpyHeader parse(MemorySegment file, String source) throws NpyFormatException {
-        long size = file.byteSize();
+        return parse(file, file.byteSize(), source);
+    }
+
+    /**
+     * Parses the header at the start of {@code head}, the first bytes of a file of {@code size} bytes
+     * (for a file read through a stream, not mapped: HDFS or S3 through Hadoop's FileSystem API). The
+     * prefix must hold the whole header; {@link #PREFIX_BYTES} always do for headers numpy writes.
+     *
+     * @throws NpyFormatException when it is not a readable array, or the file is too short for its data
+     */
+    public static NpyHeader parse(MemorySegment head, long size, String source) throws NpyFormatException {
+        MemorySegment file = head;
         if (size < 10) {
             throw new NpyFormatException(source, "not a .npy file (only " + size + " bytes, too short for a header)");
         }
@@ -99,6 +112,10 @@ public record NpyHeader(int version, NpyDType dtype, ByteOrder byteOrder, boolea
             headerLen = Integer.toUnsignedLong(file.get(u32, 8));
         }
         long dataOffset = prefix + headerLen;
+        if (dataOffset > file.byteSize() && dataOffset <= size) {
+            throw new NpyFormatException(source, "header of " + headerLen + " bytes is longer than the " + file.byteSize()
+                    + " bytes read for it");
+        }
         if (dataOffset > size) {
             throw new NpyFormatException(source, "truncated header (header says " + headerLen + " bytes, file has "
                     + (size - prefix) + ")");

@@ -1,0 +1,155 @@
+package dev.covertree.spark;
+
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.EnginePlan;
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.Kernel;
+import dev.covertree.engine.Knn;
+import dev.covertree.engine.KnnOptions;
+import dev.covertree.engine.KnnResult;
+import dev.covertree.engine.Matrix;
+import dev.covertree.engine.MetricType;
+import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.ScratchSpace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+
+/**
+ * One segment's points {@code [start, end)} and the index an engine built over them (the engine the job
+ * names, AUTO deciding on the segment itself), with the job's input files open so that query rows can be
+ * read from them. Shared by the tasks of one executor that search the same segment; searching is
+ * read-only, so they may run at once.
+ */
+final class SegmentIndex implements AutoCloseable {
+    private final long start;
+    private final long end;
+    private final Kernel kernel;
+    private final RowSource coords;
+    private final RowSource v;
+    private final RowSource p;
+    private final Arena arena = Arena.ofShared();
+    private final Dataset data;
+    private final EnginePlan plan;
+
+    private SegmentIndex(SparkKnnJob job, long start, long end, boolean throughHadoop) throws IOException {
+        this.start = start;
+        this.end = end;
+        this.kernel = job.kernel();
+        RowSource c = null;
+        RowSource vs = null;
+        RowSource ps = null;
+        Dataset d = null;
+        try {
+            c = RowSource.open(job.coords(), throughHadoop);
+            if (job.metric() == MetricType.RESIDUAL) {
+                vs = RowSource.open(job.v(), throughHadoop);
+                ps = RowSource.open(job.p(), throughHadoop);
+            }
+            d = dataset(c, vs, ps, c.rows(start, end, arena), vs == null ? null : vs.rows(start, end, arena),
+                    ps == null ? null : ps.rows(start, end, arena));
+            this.plan = EnginePlan.of(d.metric(), QuerySet.allPoints(d.size()), job.options(), ScratchSpace.auto());
+        } catch (IOException | RuntimeException e) {
+            if (d != null) {
+                d.close();
+            }
+            closeAll(c, vs, ps);
+            arena.close();
+            throw e;
+        }
+        this.coords = c;
+        this.v = vs;
+        this.p = ps;
+        this.data = d;
+    }
+
+    /** Opens the job's files, reads or maps segment rows {@code [start, end)} and builds their index. */
+    static SegmentIndex build(SparkKnnJob job, long start, long end, boolean throughHadoop) {
+        try {
+            return new SegmentIndex(job, start, end, throughHadoop);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Dataset dataset(RowSource c, RowSource vs, RowSource ps, Matrix x, Matrix vm, Matrix pm) {
+        if (vs != null && (vs.rows() != c.rows() || ps.rows() != c.rows())) {
+            throw new InvalidInputException("V, p and the coordinates have different numbers of rows (" + vs.rows() + ", "
+                    + ps.rows() + ", " + c.rows() + ")");
+        }
+        return vm == null ? Dataset.euclidean(x) : Dataset.residual(x, vm, pm, kernel);
+    }
+
+    long start() {
+        return start;
+    }
+
+    long end() {
+        return end;
+    }
+
+    /**
+     * Searches this segment for the dataset points {@code ids}, which lie in it, by id (so self-exclusion and
+     * predecessor mode apply), and writes their lists into rows {@code rows} of {@code out}.
+     */
+    long searchOwn(long[] ids, int[] rows, KnnOptions options, NeighbourBlock out) {
+        long[] local = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            local[i] = ids[i] - start;
+        }
+        try (KnnResult r = Knn.search(data.metric(), QuerySet.ids(local, data.size(), "segment queries"), options, plan)) {
+            copy(r, rows, out);
+            return r.distanceEvaluations();
+        }
+    }
+
+    /**
+     * Searches this segment for query points outside it (given as rows of the job's files, or as a dataset
+     * of their own), and writes their lists into rows {@code rows} of {@code out}. Predecessor mode and
+     * self-exclusion do not apply: the caller sends only queries every point of the segment may answer.
+     */
+    long searchOthers(Dataset queries, int[] rows, KnnOptions options, NeighbourBlock out) {
+        KnnOptions external = options.withPredecessor(false).withIncludeSelf(false);
+        try (KnnResult r = Knn.search(data.metric(queries), QuerySet.external(queries.size()), external, plan)) {
+            copy(r, rows, out);
+            return r.distanceEvaluations();
+        }
+    }
+
+    /** The dataset points {@code ids} (outside this segment) as query points, their arrays in {@code to}. */
+    Dataset points(long[] ids, Arena to) throws IOException {
+        boolean run = true;
+        for (int i = 1; i < ids.length && run; i++) {
+            run = ids[i] == ids[i - 1] + 1;
+        }
+        Matrix x = run ? coords.rows(ids[0], ids[0] + ids.length, to) : coords.gather(ids, to);
+        if (v == null) {
+            return Dataset.euclidean(x);
+        }
+        Matrix vm = run ? v.rows(ids[0], ids[0] + ids.length, to) : v.gather(ids, to);
+        Matrix pm = run ? p.rows(ids[0], ids[0] + ids.length, to) : p.gather(ids, to);
+        return Dataset.residual(x, vm, pm, kernel);
+    }
+
+    private void copy(KnnResult r, int[] rows, NeighbourBlock out) {
+        for (int i = 0; i < rows.length; i++) {
+            out.setRow(rows[i], r.indices(), r.distances(), i, start);
+        }
+    }
+
+    @Override
+    public void close() {
+        plan.close();
+        data.close();
+        closeAll(coords, v, p);
+        arena.close();
+    }
+
+    private static void closeAll(RowSource... sources) {
+        for (RowSource s : sources) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+}

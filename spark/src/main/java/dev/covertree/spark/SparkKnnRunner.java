@@ -1,0 +1,136 @@
+package dev.covertree.spark;
+
+import dev.covertree.cli.DistributedKnn;
+import dev.covertree.engine.Engine;
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.Kernel;
+import dev.covertree.engine.MetricType;
+import dev.covertree.npy.NpyFormatException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code covertree knn --spark MASTER}: starts a Spark context (in-process for {@code local[N]}), runs
+ * {@link SparkKnn} and writes the files the single-process run writes, plus an optional Parquet table.
+ * Errors in the tasks come back as the tool's own one-line messages and exit codes.
+ */
+public final class SparkKnnRunner implements DistributedKnn {
+    private static final String LOG_CONFIG = "log4j2.configurationFile";
+
+    @Override
+    public int run(Request r, PrintWriter out, PrintWriter err) throws Exception {
+        if (System.getProperty(LOG_CONFIG) == null && System.getProperty("log4j.configurationFile") == null) {
+            System.setProperty(LOG_CONFIG, String.valueOf(SparkKnnRunner.class.getResource("log4j2.properties")));
+        }
+        SparkConf conf = new SparkConf().setAppName("covertree knn").setMaster(r.master())
+                .setIfMissing("spark.ui.enabled", "false").setIfMissing("spark.ui.showConsoleProgress", "false");
+        JavaSparkContext sc;
+        try {
+            sc = new JavaSparkContext(conf);
+        } catch (RuntimeException e) {
+            err.println("covertree: --spark " + r.master() + ": " + firstLine(e));
+            return 2;
+        }
+        try (sc) {
+            long t0 = System.nanoTime();
+            SparkQueries queries = r.queryIds() != null ? SparkQueries.ids(r.queryIds())
+                    : r.queryPoints() != null ? SparkQueries.points(r.queryPoints()) : SparkQueries.allPoints();
+            Path parquetTmp = r.outParquet() == null ? null
+                    : r.outParquet().resolveSibling(r.outParquet().getFileName() + ".partial-" + ProcessHandle.current().pid());
+            try (SparkKnnResult result = SparkKnn.search(sc, job(r), queries)) {
+                if (!r.quiet()) {
+                    err.printf("spark: %d queries over %d segment%s, %d blocks, %d tasks on %s%n", result.queries(),
+                            result.segments(), result.segments() == 1 ? "" : "s", result.blocks(), result.tasks(), sc.master());
+                }
+                result.writeNpy(r.outIndices(), r.outDistances(), r.force());
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (parquetTmp != null) {
+                    result.writeParquet(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), parquetTmp.toUri().toString());
+                    replace(parquetTmp, r.outParquet());
+                }
+                out.printf("knn: %d %s, k = %d, %s metric, engine %s per segment, on Spark %s%n", result.queries(),
+                        result.queries() == 1 ? "query" : "queries", r.k(), r.metric().name().toLowerCase(Locale.ROOT),
+                        r.engine().name().toLowerCase(Locale.ROOT), sc.master());
+                out.printf("  %d segment%s x %d query blocks: %d tasks%n", result.segments(), result.segments() == 1 ? "" : "s",
+                        result.blocks(), result.tasks());
+                out.printf("  search and merge %.3f s (%.0f queries/s), %.1f distances per query%n", s,
+                        result.queries() / Math.max(s, 1e-9), (double) result.distanceEvaluations() / result.queries());
+                out.printf("  wrote %s and %s (%d x %d)%s%n", r.outIndices(), r.outDistances(), result.queries(), r.k(),
+                        r.outParquet() == null ? "" : " and the table " + r.outParquet());
+            } catch (RuntimeException e) {
+                throw inputError(e);
+            } finally {
+                if (parquetTmp != null) {
+                    deleteTree(parquetTmp);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static SparkKnnJob job(Request r) {
+        Kernel kern = r.kernel();
+        SparkKnnJob job = r.metric() == MetricType.RESIDUAL
+                ? SparkKnnJob.residual(abs(r.coords()), abs(r.v()), abs(r.p()), kern, r.k())
+                : SparkKnnJob.euclidean(abs(r.coords()), r.k());
+        Engine engine = r.engine();
+        return job.withPredecessor(r.predecessor()).withIncludeSelf(r.includeSelf()).withEngine(engine)
+                .withCheckInputs(r.checkInputs()).withSegments(r.segments());
+    }
+
+    /** Executors resolve paths against their own working folder: send absolute ones. */
+    private static String abs(Path p) {
+        return p.toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * The task's own exception when a task failed on the input (Spark wraps it, once per failed stage), so
+     * the tool reports it as for a single-process run; anything else as it came.
+     */
+    static RuntimeException inputError(RuntimeException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof InvalidInputException || c instanceof NpyFormatException) {
+                return (RuntimeException) c;
+            }
+            if (c instanceof FileSystemException fse) {
+                return new UncheckedIOException(fse);
+            }
+        }
+        return e;
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    /** Moves the finished table into place, replacing an older one (the tool checked --force before the job). */
+    private static void replace(Path tmp, Path target) throws IOException {
+        if (Files.exists(target)) {
+            deleteTree(target);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
