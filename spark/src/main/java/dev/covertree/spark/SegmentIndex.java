@@ -49,12 +49,12 @@ final class SegmentIndex implements AutoCloseable {
             d = dataset(c, vs, ps, c.rows(start, end, arena), vs == null ? null : vs.rows(start, end, arena),
                     ps == null ? null : ps.rows(start, end, arena));
             this.plan = EnginePlan.of(d.metric(), QuerySet.allPoints(d.size()), job.options(), ScratchSpace.auto());
+        } catch (InvalidInputException e) {
+            abandon(d, c, vs, ps);
+            throw start == 0 ? e : new InvalidInputException(e.getMessage() + " (an index within rows [" + start + ":" + end
+                    + "], the segment this executor read: add " + start + " for the file's row)");
         } catch (IOException | RuntimeException e) {
-            if (d != null) {
-                d.close();
-            }
-            closeAll(c, vs, ps);
-            arena.close();
+            abandon(d, c, vs, ps);
             throw e;
         }
         this.coords = c;
@@ -142,6 +142,15 @@ final class SegmentIndex implements AutoCloseable {
         plan.close();
         data.close();
         closeAll(coords, v, p);
+        arena.close();
+    }
+
+    /** Releases what a constructor that failed had opened. */
+    private void abandon(Dataset d, RowSource... sources) {
+        if (d != null) {
+            d.close();
+        }
+        closeAll(sources);
         arena.close();
     }
 

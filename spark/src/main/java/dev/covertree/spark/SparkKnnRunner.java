@@ -8,7 +8,6 @@ import dev.covertree.engine.MetricType;
 import dev.covertree.npy.NpyFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ public final class SparkKnnRunner implements DistributedKnn {
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             err.println("covertree: --spark " + r.master() + ": " + firstLine(e));
             return 2;
         }
@@ -68,7 +67,7 @@ public final class SparkKnnRunner implements DistributedKnn {
                         result.queries() / Math.max(s, 1e-9), (double) result.distanceEvaluations() / result.queries());
                 out.printf("  wrote %s and %s (%d x %d)%s%n", r.outIndices(), r.outDistances(), result.queries(), r.k(),
                         r.outParquet() == null ? "" : " and the table " + r.outParquet());
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 throw inputError(e);
             } finally {
                 if (parquetTmp != null) {
@@ -95,16 +94,23 @@ public final class SparkKnnRunner implements DistributedKnn {
     }
 
     /**
-     * The task's own exception when a task failed on the input (Spark wraps it, once per failed stage), so
-     * the tool reports it as for a single-process run; anything else as it came.
+     * The task's own exception when a task failed on the input, so the tool reports it as for a
+     * single-process run; anything else as it came. Spark hands the driver a {@code SparkException} whose
+     * message quotes the task's exception ("... executor driver): CLASS: MESSAGE") and which may not carry it
+     * as its cause.
      */
-    static RuntimeException inputError(RuntimeException e) {
+    static Exception inputError(Exception e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof InvalidInputException || c instanceof NpyFormatException) {
-                return (RuntimeException) c;
+            if (c instanceof InvalidInputException || c instanceof NpyFormatException || c instanceof FileSystemException) {
+                return (Exception) c;
             }
-            if (c instanceof FileSystemException fse) {
-                return new UncheckedIOException(fse);
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        for (Class<?> type : new Class<?>[] {InvalidInputException.class, NpyFormatException.class}) {
+            int at = m.indexOf(type.getName() + ": ");
+            if (at >= 0) {
+                String quoted = m.substring(at + type.getName().length() + 2).lines().findFirst().orElse("");
+                return new InvalidInputException(quoted);
             }
         }
         return e;
