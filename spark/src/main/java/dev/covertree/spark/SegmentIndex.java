@@ -14,6 +14,7 @@ import dev.covertree.engine.ScratchSpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import org.apache.spark.SparkEnv;
 
 /**
  * One segment's points {@code [start, end)} and the index an engine built over them (the engine the job
@@ -48,7 +49,9 @@ final class SegmentIndex implements AutoCloseable {
             }
             d = dataset(c, vs, ps, c.rows(start, end, arena), vs == null ? null : vs.rows(start, end, arena),
                     ps == null ? null : ps.rows(start, end, arena));
-            this.plan = EnginePlan.of(d.metric(), QuerySet.allPoints(d.size()), job.options(), ScratchSpace.auto());
+            // the executor's other tasks of this segment wait for the index, so its build takes all the cores
+            this.plan = EnginePlan.of(d.metric(), QuerySet.allPoints(d.size()), job.options().withThreads(buildThreads()),
+                    ScratchSpace.auto());
         } catch (InvalidInputException e) {
             abandon(d, c, vs, ps);
             throw start == 0 ? e : new InvalidInputException(e.getMessage() + " (an index within rows [" + start + ":" + end
@@ -61,6 +64,13 @@ final class SegmentIndex implements AutoCloseable {
         this.v = vs;
         this.p = ps;
         this.data = d;
+    }
+
+    /** The cores of this executor: {@code spark.executor.cores}, else (local mode) the machine's. */
+    private static int buildThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        SparkEnv env = SparkEnv.get();
+        return env == null ? cores : Math.max(1, env.conf().getInt("spark.executor.cores", cores));
     }
 
     /** Opens the job's files, reads or maps segment rows {@code [start, end)} and builds their index. */
