@@ -27,8 +27,8 @@ final class BoundsTreeSearch implements SearchEngine {
     public void search(Metric metric, QuerySet qs, KnnOptions opt, long from, long to, Worker w, KnnResult out) {
         long n = metric.data().size();
         boolean nodeOrder = qs.isAllPoints();
-        if (nodeOrder && metric.leafColumns()) {
-            searchBatch(metric, qs, opt, from, to, w, out);
+        if (qs.neighbours() && metric.leafColumns()) {
+            searchBatch(metric, qs, opt, from, to, nodeOrder, w, out);
             return;
         }
         for (long s = from; s < to; s++) {
@@ -47,15 +47,19 @@ final class BoundsTreeSearch implements SearchEngine {
         }
     }
 
-    /** Node-order positions {@code [from, to)} of an all-points job, searched together. */
-    private void searchBatch(Metric metric, QuerySet qs, KnnOptions opt, long from, long to, Worker w, KnnResult out) {
+    /**
+     * Slots {@code [from, to)} searched together: node-order positions of an all-points job, or queries
+     * their caller declared neighbours ({@link QuerySet#withNeighbours}).
+     */
+    private void searchBatch(Metric metric, QuerySet qs, KnnOptions opt, long from, long to, boolean nodeOrder, Worker w,
+                             KnnResult out) {
         long n = metric.data().size();
         int count = (int) (to - from);
         long[] rows = w.batchRows;
         long[] skips = w.batchSkips;
         long[] limits = w.batchLimits;
         for (int i = 0; i < count; i++) {
-            long row = qs.row(tree.pointAt(from + i));
+            long row = qs.row(nodeOrder ? tree.pointAt(from + i) : from + i);
             rows[i] = row;
             limits[i] = qs.idLimit(row, opt, n);
             skips[i] = qs.byId() ? row : -1;
@@ -67,7 +71,7 @@ final class BoundsTreeSearch implements SearchEngine {
         }
         tree.searchBatch(metric, rows, skips, limits, count, w);
         for (int i = 0; i < count; i++) {
-            w.heapFor(i).drainTo(out.indices(), out.distances(), tree.pointAt(from + i));
+            w.heapFor(i).drainTo(out.indices(), out.distances(), nodeOrder ? tree.pointAt(from + i) : from + i);
         }
     }
 }

@@ -223,8 +223,8 @@ public final class EnginePlan implements AutoCloseable {
      * neighbouring queries share cache), else the same ids as the brute force's sample.
      */
     private static QuerySet sampleFor(NodeOrdered tree, QuerySet queries, QuerySet sample) {
-        return queries.isAllPoints() ? QuerySet.treeNeighbours(tree.middleOfNodeOrder((int) sample.size()), tree.size(),
-                "AUTO's sample") : sample;
+        return queries.isAllPoints() ? QuerySet.ids(tree.middleOfNodeOrder((int) sample.size()), tree.size(),
+                "AUTO's sample").withNeighbours() : sample;
     }
 
     private static void close(CoverTree t) {

@@ -24,25 +24,23 @@ public final class QuerySet {
 
     /** The given dataset ids as queries, in this order; each must be in 0 … n−1. */
     public static QuerySet ids(long[] ids, long n, String name) {
-        return ids(ids, n, name, false);
-    }
-
-    /**
-     * As {@link #ids}, saying that consecutive ids are neighbours in a tree's node order, so that a tree
-     * search takes them in groups, as it does all points (AUTO's sample of an all-points job).
-     */
-    static QuerySet treeNeighbours(long[] ids, long n, String name) {
-        return ids(ids, n, name, true);
-    }
-
-    private static QuerySet ids(long[] ids, long n, String name, boolean neighbours) {
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= n) {
                 throw new InvalidInputException(name + ": id " + ids[i] + " at position " + i + " is not a point id "
                         + "(the dataset has ids 0 to " + (n - 1) + ")");
             }
         }
-        return new QuerySet(ids.clone(), ids.length, true, neighbours);
+        return new QuerySet(ids.clone(), ids.length, true, false);
+    }
+
+    /**
+     * The same queries, declared in a spatial order: consecutive queries are near each other (for example
+     * sorted along a space-filling curve, or a run of a tree's node order), so that the tree engines search
+     * them in groups, as they do all points. The answer is the same either way; only the speed differs
+     * (grouping queries that are far apart costs more than searching them one at a time).
+     */
+    public QuerySet withNeighbours() {
+        return new QuerySet(ids, count, byId, true);
     }
 
     /** Rows 0 … count−1 of a separate query dataset (query by coordinates). */
@@ -65,7 +63,7 @@ public final class QuerySet {
         return byId && ids == null;
     }
 
-    /** True when a tree search should take consecutive queries as a group: all points, or {@link #treeNeighbours}. */
+    /** True when a tree search should take consecutive queries as a group: all points, or {@link #withNeighbours}. */
     boolean neighbours() {
         return isAllPoints() || neighbours;
     }
@@ -76,7 +74,8 @@ public final class QuerySet {
         for (int i = 0; i < count; i++) {
             first[i] = row(i);
         }
-        return ids(first, n, "the first queries", neighbours());
+        QuerySet head = byId ? ids(first, n, "the first queries") : new QuerySet(first, count, false, false);
+        return neighbours() ? head.withNeighbours() : head;
     }
 
     /**

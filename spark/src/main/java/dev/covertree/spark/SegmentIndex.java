@@ -32,6 +32,7 @@ final class SegmentIndex implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final Dataset data;
     private final EnginePlan plan;
+    private int[] positions;
 
     private SegmentIndex(SparkKnnJob job, long start, long end, boolean throughHadoop) throws IOException {
         this.start = start;
@@ -103,27 +104,58 @@ final class SegmentIndex implements AutoCloseable {
      * predecessor mode apply), and writes their lists into rows {@code rows} of {@code out}.
      */
     long searchOwn(long[] ids, int[] rows, KnnOptions options, NeighbourBlock out) {
-        long[] local = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            local[i] = ids[i] - start;
+        // in the index's node order, as a single-process all-points job takes them: neighbours in space
+        int[] position = nodePositions();
+        Integer[] order = new Integer[ids.length];
+        java.util.Arrays.setAll(order, i -> i);
+        if (position != null) {
+            java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> position[(int) (ids[i] - start)]));
         }
-        try (KnnResult r = Knn.search(data.metric(), QuerySet.ids(local, data.size(), "segment queries"), options, plan)) {
-            copy(r, rows, out);
+        long[] local = new long[ids.length];
+        int[] at = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            local[i] = ids[order[i]] - start;
+            at[i] = rows[order[i]];
+        }
+        QuerySet qs = QuerySet.ids(local, data.size(), "segment queries");
+        try (KnnResult r = Knn.search(data.metric(), position == null ? qs : qs.withNeighbours(), options, plan)) {
+            copy(r, at, out);
             return r.distanceEvaluations();
         }
+    }
+
+    /** Each segment point's place in the index's node order, or null when the engine has no tree; made once. */
+    private synchronized int[] nodePositions() {
+        if (positions == null && (plan.tree() != null || plan.boundsTree() != null)) {
+            java.util.function.LongUnaryOperator pointAt = plan.tree() != null ? plan.tree()::pointAt
+                    : plan.boundsTree()::pointAt;
+            int[] p = new int[(int) data.size()];
+            for (int pos = 0; pos < p.length; pos++) {
+                p[(int) pointAt.applyAsLong(pos)] = pos;
+            }
+            positions = p;
+        }
+        return positions;
     }
 
     /**
      * Searches this segment for query points outside it (given as rows of the job's files, or as a dataset
      * of their own), and writes their lists into rows {@code rows} of {@code out}. Predecessor mode and
-     * self-exclusion do not apply: the caller sends only queries every point of the segment may answer.
+     * self-exclusion do not apply: the caller sends only queries every point of the segment may answer,
+     * in a spatial order ({@link ZOrder}).
      */
     long searchOthers(Dataset queries, int[] rows, KnnOptions options, NeighbourBlock out) {
         KnnOptions external = options.withPredecessor(false).withIncludeSelf(false);
-        try (KnnResult r = Knn.search(data.metric(queries), QuerySet.external(queries.size()), external, plan)) {
+        QuerySet qs = QuerySet.external(queries.size()).withNeighbours();
+        try (KnnResult r = Knn.search(data.metric(queries), qs, external, plan)) {
             copy(r, rows, out);
             return r.distanceEvaluations();
         }
+    }
+
+    /** The coordinates of dataset points {@code ids}, in {@code to}. */
+    Matrix coordinates(long[] ids, Arena to) throws IOException {
+        return coords.gather(ids, to);
     }
 
     /** The dataset points {@code ids} (outside this segment) as query points, their arrays in {@code to}. */

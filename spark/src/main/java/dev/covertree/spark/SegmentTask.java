@@ -39,10 +39,15 @@ final class SegmentTask {
             SegmentIndex index = lease.index();
             switch (queries) {
                 case SparkQueries.Points points -> {
-                    int[] all = new int[rows];
-                    Arrays.setAll(all, r -> r);
-                    try (Dataset q = points.rows(first, first + rows, job.kernel(), arena)) {
-                        distances.add(index.searchOthers(q, all, job.options(), out));
+                    long[] all = new long[rows];
+                    int[] at = new int[rows];
+                    for (int r = 0; r < rows; r++) {
+                        all[r] = first + r;
+                        at[r] = r;
+                    }
+                    int[] order = ZOrder.of(points.coords(all, arena));
+                    try (Dataset q = points.rows(permute(all, order), job.kernel(), arena)) {
+                        distances.add(index.searchOthers(q, permute(at, order), job.options(), out));
                     }
                 }
                 case SparkQueries.AllPoints a -> byId(job, index, null, first, rows, arena, out, distances);
@@ -76,10 +81,28 @@ final class SegmentTask {
             distances.add(index.searchOwn(Arrays.copyOf(own, no), Arrays.copyOf(ownRows, no), job.options(), out));
         }
         if (nx > 0) {
-            try (Dataset q = index.points(Arrays.copyOf(other, nx), arena)) {
-                distances.add(index.searchOthers(q, Arrays.copyOf(otherRows, nx), job.options(), out));
+            long[] outside = Arrays.copyOf(other, nx);
+            int[] order = ZOrder.of(index.coordinates(outside, arena));
+            try (Dataset q = index.points(permute(outside, order), arena)) {
+                distances.add(index.searchOthers(q, permute(Arrays.copyOf(otherRows, nx), order), job.options(), out));
             }
         }
+    }
+
+    private static long[] permute(long[] a, int[] order) {
+        long[] out = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            out[i] = a[order[i]];
+        }
+        return out;
+    }
+
+    private static int[] permute(int[] a, int[] order) {
+        int[] out = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            out[i] = a[order[i]];
+        }
+        return out;
     }
 
     private static void failIfAsked() {

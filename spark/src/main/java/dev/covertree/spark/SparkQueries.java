@@ -65,11 +65,14 @@ public sealed interface SparkQueries extends Serializable {
                 return new Array(m.segment().toArray(ValueLayout.JAVA_BYTE), m.dtype(), m.cols());
             }
 
-            Matrix rows(String name, long from, long to, Arena arena) {
+            Matrix rows(String name, long[] rows, Arena arena) {
                 long rowBytes = cols * dtype.itemSize();
-                MemorySegment s = arena.allocate(Math.max(1, (to - from) * rowBytes), 64).asSlice(0, (to - from) * rowBytes);
-                MemorySegment.copy(MemorySegment.ofArray(bytes), from * rowBytes, s, 0, (to - from) * rowBytes);
-                return new Matrix(name + "[" + from + ":" + to + "]", s, dtype, to - from, cols);
+                MemorySegment s = arena.allocate(Math.max(1, rows.length * rowBytes), 64).asSlice(0, rows.length * rowBytes);
+                MemorySegment all = MemorySegment.ofArray(bytes);
+                for (int i = 0; i < rows.length; i++) {
+                    MemorySegment.copy(all, rows[i] * rowBytes, s, i * rowBytes, rowBytes);
+                }
+                return new Matrix(name, s, dtype, rows.length, cols);
             }
         }
 
@@ -97,11 +100,16 @@ public sealed interface SparkQueries extends Serializable {
             return metric;
         }
 
-        /** Rows {@code [from, to)} as a dataset, their arrays copied into {@code arena}. */
-        Dataset rows(long from, long to, Kernel kernel, Arena arena) {
-            Matrix x = coords.rows("query coords", from, to, arena);
+        /** The coordinates of rows {@code rows}, copied into {@code arena}. */
+        Matrix coords(long[] rows, Arena arena) {
+            return coords.rows("query coords", rows, arena);
+        }
+
+        /** Rows {@code rows} (in that order) as a dataset, their arrays copied into {@code arena}. */
+        Dataset rows(long[] rows, Kernel kernel, Arena arena) {
+            Matrix x = coords.rows("query coords", rows, arena);
             return v == null ? Dataset.euclidean(x)
-                    : Dataset.residual(x, v.rows("query V", from, to, arena), p.rows("query p", from, to, arena), kernel);
+                    : Dataset.residual(x, v.rows("query V", rows, arena), p.rows("query p", rows, arena), kernel);
         }
     }
 }
