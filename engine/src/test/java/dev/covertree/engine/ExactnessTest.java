@@ -83,7 +83,9 @@ class ExactnessTest {
             bounds.validate();
             Metric dm = data.metric();
             long[] ids = rnd.longs(Math.min(n, 64), 0, n).toArray();
-            for (QuerySet qs : new QuerySet[] {QuerySet.allPoints(n), QuerySet.ids(ids, n, "ids")}) {
+            // ids declared neighbours (they are not: random) go through the tree engines' grouped paths
+            for (QuerySet qs : new QuerySet[] {QuerySet.allPoints(n), QuerySet.ids(ids, n, "ids"),
+                    QuerySet.ids(ids, n, "ids").withNeighbours()}) {
                 for (KnnOptions base : new KnnOptions[] {KnnOptions.of(k), KnnOptions.of(k).withPredecessor(true),
                         KnnOptions.of(k).withIncludeSelf(true), KnnOptions.of(k).withIncludeSelf(true).withPredecessor(true)}) {
                     try (KnnResult oracle = Knn.search(dm, qs, base.withEngine(Engine.SCAN))) {
@@ -106,6 +108,64 @@ class ExactnessTest {
                 }
             }
         }
+    }
+
+    /**
+     * Points of the dataset copied out as a query dataset of their own (how the Spark job sends a segment the
+     * queries of other segments): every engine, with the queries as given and declared neighbours, returns
+     * the scan's answer.
+     */
+    @ParameterizedTest(name = "{0} n={1} d={2} m={3} k={4} l={5} {6} {7} {8}")
+    @MethodSource("cases")
+    void outsideQueryPointsGetTheScansAnswerFromEveryEngine(MetricType metric, int n, int d, int m, int k, double ls,
+                                                           KernelType kt, NpyDType vType, Shape shape, long seed) {
+        if (shape != Shape.NORMAL && shape != Shape.SPATIAL) {
+            return;
+        }
+        double[][] x = TestData.normal(n, d, seed);
+        if (shape == Shape.SPATIAL) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            for (double[] row : x) {
+                for (int c = 0; c < d; c++) {
+                    row[c] = 20 * rnd.nextDouble();
+                }
+            }
+        }
+        try (Arena arena = Arena.ofShared();
+             Dataset data = metric == MetricType.EUCLIDEAN
+                     ? Dataset.euclidean(TestData.matrix(arena, "coords", x, vType))
+                     : TestData.residual(arena, x, Kernel.of(kt, 1.3, ls), m, vType);
+             CoverTree tree = CoverTree.build(data, 2);
+             BoundsTree bounds = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+            long[] rows = new SplittableRandom(seed + 1).longs(Math.min(n, 48), 0, n).toArray();
+            Matrix qx = copyRows(arena, data.coords(), rows);
+            try (Dataset q = metric == MetricType.EUCLIDEAN ? Dataset.euclidean(qx)
+                    : Dataset.residual(qx, copyRows(arena, data.v(), rows), copyRows(arena, data.p(), rows), data.kernel())) {
+                Metric qm = data.metric(q);
+                KnnOptions o = KnnOptions.of(k);
+                try (KnnResult oracle = Knn.search(qm, QuerySet.external(rows.length), o.withEngine(Engine.SCAN))) {
+                    for (QuerySet qs : new QuerySet[] {QuerySet.external(rows.length),
+                            QuerySet.external(rows.length).withNeighbours()}) {
+                        for (Engine e : new Engine[] {Engine.TREE, Engine.BOUNDS, Engine.BRUTE}) {
+                            try (KnnResult r = Knn.search(qm, qs, o.withEngine(e).withThreads(2),
+                                    e == Engine.TREE ? EnginePlan.withTree(tree) : e == Engine.BOUNDS ? EnginePlan.withTree(bounds)
+                                            : EnginePlan.of(qm, qs, o.withEngine(e), ScratchSpace.auto()))) {
+                                assertIdentical(oracle, r, e + (qs.neighbours() ? " declared neighbours" : ""));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Matrix copyRows(Arena arena, Matrix m, long[] rows) {
+        long rowBytes = m.rowOffset(1);
+        java.lang.foreign.MemorySegment s = arena.allocate(rowBytes * rows.length, 64);
+        for (int i = 0; i < rows.length; i++) {
+            java.lang.foreign.MemorySegment.copy(m.segment(), m.rowOffset(rows[i]), s, i * rowBytes, rowBytes);
+        }
+        return new Matrix(m.name() + " rows", s, m.dtype(), rows.length, m.cols());
     }
 
     private static void checkShape(KnnResult r, QuerySet qs, KnnOptions o, int n) {
