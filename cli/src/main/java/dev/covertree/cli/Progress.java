@@ -8,7 +8,7 @@ import java.util.function.LongConsumer;
  * Progress of one long phase on stderr: a single updating line with an ETA on a terminal, a plain line
  * every few seconds otherwise, nothing with {@code --quiet}. Thread-safe: workers report increments.
  */
-final class Progress implements LongConsumer, AutoCloseable {
+public final class Progress implements LongConsumer, AutoCloseable {
     private static final long TERMINAL_NS = 200_000_000L;
     private static final long LOG_NS = 5_000_000_000L;
 
@@ -22,7 +22,8 @@ final class Progress implements LongConsumer, AutoCloseable {
     private final AtomicLong lastPrint = new AtomicLong(System.nanoTime());
     private boolean closed;
 
-    Progress(PrintWriter err, String phase, long total, boolean quiet) {
+    /** A progress line for {@code phase} of {@code total} steps on {@code err}; nothing at all when {@code quiet}. */
+    public Progress(PrintWriter err, String phase, long total, boolean quiet) {
         this.err = err;
         this.phase = phase;
         this.total = total;

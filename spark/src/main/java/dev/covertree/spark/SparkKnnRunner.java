@@ -1,6 +1,7 @@
 package dev.covertree.spark;
 
 import dev.covertree.cli.DistributedKnn;
+import dev.covertree.cli.Progress;
 import dev.covertree.engine.Engine;
 import dev.covertree.engine.InvalidInputException;
 import dev.covertree.engine.Kernel;
@@ -52,7 +53,13 @@ public final class SparkKnnRunner implements DistributedKnn {
                     err.printf("spark: %d queries over %d segment%s, %d blocks, %d tasks on %s%n", result.queries(),
                             result.segments(), result.segments() == 1 ? "" : "s", result.blocks(), result.tasks(), sc.master());
                 }
-                result.writeNpy(r.outIndices(), r.outDistances(), r.force());
+                TaskProgress listener;
+                try (Progress progress = new Progress(err, "search", result.tasks(), r.quiet())) {
+                    listener = new TaskProgress(progress);
+                    sc.sc().addSparkListener(listener);
+                    result.writeNpy(r.outIndices(), r.outDistances(), r.force());
+                }
+                sc.sc().removeSparkListener(listener);
                 double s = (System.nanoTime() - t0) / 1e9;
                 if (parquetTmp != null) {
                     result.writeParquet(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), parquetTmp.toUri().toString());
