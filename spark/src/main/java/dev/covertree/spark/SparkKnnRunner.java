@@ -57,14 +57,18 @@ public final class SparkKnnRunner implements DistributedKnn {
                 try (Progress progress = new Progress(err, "search", result.tasks(), r.quiet())) {
                     listener = new TaskProgress(progress);
                     sc.sc().addSparkListener(listener);
+                    // the table first, under a temporary name: the .npy files are committed only after it is complete
+                    if (parquetTmp != null) {
+                        result.writeParquet(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
+                                parquetTmp.toUri().toString());
+                    }
                     result.writeNpy(r.outIndices(), r.outDistances(), r.force());
                 }
                 sc.sc().removeSparkListener(listener);
-                double s = (System.nanoTime() - t0) / 1e9;
                 if (parquetTmp != null) {
-                    result.writeParquet(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), parquetTmp.toUri().toString());
                     replace(parquetTmp, r.outParquet());
                 }
+                double s = (System.nanoTime() - t0) / 1e9;
                 out.printf("knn: %d %s, k = %d, %s metric, engine %s per segment, on Spark %s%n", result.queries(),
                         result.queries() == 1 ? "query" : "queries", r.k(), r.metric().name().toLowerCase(Locale.ROOT),
                         r.engine().name().toLowerCase(Locale.ROOT), sc.master());

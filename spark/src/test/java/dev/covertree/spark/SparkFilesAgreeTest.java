@@ -1,5 +1,7 @@
 package dev.covertree.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -63,6 +65,24 @@ class SparkFilesAgreeTest {
         agree("spatial query points", Cli.concat(data, "--query-coords", spatial.resolve("q.npy").toString(),
                 "--inducing-ids", spatial.resolve("ids.npy").toString()), 2);
         agree("spatial include self", Cli.concat(data, "--all", "--include-self", "--engine", "tree"), 3);
+    }
+
+    @Test
+    void theParquetTableAppearsWithTheFilesAndIsReplacedOnlyWithForce() throws Exception {
+        List<String> job = List.of("knn", "--coords", spatial.resolve("x.npy").toString(), "--metric", "euclidean", "--k", "4",
+                "--all", "--spark", "local[2]", "--spark-segments", "2", "--out-parquet", out.resolve("table").toString());
+        Cli.ok(Cli.concat(job, Cli.outputs(out, "t").toArray(String[]::new)));
+        assertTrue(Files.exists(out.resolve("table").resolve("_SUCCESS")), "the table is complete");
+        try (var listing = Files.list(out)) {
+            assertTrue(listing.noneMatch(p -> p.getFileName().toString().contains(".partial")), "no temporary left");
+        }
+        Cli.Run again = Cli.run(Cli.concat(job, "--out-indices", out.resolve("u-i.npy").toString(), "--out-distances",
+                out.resolve("u-d.npy").toString(), "--quiet"));
+        assertEquals(2, again.exit(), again.toString());
+        assertTrue(again.err().contains("--out-parquet") && again.err().contains("--force"), again.err());
+        Cli.ok(Cli.concat(job, "--force", "--out-indices", out.resolve("u-i.npy").toString(), "--out-distances",
+                out.resolve("u-d.npy").toString(), "--quiet"));
+        assertTrue(Files.exists(out.resolve("table").resolve("_SUCCESS")), "the table was replaced");
     }
 
     private void agree(String what, List<String> job, int segments) throws Exception {
