@@ -65,7 +65,8 @@ def knn(X: ArrayLike, k: int, *, metric: str = "residual", kernel: Optional[str]
         V: Optional[ArrayLike] = None, p: Optional[ArrayLike] = None, model: Optional[PathLike] = None,
         query_ids: Optional[ArrayLike] = None, query_coords: Optional[ArrayLike] = None, predecessor: bool = False,
         include_self: bool = False, order: Optional[str] = None, seed: int = 0, threads: Optional[int] = None,
-        engine: str = "auto", quiet: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+        engine: str = "auto", spark: Optional[str] = None, spark_segments: int = 1,
+        quiet: bool = False) -> Tuple[np.ndarray, np.ndarray]:
     """The exact k nearest neighbours of every point of ``X`` (N x d), of the points ``query_ids``, or of new
     points ``query_coords``; as ``covertree knn`` computes them.
 
@@ -81,7 +82,10 @@ def knn(X: ArrayLike, k: int, *, metric: str = "residual", kernel: Optional[str]
     predecessor: the Vecchia mode: point i may only return points before it in ``order``
     (``None``/``"given"``: the order of ``X``; ``"random"``: seeded by ``seed``; ``"maxmin"``: exact max-min).
     threads: worker threads (default all cores). engine: ``"auto"``, ``"bounds"``, ``"tree"``, ``"brute"``,
-    ``"scan"`` (all exact). quiet: no progress on stderr.
+    ``"scan"`` (all exact). spark: run the job on Apache Spark with this master (``"local[2]"`` in-process,
+    ``"spark://host:7077"``, ...; the residual metric then needs ``V`` and ``p``, and ``threads`` and
+    ``order`` do not apply), with the points cut into ``spark_segments`` id segments; the answer is the same
+    to the bit. quiet: no progress on stderr.
 
     Raises CovertreeUsageError (a ValueError) for bad arguments, InputDataError for data that cannot be used,
     CovertreeError otherwise; each carries the tool's one-line message.
@@ -91,14 +95,15 @@ def knn(X: ArrayLike, k: int, *, metric: str = "residual", kernel: Optional[str]
         args = _knn_args(folder, X, k, metric=metric, kernel=kernel, variance=variance, lengthscale=lengthscale,
                          inducing=inducing, inducing_method=inducing_method, V=V, p=p, model=model, query_ids=query_ids,
                          query_coords=query_coords, predecessor=predecessor, include_self=include_self, order=order,
-                         seed=seed, threads=threads, engine=engine)
+                         seed=seed, threads=threads, engine=engine, spark=spark, spark_segments=spark_segments)
         _runner.run(args, quiet)
         return _load(folder / "i.npy"), _load(folder / "d.npy")
 
 
 def _knn_args(folder: Path, X, k, *, metric="residual", kernel=None, variance=1.0, lengthscale=1.0, inducing=256,
               inducing_method="random", V=None, p=None, model=None, query_ids=None, query_coords=None,
-              predecessor=False, include_self=False, order=None, seed=0, threads=None, engine="auto"):
+              predecessor=False, include_self=False, order=None, seed=0, threads=None, engine="auto", spark=None,
+              spark_segments=1):
     """The ``covertree knn`` command line for :func:`knn`'s arguments, its inputs saved in ``folder``."""
     args = ["knn", "--coords", _save(folder, "x", X), "--metric", metric, "--k", str(int(k)),
             "--engine", engine, "--out-indices", str(folder / "i.npy"), "--out-distances", str(folder / "d.npy")]
@@ -131,6 +136,8 @@ def _knn_args(folder: Path, X, k, *, metric="residual", kernel=None, variance=1.
         args += ["--order", order]
     if threads is not None:
         args += ["--threads", str(int(threads))]
+    if spark is not None:
+        args += ["--spark", spark, "--spark-segments", str(int(spark_segments))]
     return args
 
 

@@ -119,6 +119,18 @@ def test_prepare_and_a_model_bundle_give_the_same_neighbours(tmp_path):
     assert bytes(z["kernel"]).decode() == "matern32" and z["lengthscale"][0] == 0.7
 
 
+def test_the_spark_job_returns_the_same_arrays():
+    X = np.random.default_rng(4).uniform(0, 10, size=(600, 2))
+    V, p, _ = covertree.prepare(X, "matern32", lengthscale=0.7, inducing=20, quiet=True)
+    a, da = covertree.knn(X, 6, kernel="matern32", lengthscale=0.7, V=V, p=p, predecessor=True, quiet=True)
+    b, db = covertree.knn(X, 6, kernel="matern32", lengthscale=0.7, V=V, p=p, predecessor=True, spark="local[2]",
+                          spark_segments=3, quiet=True)
+    np.testing.assert_array_equal(a, b)
+    assert da.tobytes() == db.tobytes()
+    with pytest.raises(covertree.CovertreeUsageError, match="--v and --p"):
+        covertree.knn(X, 6, kernel="matern32", lengthscale=0.7, spark="local[1]", quiet=True)
+
+
 def test_ctrl_c_stops_the_tool_and_leaves_no_temporary_file(tmp_path):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
