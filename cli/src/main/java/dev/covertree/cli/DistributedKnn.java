@@ -21,9 +21,9 @@ public interface DistributedKnn {
      * @param master          the cluster manager ({@code local[2]}, {@code spark://host:7077}, {@code yarn})
      * @param segments        contiguous id segments, one index each (1: one index over all points)
      * @param metric          the metric
-     * @param coords          coordinates, N x d
-     * @param v               V (residual), else null
-     * @param p               p (residual), else null
+     * @param coords          coordinates, N x d: an absolute path or a Hadoop URI
+     * @param v               V (residual), else null; as {@code coords}
+     * @param p               p (residual), else null; as {@code coords}
      * @param kernel          the kernel (residual), else null
      * @param k               neighbours per query
      * @param includeSelf     a query point may be its own neighbour
@@ -38,7 +38,7 @@ public interface DistributedKnn {
      * @param force           overwrite existing outputs
      * @param quiet           no progress or summary
      */
-    record Request(String master, int segments, MetricType metric, Path coords, Path v, Path p, Kernel kernel, int k,
+    record Request(String master, int segments, MetricType metric, String coords, String v, String p, Kernel kernel, int k,
                    boolean includeSelf, boolean predecessor, Engine engine, boolean checkInputs, long[] queryIds,
                    Dataset queryPoints, Path outIndices, Path outDistances, Path outParquet, boolean force, boolean quiet) {
     }

@@ -118,7 +118,8 @@ final class KnnCommand implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "Run the job on Apache Spark (local[N] in-process, spark://HOST:PORT, yarn, ...): segments of "
                     + "ids searched as tasks, partial lists merged per query; the same files, byte for byte. Needs "
-                    + "--v/--p (files every executor can read) and the file's order.")
+                    + "--v/--p and the file's order; --coords, --v and --p may then be paths every executor sees or "
+                    + "Hadoop URIs (hdfs://, s3a://, file://).")
     String spark;
 
     @Option(names = "--spark-segments", paramLabel = "S", defaultValue = "1",
@@ -290,11 +291,25 @@ final class KnnCommand implements Callable<Integer> {
             long[] ids = queries.ids == null ? null : Inputs.readIds(queries.ids, "--query-ids");
             Dataset points = in == null ? null : in.queryPoints(queries.coords);
             var kernel = data.metricType() == dev.covertree.engine.MetricType.RESIDUAL ? data.kernel.toKernel() : null;
-            DistributedKnn.Request r = new DistributedKnn.Request(spark, sparkSegments, data.metricType(), data.coords,
-                    data.v, data.p, kernel, k, includeSelf, predecessor, engine, !allowInconsistent, ids, points,
+            DistributedKnn.Request r = new DistributedKnn.Request(spark, sparkSegments, data.metricType(),
+                    location("--coords", data.coords), location("--v", data.v), location("--p", data.p), kernel, k,
+                    includeSelf, predecessor, engine, !allowInconsistent, ids, points,
                     outIndices, outDistances, outParquet, run.force, run.quiet);
             return runner.run(r, run.out(spec), spec.commandLine().getErr());
         }
+    }
+
+    /**
+     * Where the executors read an input: the argument as typed when it is a URI ({@code hdfs://…},
+     * {@code s3a://…}, {@code file:///…}, which a {@code Path} would mangle), else the absolute path.
+     */
+    private String location(String flag, Path path) {
+        if (path == null) {
+            return null;
+        }
+        CommandLine.Model.OptionSpec o = spec.commandLine().getParseResult().matchedOption(flag);
+        String typed = o == null || o.originalStringValues().isEmpty() ? path.toString() : o.originalStringValues().get(0);
+        return typed.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") ? typed : path.toAbsolutePath().normalize().toString();
     }
 
     /** Refuses, before any work, a Parquet folder that exists (without --force), is a file, or has no parent. */

@@ -92,16 +92,11 @@ public final class SparkKnnRunner implements DistributedKnn {
     private static SparkKnnJob job(Request r) {
         Kernel kern = r.kernel();
         SparkKnnJob job = r.metric() == MetricType.RESIDUAL
-                ? SparkKnnJob.residual(abs(r.coords()), abs(r.v()), abs(r.p()), kern, r.k())
-                : SparkKnnJob.euclidean(abs(r.coords()), r.k());
+                ? SparkKnnJob.residual(r.coords(), r.v(), r.p(), kern, r.k())
+                : SparkKnnJob.euclidean(r.coords(), r.k());
         Engine engine = r.engine();
         return job.withPredecessor(r.predecessor()).withIncludeSelf(r.includeSelf()).withEngine(engine)
                 .withCheckInputs(r.checkInputs()).withSegments(r.segments());
-    }
-
-    /** Executors resolve paths against their own working folder: send absolute ones. */
-    private static String abs(Path p) {
-        return p.toAbsolutePath().normalize().toString();
     }
 
     /**

@@ -68,6 +68,20 @@ class SparkFilesAgreeTest {
     }
 
     @Test
+    void inputsGivenAsUrisReachTheExecutorsAsTyped() throws Exception {
+        List<String> tail = List.of("--kernel", "matern32", "--variance", "1", "--lengthscale", "2", "--k", "20", "--all",
+                "--predecessor");
+        List<String> paths = Cli.concat(List.of("knn", "--coords", spatial.resolve("x.npy").toString(), "--v",
+                spatial.resolve("v.npy").toString(), "--p", spatial.resolve("p.npy").toString()), tail.toArray(String[]::new));
+        List<String> uris = Cli.concat(List.of("knn", "--coords", spatial.resolve("x.npy").toUri().toString(), "--v",
+                spatial.resolve("v.npy").toUri().toString(), "--p", spatial.resolve("p.npy").toUri().toString(), "--spark",
+                "local[2]", "--spark-segments", "2"), tail.toArray(String[]::new));
+        Cli.ok(Cli.concat(paths, Cli.outputs(out, "paths").toArray(String[]::new)));
+        Cli.ok(Cli.concat(uris, Cli.outputs(out, "uris").toArray(String[]::new)));
+        Cli.sameFiles(out, "paths", "uris", "file:// URIs");
+    }
+
+    @Test
     void theParquetTableAppearsWithTheFilesAndIsReplacedOnlyWithForce() throws Exception {
         List<String> job = List.of("knn", "--coords", spatial.resolve("x.npy").toString(), "--metric", "euclidean", "--k", "4",
                 "--all", "--spark", "local[2]", "--spark-segments", "2", "--out-parquet", out.resolve("table").toString());
