@@ -17,8 +17,10 @@ import java.util.List;
  */
 record Sharding(long points, long queries, int segments, int blockRows) implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Most rows in one block: its partial lists are one record of about 16·k bytes per row. */
+    /** Most rows in one block. */
     static final int MAX_BLOCK_ROWS = 1 << 16;
+    /** Most bytes of one block's partial lists (ids and distances, 16 bytes per entry): a record a task holds twice while merging. */
+    static final long MAX_BLOCK_BYTES = 64L << 20;
     /** Blocks per segment and worker core when the caller does not choose: enough to balance uneven tasks. */
     static final int BLOCKS_PER_CORE = 4;
 
@@ -33,12 +35,14 @@ record Sharding(long points, long queries, int segments, int blockRows) implemen
 
     /**
      * Rows per block for {@code parallelism} worker cores when the job does not say: about
-     * {@link #BLOCKS_PER_CORE} tasks per core over all segments, at most {@link #MAX_BLOCK_ROWS}.
+     * {@link #BLOCKS_PER_CORE} tasks per core over all segments, at most {@link #MAX_BLOCK_ROWS} and at most
+     * {@link #MAX_BLOCK_BYTES} of lists of k entries.
      */
-    static int blockRows(long queries, int segments, int parallelism) {
+    static int blockRows(long queries, int segments, int parallelism, int k) {
         long blocks = Math.max(1, ((long) BLOCKS_PER_CORE * parallelism + segments - 1) / segments);
         long rows = (queries + blocks - 1) / blocks;
-        return (int) Math.max(1, Math.min(MAX_BLOCK_ROWS, rows));
+        long cap = Math.min(MAX_BLOCK_ROWS, Math.max(1, MAX_BLOCK_BYTES / (16L * k)));
+        return (int) Math.max(1, Math.min(cap, rows));
     }
 
     /** The first id of segment {@code s} ({@code s == segments} gives N). */

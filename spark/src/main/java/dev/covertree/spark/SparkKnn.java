@@ -68,7 +68,11 @@ public final class SparkKnn {
             throw new InvalidInputException("no queries");
         }
         int parallelism = sc.defaultParallelism();
-        int rows = job.blockRows() > 0 ? job.blockRows() : Sharding.blockRows(q, job.segments(), parallelism);
+        int rows = job.blockRows() > 0 ? job.blockRows() : Sharding.blockRows(q, job.segments(), parallelism, job.k());
+        if ((long) Math.min(rows, q) * job.k() > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("blockRows: " + rows + " rows of k = " + job.k() + " neighbours do not fit in one "
+                    + "block's arrays; choose fewer rows per block");
+        }
         Sharding sharding = new Sharding(n, q, job.segments(), (int) Math.min(rows, q));
         List<Sharding.Task> tasks = sharding.tasks(job.predecessor() ? largestIds(sharding, queries) : null);
         String jobId = UUID.randomUUID().toString();

@@ -60,10 +60,12 @@ class ShardingTest {
     }
 
     @Test
-    void blockRowsGiveSomeTasksPerCoreAndStayBounded() {
-        assertEquals(125, Sharding.blockRows(1000, 1, 2));
-        assertEquals(500, Sharding.blockRows(1000, 4, 2));
-        assertEquals(Sharding.MAX_BLOCK_ROWS, Sharding.blockRows(1L << 30, 1, 2));
-        assertEquals(1, Sharding.blockRows(1, 1, 64));
+    void blockRowsGiveSomeTasksPerCoreAndStayWithinTheirBytes() {
+        assertEquals(125, Sharding.blockRows(1000, 1, 2, 50));
+        assertEquals(500, Sharding.blockRows(1000, 4, 2, 50));
+        assertEquals(Sharding.MAX_BLOCK_ROWS, Sharding.blockRows(1L << 30, 1, 2, 50));
+        assertEquals(1, Sharding.blockRows(1, 1, 64, 50));
+        // a large k keeps one block's lists within MAX_BLOCK_BYTES
+        assertEquals(4096, Sharding.blockRows(1L << 30, 1, 2, 1024));
     }
 }
