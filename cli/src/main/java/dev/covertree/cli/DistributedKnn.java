@@ -34,13 +34,13 @@ public interface DistributedKnn {
      * @param queryPoints     the query points by coordinates (prepared by the caller), or null; both null: all points
      * @param outIndices      where the ids go
      * @param outDistances    where the distances go
-     * @param outParquet      a Parquet table of the answer, or null
+     * @param outParquet      a Parquet table of the answer (an absolute path or a Hadoop URI), or null
      * @param force           overwrite existing outputs
      * @param quiet           no progress or summary
      */
     record Request(String master, int segments, MetricType metric, String coords, String v, String p, Kernel kernel, int k,
                    boolean includeSelf, boolean predecessor, Engine engine, boolean checkInputs, long[] queryIds,
-                   Dataset queryPoints, Path outIndices, Path outDistances, Path outParquet, boolean force, boolean quiet) {
+                   Dataset queryPoints, Path outIndices, Path outDistances, String outParquet, boolean force, boolean quiet) {
     }
 
     /** Runs the request, writing the outputs only when the whole job succeeded; returns the exit code. */

@@ -129,7 +129,8 @@ final class KnnCommand implements Callable<Integer> {
     int sparkSegments;
 
     @Option(names = "--out-parquet", paramLabel = "DIR",
-            description = "With --spark: also write the answer as a Parquet table (row, query_id, neighbour_ids, distances).")
+            description = "With --spark: also write the answer as a Parquet table (row, query_id, neighbour_ids, distances): "
+                    + "a folder, or a Hadoop URI (hdfs://, s3a://).")
     Path outParquet;
 
     @Mixin
@@ -282,7 +283,8 @@ final class KnnCommand implements Callable<Integer> {
             throw new UsageException("--threads does not apply with --spark: each task searches on one thread, and the "
                     + "master sets how many run at once (local[N], executor cores)");
         }
-        if (outParquet != null) {
+        String table = location("--out-parquet", outParquet);
+        if (table != null && table.startsWith("/")) {
             checkParquetOutput();
         }
         DistributedKnn runner = DistributedKnn.find();
@@ -294,7 +296,7 @@ final class KnnCommand implements Callable<Integer> {
             DistributedKnn.Request r = new DistributedKnn.Request(spark, sparkSegments, data.metricType(),
                     location("--coords", data.coords), location("--v", data.v), location("--p", data.p), kernel, k,
                     includeSelf, predecessor, engine, !allowInconsistent, ids, points,
-                    outIndices, outDistances, outParquet, run.force, run.quiet);
+                    outIndices, outDistances, table, run.force, run.quiet);
             return runner.run(r, run.out(spec), spec.commandLine().getErr());
         }
     }

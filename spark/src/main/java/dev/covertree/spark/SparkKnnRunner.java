@@ -10,12 +10,7 @@ import dev.covertree.npy.NpyFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -46,9 +41,9 @@ public final class SparkKnnRunner implements DistributedKnn {
             long t0 = System.nanoTime();
             SparkQueries queries = r.queryIds() != null ? SparkQueries.ids(r.queryIds())
                     : r.queryPoints() != null ? SparkQueries.points(r.queryPoints()) : SparkQueries.allPoints();
-            Path parquetTmp = r.outParquet() == null ? null
-                    : r.outParquet().resolveSibling(r.outParquet().getFileName() + ".partial-" + ProcessHandle.current().pid());
-            try (SparkKnnResult result = SparkKnn.search(sc, job(r), queries)) {
+            try (TableOutput table = r.outParquet() == null ? null
+                    : TableOutput.open(r.outParquet(), sc.hadoopConfiguration(), r.force());
+                 SparkKnnResult result = SparkKnn.search(sc, job(r), queries)) {
                 if (!r.quiet()) {
                     err.printf("spark: %d queries over %d segment%s, %d blocks, %d tasks on %s%n", result.queries(),
                             result.segments(), result.segments() == 1 ? "" : "s", result.blocks(), result.tasks(), sc.master());
@@ -58,15 +53,14 @@ public final class SparkKnnRunner implements DistributedKnn {
                     listener = new TaskProgress(progress);
                     sc.sc().addSparkListener(listener);
                     // the table first, under a temporary name: the .npy files are committed only after it is complete
-                    if (parquetTmp != null) {
-                        result.writeParquet(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
-                                parquetTmp.toUri().toString());
+                    if (table != null) {
+                        result.writeParquet(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), table.temporary());
                     }
                     result.writeNpy(r.outIndices(), r.outDistances(), r.force());
                 }
                 sc.sc().removeSparkListener(listener);
-                if (parquetTmp != null) {
-                    replace(parquetTmp, r.outParquet());
+                if (table != null) {
+                    table.commit();
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
                 out.printf("knn: %d %s, k = %d, %s metric, engine %s per segment, on Spark %s%n", result.queries(),
@@ -80,10 +74,6 @@ public final class SparkKnnRunner implements DistributedKnn {
                         r.outParquet() == null ? "" : " and the table " + r.outParquet());
             } catch (Exception e) {
                 throw inputError(e);
-            } finally {
-                if (parquetTmp != null) {
-                    deleteTree(parquetTmp);
-                }
             }
         }
         return 0;
@@ -125,24 +115,5 @@ public final class SparkKnnRunner implements DistributedKnn {
     private static String firstLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.lines().findFirst().orElse(m);
-    }
-
-    /** Moves the finished table into place, replacing an older one (the tool checked --force before the job). */
-    private static void replace(Path tmp, Path target) throws IOException {
-        if (Files.exists(target)) {
-            deleteTree(target);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
