@@ -30,6 +30,10 @@ public final class SparkKnnRunner implements DistributedKnn {
         }
         SparkConf conf = new SparkConf().setAppName("covertree knn").setMaster(r.master())
                 .setIfMissing("spark.ui.enabled", "false").setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (r.master().startsWith("local")) {
+            // an in-process run talks to itself only: loopback, whatever the host name resolves to (or fails to)
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1");
+        }
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);

@@ -56,7 +56,8 @@ class SparkKnnTest {
 
     private static JavaSparkContext context(String master, boolean throughHadoop) {
         return new JavaSparkContext(new SparkConf().setMaster(master).setAppName("covertree test")
-                .set("spark.ui.enabled", "false").set(SparkKnn.READ_THROUGH_HADOOP, String.valueOf(throughHadoop)));
+                .set("spark.ui.enabled", "false").set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.driver.host", "127.0.0.1").set(SparkKnn.READ_THROUGH_HADOOP, String.valueOf(throughHadoop)));
     }
 
     private void write(JavaSparkContext sc, SparkKnnJob job, String tag) throws Exception {
