@@ -48,8 +48,10 @@ final class SegmentIndex implements AutoCloseable {
                 vs = RowSource.open(job.v(), throughHadoop);
                 ps = RowSource.open(job.p(), throughHadoop);
             }
-            d = dataset(c, vs, ps, c.rows(start, end, arena), vs == null ? null : vs.rows(start, end, arena),
-                    ps == null ? null : ps.rows(start, end, arena));
+            // SparkKnn.search checked that the files' row counts agree before any task ran
+            Matrix x = c.rows(start, end, arena);
+            d = vs == null ? Dataset.euclidean(x)
+                    : Dataset.residual(x, vs.rows(start, end, arena), ps.rows(start, end, arena), kernel);
             // the executor's other tasks of this segment wait for the index, so its build takes all the cores
             this.plan = EnginePlan.of(d.metric(), QuerySet.allPoints(d.size()), job.options().withThreads(buildThreads()),
                     ScratchSpace.auto());
@@ -81,14 +83,6 @@ final class SegmentIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private Dataset dataset(RowSource c, RowSource vs, RowSource ps, Matrix x, Matrix vm, Matrix pm) {
-        if (vs != null && (vs.rows() != c.rows() || ps.rows() != c.rows())) {
-            throw new InvalidInputException("V, p and the coordinates have different numbers of rows (" + vs.rows() + ", "
-                    + ps.rows() + ", " + c.rows() + ")");
-        }
-        return vm == null ? Dataset.euclidean(x) : Dataset.residual(x, vm, pm, kernel);
     }
 
     long start() {
@@ -160,17 +154,8 @@ final class SegmentIndex implements AutoCloseable {
 
     /** The dataset points {@code ids} (outside this segment) as query points, their arrays in {@code to}. */
     Dataset points(long[] ids, Arena to) throws IOException {
-        boolean run = true;
-        for (int i = 1; i < ids.length && run; i++) {
-            run = ids[i] == ids[i - 1] + 1;
-        }
-        Matrix x = run ? coords.rows(ids[0], ids[0] + ids.length, to) : coords.gather(ids, to);
-        if (v == null) {
-            return Dataset.euclidean(x);
-        }
-        Matrix vm = run ? v.rows(ids[0], ids[0] + ids.length, to) : v.gather(ids, to);
-        Matrix pm = run ? p.rows(ids[0], ids[0] + ids.length, to) : p.gather(ids, to);
-        return Dataset.residual(x, vm, pm, kernel);
+        Matrix x = coords.gather(ids, to);
+        return v == null ? Dataset.euclidean(x) : Dataset.residual(x, v.gather(ids, to), p.gather(ids, to), kernel);
     }
 
     private void copy(KnnResult r, int[] rows, NeighbourBlock out) {

@@ -2,6 +2,7 @@ package dev.covertree.spark;
 
 import dev.covertree.engine.InvalidInputException;
 import dev.covertree.engine.MetricType;
+import dev.covertree.engine.QuerySet;
 import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
@@ -48,7 +49,7 @@ public final class SparkKnn {
         long n = checkShapes(job, throughHadoop);
         long q = switch (queries) {
             case SparkQueries.AllPoints a -> n;
-            case SparkQueries.Ids ids -> checkIds(ids.ids(), n);
+            case SparkQueries.Ids ids -> QuerySet.ids(ids.ids(), n, "query ids").size();
             case SparkQueries.Points points -> {
                 if (job.predecessor() || job.includeSelf()) {
                     throw new InvalidInputException((job.predecessor() ? "predecessor mode" : "includeSelf")
@@ -69,7 +70,7 @@ public final class SparkKnn {
         }
         int parallelism = sc.defaultParallelism();
         int rows = job.blockRows() > 0 ? job.blockRows() : Sharding.blockRows(q, job.segments(), parallelism, job.k());
-        if ((long) Math.min(rows, q) * job.k() > Integer.MAX_VALUE - 8) {
+        if (Math.min(rows, q) * job.k() > Integer.MAX_VALUE - 8) {
             throw new InvalidInputException("blockRows: " + rows + " rows of k = " + job.k() + " neighbours do not fit in one "
                     + "block's arrays; choose fewer rows per block");
         }
@@ -106,16 +107,6 @@ public final class SparkKnn {
             }
             return n;
         }
-    }
-
-    private static long checkIds(long[] ids, long n) {
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= n) {
-                throw new InvalidInputException("query ids: id " + ids[i] + " at position " + i + " is not a point id (the "
-                        + "dataset has ids 0 to " + (n - 1) + ")");
-            }
-        }
-        return ids.length;
     }
 
     /** Per block, its largest query id: predecessor mode sends it only to segments that start below that. */
