@@ -52,6 +52,13 @@ final class NeighbourBlock implements Serializable {
         }
     }
 
+    /** Writes the block's rows at their place in Q x k output arrays (its rows are consecutive output rows). */
+    void writeTo(MemorySegment indices, MemorySegment distancesOut) {
+        long at = 8 * firstRow * k;
+        MemorySegment.copy(ids, 0, indices, ValueLayout.JAVA_LONG, at, ids.length);
+        MemorySegment.copy(distances, 0, distancesOut, ValueLayout.JAVA_DOUBLE, at, distances.length);
+    }
+
     /** The ids of row {@code r}. */
     long[] ids(int r) {
         return Arrays.copyOfRange(ids, r * k, (r + 1) * k);

@@ -3,8 +3,6 @@ package dev.covertree.spark;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyMappedFile;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -90,24 +88,28 @@ public final class SparkKnnResult implements AutoCloseable {
             if (blocks != null) {
                 for (Iterator<Tuple2<Integer, NeighbourBlock>> it = blocks.toLocalIterator(); it.hasNext(); ) {
                     Tuple2<Integer, NeighbourBlock> t = it.next();
-                    put(t._2(), idx.data(), dist.data());
+                    t._2().writeTo(idx.data(), dist.data());
                     written.set(t._1());
                 }
             }
-            for (int b = written.nextClearBit(0); b < sharding.blocks(); b = written.nextClearBit(b + 1)) {
-                put(NeighbourBlock.empty(sharding.blockStart(b), sharding.blockSize(b), k), idx.data(), dist.data());
+            for (NeighbourBlock b : emptyBlocks(written)) {
+                b.writeTo(idx.data(), dist.data());
             }
             idx.commit();
             dist.commit();
         }
     }
 
-    private void put(NeighbourBlock b, MemorySegment idx, MemorySegment dist) {
-        for (int r = 0; r < b.rows(); r++) {
-            long at = (b.firstRow() + r) * k;
-            MemorySegment.copy(b.ids(r), 0, idx, ValueLayout.JAVA_LONG, 8 * at, k);
-            MemorySegment.copy(b.distances(r), 0, dist, ValueLayout.JAVA_DOUBLE, 8 * at, k);
+    /**
+     * The blocks not in {@code present}, with no neighbours at all: blocks no task produced (in predecessor
+     * mode the first queries, which have no point below them in any segment).
+     */
+    private List<NeighbourBlock> emptyBlocks(BitSet present) {
+        List<NeighbourBlock> out = new ArrayList<>();
+        for (int b = present.nextClearBit(0); b < sharding.blocks(); b = present.nextClearBit(b + 1)) {
+            out.add(NeighbourBlock.empty(sharding.blockStart(b), sharding.blockSize(b), k));
         }
+        return out;
     }
 
     /**
@@ -119,17 +121,13 @@ public final class SparkKnnResult implements AutoCloseable {
         StructType schema = new StructType().add("row", DataTypes.LongType, false).add("query_id", DataTypes.LongType, true)
                 .add("neighbour_ids", DataTypes.createArrayType(DataTypes.LongType, false), false)
                 .add("distances", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-        // blocks no task produced (predecessor mode: the first queries) have no neighbours at all
         BitSet present = new BitSet(sharding.blocks());
         if (blocks != null) {
             for (Integer b : blocks.keys().collect()) {
                 present.set(b);
             }
         }
-        List<NeighbourBlock> empty = new ArrayList<>();
-        for (int b = present.nextClearBit(0); b < sharding.blocks(); b = present.nextClearBit(b + 1)) {
-            empty.add(NeighbourBlock.empty(sharding.blockStart(b), sharding.blockSize(b), k));
-        }
+        List<NeighbourBlock> empty = emptyBlocks(present);
         JavaRDD<NeighbourBlock> all = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(empty, 1);
         if (blocks != null) {
             all = blocks.values().union(all);

@@ -7,7 +7,6 @@ import dev.covertree.engine.InvalidInputException;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.MetricType;
 import dev.covertree.npy.NpyFormatException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.util.Locale;
