@@ -56,27 +56,10 @@ class ExactnessTest {
     @MethodSource("cases")
     void everyEngineReturnsTheBruteForceAnswer(MetricType metric, int n, int d, int m, int k, double ls, KernelType kt,
                                                NpyDType vType, Shape shape, long seed) {
-        double[][] x = TestData.normal(n, d, seed);
         SplittableRandom rnd = new SplittableRandom(seed);
-        if (shape == Shape.DUPLICATES) {
-            for (int i = 0; i < n / 3; i++) {
-                x[rnd.nextInt(n)] = x[rnd.nextInt(n)].clone();
-            }
-        } else if (shape == Shape.IDENTICAL) {
-            for (int i = 1; i < n; i++) {
-                x[i] = x[0].clone();
-            }
-        } else if (shape == Shape.SPATIAL) {
-            for (double[] row : x) {
-                for (int c = 0; c < d; c++) {
-                    row[c] = 20 * rnd.nextDouble();
-                }
-            }
-        }
+        double[][] x = coordinates(n, d, shape, seed, rnd);
         try (Arena arena = Arena.ofShared();
-             Dataset data = metric == MetricType.EUCLIDEAN
-                     ? Dataset.euclidean(TestData.matrix(arena, "coords", x, vType))
-                     : TestData.residual(arena, x, Kernel.of(kt, 1.3, ls), m, vType);
+             Dataset data = dataset(arena, metric, x, kt, ls, m, vType);
              CoverTree tree = CoverTree.build(data, 2);
              BoundsTree bounds = BoundsTree.build(data, 2, ScratchSpace.auto())) {
             tree.validate();
@@ -93,8 +76,7 @@ class ExactnessTest {
                         for (Engine e : new Engine[] {Engine.TREE, Engine.BOUNDS, Engine.BRUTE}) {
                             for (int threads : new int[] {1, 3}) {
                                 try (KnnResult r = Knn.search(dm, qs, base.withEngine(e).withThreads(threads),
-                                        e == Engine.TREE ? EnginePlan.withTree(tree) : e == Engine.BOUNDS ? EnginePlan.withTree(bounds)
-                                                : EnginePlan.of(dm, qs, base.withEngine(e), ScratchSpace.auto()))) {
+                                        plan(e, tree, bounds, dm, qs, base))) {
                                     assertIdentical(oracle, r, e + " threads=" + threads + " " + base);
                                 }
                             }
@@ -122,19 +104,9 @@ class ExactnessTest {
         if (shape != Shape.NORMAL && shape != Shape.SPATIAL) {
             return;
         }
-        double[][] x = TestData.normal(n, d, seed);
-        if (shape == Shape.SPATIAL) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            for (double[] row : x) {
-                for (int c = 0; c < d; c++) {
-                    row[c] = 20 * rnd.nextDouble();
-                }
-            }
-        }
+        double[][] x = coordinates(n, d, shape, seed, new SplittableRandom(seed));
         try (Arena arena = Arena.ofShared();
-             Dataset data = metric == MetricType.EUCLIDEAN
-                     ? Dataset.euclidean(TestData.matrix(arena, "coords", x, vType))
-                     : TestData.residual(arena, x, Kernel.of(kt, 1.3, ls), m, vType);
+             Dataset data = dataset(arena, metric, x, kt, ls, m, vType);
              CoverTree tree = CoverTree.build(data, 2);
              BoundsTree bounds = BoundsTree.build(data, 2, ScratchSpace.auto())) {
             long[] rows = new SplittableRandom(seed + 1).longs(Math.min(n, 48), 0, n).toArray();
@@ -148,8 +120,7 @@ class ExactnessTest {
                             QuerySet.external(rows.length).withNeighbours()}) {
                         for (Engine e : new Engine[] {Engine.TREE, Engine.BOUNDS, Engine.BRUTE}) {
                             try (KnnResult r = Knn.search(qm, qs, o.withEngine(e).withThreads(2),
-                                    e == Engine.TREE ? EnginePlan.withTree(tree) : e == Engine.BOUNDS ? EnginePlan.withTree(bounds)
-                                            : EnginePlan.of(qm, qs, o.withEngine(e), ScratchSpace.auto()))) {
+                                    plan(e, tree, bounds, qm, qs, o))) {
                                 assertIdentical(oracle, r, e + (qs.neighbours() ? " declared neighbours" : ""));
                             }
                         }
@@ -157,6 +128,44 @@ class ExactnessTest {
                 }
             }
         }
+    }
+
+    /** The case's points: ~ Normal(0, I), with duplicated rows, all one point, or uniform on [0, 20]^d; {@code rnd} shapes them. */
+    private static double[][] coordinates(int n, int d, Shape shape, long seed, SplittableRandom rnd) {
+        double[][] x = TestData.normal(n, d, seed);
+        switch (shape) {
+            case NORMAL -> { }
+            case DUPLICATES -> {
+                for (int i = 0; i < n / 3; i++) {
+                    x[rnd.nextInt(n)] = x[rnd.nextInt(n)].clone();
+                }
+            }
+            case IDENTICAL -> {
+                for (int i = 1; i < n; i++) {
+                    x[i] = x[0].clone();
+                }
+            }
+            case SPATIAL -> {
+                for (double[] row : x) {
+                    for (int c = 0; c < d; c++) {
+                        row[c] = 20 * rnd.nextDouble();
+                    }
+                }
+            }
+        }
+        return x;
+    }
+
+    private static Dataset dataset(Arena arena, MetricType metric, double[][] x, KernelType kt, double ls, int m,
+                                   NpyDType vType) {
+        return metric == MetricType.EUCLIDEAN ? Dataset.euclidean(TestData.matrix(arena, "coords", x, vType))
+                : TestData.residual(arena, x, Kernel.of(kt, 1.3, ls), m, vType);
+    }
+
+    /** The plan engine {@code e} searches with: the case's saved trees, or the brute force's own plan. */
+    private static EnginePlan plan(Engine e, CoverTree tree, BoundsTree bounds, Metric metric, QuerySet qs, KnnOptions o) {
+        return e == Engine.TREE ? EnginePlan.withTree(tree) : e == Engine.BOUNDS ? EnginePlan.withTree(bounds)
+                : EnginePlan.of(metric, qs, o.withEngine(e), ScratchSpace.auto());
     }
 
     private static Matrix copyRows(Arena arena, Matrix m, long[] rows) {
