@@ -28,6 +28,8 @@ public final class PanamaOps implements VectorOps {
     private static final VectorShuffle<Double>[] HALVES = halves();
     /** 2^52 + 1023: see {@link #kernelValues}. */
     private static final double EXPONENT_SHIFTER = 0x1p52 + 1023;
+    /** 1 + 2⁻⁵⁰: see {@link #residualScreen}. */
+    private static final double SCREEN_WIDEN = 1 + 0x1p-50;
 
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Double>[] halves() {
@@ -386,44 +388,88 @@ public final class PanamaOps implements VectorOps {
         }
     }
 
+    /**
+     * One fused pass per vector of lanes that only decides which rows may be within {@code bound}; the rows it
+     * keeps then get the canonical bounds from {@link ScalarOps#screenLane}, so the rows listed and the values
+     * written are exactly the scalar screen's. The pass computes the kernel with {@link ResidualFormula#SCREEN_EXP}
+     * (a shorter polynomial than the canonical exponential's) and so must only ever keep too many rows, never
+     * too few. Its value {@code k'} of {@code σ² corr} and the canonical {@code k̃} both come from the same
+     * squared distance and the same operations around the exponential; the two exponentials are within
+     * {@link ResidualFormula#SCREEN_EXP_ERROR} of each other relatively (below subnormal results, within
+     * {@link ScreenTile#TINY}), and the few roundings after them stay far inside that allowance, so
+     * {@code δ = |k' − k̃| ≤ ε k' + TINY} with ε = {@code SCREEN_EXP_ERROR}. The canonical screen starts from
+     * {@code t = fl|fl(k̃ − g)| ≤ (1 + u)(|k' − g| + δ)}, while this pass has {@code t' = fl|fl(k' − g)| ≥ (1 − u)|k' − g|};
+     * hence {@code t ≤ t'(1 + 2⁻⁵⁰) + 3δ} (2⁻⁵⁰ = 8u covers (1 + u)/(1 − u)), and {@code x = fl(t'(1 + 2⁻⁵⁰) + Δ)} with
+     * {@code Δ = fl(corr fl(3ε σ²) + 3 TINY) ≥ 3δ} (ε is ten times the true allowance, which covers these two roundings) is, by the monotonicity of rounding (t is a float), at least t. Every
+     * later step, {@code fl(fl(x + e) s)} with the same scale s and {@code 1 − min(·, 1)}, is monotone in x and
+     * performed as the canonical screen performs it, so this pass's lower bound is at most the canonical one and
+     * every row the canonical screen lists is kept.
+     */
     @Override
     public int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
                               double[] qx, double qIsp, double qNorm, double bound) {
         int dim = tile.dim;
         int cap = tile.capacity;
         double[] coords = tile.coords;
-        double[] kv = tile.lower;
+        double[] c = ResidualFormula.SCREEN_EXP;
+        double slack = 3 * ResidualFormula.SCREEN_EXP_ERROR * variance;
         int end = from + D.loopBound(n);
         int shift = dotOff - from;
-        // the kernel values go through tile.lower, which the last loop overwrites with the bounds
-        for (int i = from; i < end; i += L) {
+        double qe = tile.rel * qNorm;
+        double up = qIsp * ScreenTile.WIDEN_UP;
+        int count = 0;
+        int i = from;
+        for (; i < end; i += L) {
             DoubleVector sq = DoubleVector.zero(D);
             for (int k = 0; k < dim; k++) {
                 DoubleVector diff = DoubleVector.broadcast(D, qx[k]).sub(DoubleVector.fromArray(D, coords, k * cap + i));
                 sq = diff.fma(diff, sq);
             }
-            sq.intoArray(kv, i);
-        }
-        kernelValues(type, variance, kv, kv, from, end);
-        double qe = tile.rel * qNorm;
-        double up = qIsp * ScreenTile.WIDEN_UP;
-        double down = qIsp * ScreenTile.WIDEN_DOWN;
-        int count = 0;
-        int i = from;
-        for (; i < end; i += L) {
-            DoubleVector t = DoubleVector.fromArray(D, kv, i).sub(DoubleVector.fromArray(D, dot, shift + i)).abs();
-            // e = norm_j (rel qNorm) + TINY: the scalar lane's (rel qNorm) norm_j + TINY
-            DoubleVector e = DoubleVector.fromArray(D, tile.norm, i).mul(qe).add(ScreenTile.TINY);
-            DoubleVector ispJ = DoubleVector.fromArray(D, tile.isp, i);
-            DoubleVector most = t.add(e).mul(ispJ.mul(up));
-            DoubleVector least = t.sub(e).max(0.0).mul(ispJ.mul(down));
-            DoubleVector lower = DoubleVector.broadcast(D, 1.0).sub(most.min(1.0));
-            lower.intoArray(tile.lower, i);
-            DoubleVector.broadcast(D, 1.0).sub(least.min(1.0)).intoArray(tile.upper, i);
-            long bits = lower.compare(VectorOperators.LE, bound).toLong();
-            while (bits != 0) {
-                tile.within[count++] = i + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
+            // the kernel as kernelValues computes it, but for the polynomial
+            DoubleVector a = switch (type) {
+                case MATERN32 -> sq.sqrt().mul(ResidualFormula.SQRT3);
+                case MATERN52 -> sq.sqrt().mul(ResidualFormula.SQRT5);
+                case RBF, MATERN12 -> sq;
+            };
+            DoubleVector x = switch (type) {
+                case RBF -> sq.mul(-0.5);
+                case MATERN12 -> sq.sqrt().neg();
+                case MATERN32, MATERN52 -> a.neg();
+            };
+            VectorMask<Double> under = x.compare(VectorOperators.LT, ResidualFormula.EXP_MIN);
+            DoubleVector k = x.mul(ResidualFormula.LOG2E).add(ResidualFormula.ROUNDER).sub(ResidualFormula.ROUNDER);
+            DoubleVector r = k.neg().fma(DoubleVector.broadcast(D, ResidualFormula.LN2_HI), x);
+            r = k.neg().fma(DoubleVector.broadcast(D, ResidualFormula.LN2_LO), r);
+            // Estrin's scheme: the same polynomial as Horner's rule in a third of its dependent steps
+            DoubleVector r2 = r.mul(r);
+            DoubleVector r4 = r2.mul(r2);
+            DoubleVector q0 = r.fma(c[8], c[9]);
+            DoubleVector q1 = r.fma(c[6], c[7]);
+            DoubleVector q2 = r.fma(c[4], c[5]);
+            DoubleVector q3 = r.fma(c[2], c[3]);
+            DoubleVector q4 = r.fma(c[0], c[1]);
+            DoubleVector p = q3.fma(r2, q2).fma(r4, q1.fma(r2, q0)).add(q4.mul(r4.mul(r4)));
+            LongVector bits = k.blend(0.0, under).add(EXPONENT_SHIFTER).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52);
+            DoubleVector e = p.mul(bits.reinterpretAsDoubles()).blend(0.0, under);
+            DoubleVector corr = switch (type) {
+                case MATERN32 -> a.add(1).mul(e);
+                case MATERN52 -> a.add(1).add(a.mul(a).div(3)).mul(e);
+                case RBF, MATERN12 -> e;
+            };
+            DoubleVector kv = corr.mul(variance);
+            DoubleVector t = kv.sub(DoubleVector.fromArray(D, dot, shift + i)).abs();
+            DoubleVector slackV = corr.fma(slack, 3 * ScreenTile.TINY);
+            DoubleVector xt = t.fma(DoubleVector.broadcast(D, SCREEN_WIDEN), slackV);
+            DoubleVector eps = DoubleVector.fromArray(D, tile.norm, i).mul(qe).add(ScreenTile.TINY);
+            DoubleVector most = xt.add(eps).mul(DoubleVector.fromArray(D, tile.isp, i).mul(up));
+            long keep = DoubleVector.broadcast(D, 1.0).sub(most.min(1.0)).compare(VectorOperators.LE, bound).toLong();
+            while (keep != 0) {
+                int row = i + Long.numberOfTrailingZeros(keep);
+                keep &= keep - 1;
+                ScalarOps.screenLane(type, variance, tile, row, dot[shift + row], qx, qIsp, qNorm);
+                if (tile.lower[row] <= bound) {
+                    tile.within[count++] = row;
+                }
             }
         }
         for (; i < from + n; i++) {

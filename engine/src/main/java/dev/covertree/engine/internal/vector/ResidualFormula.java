@@ -2,6 +2,7 @@ package dev.covertree.engine.internal.vector;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 import dev.covertree.engine.KernelType;
 
@@ -25,6 +26,18 @@ public final class ResidualFormula {
     public static final double[] C = {
         1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0,
         1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0};
+    /**
+     * The first ten of {@link #C}, 1/i! for i = 9 … 0: the exponential's polynomial where only a bound is needed
+     * ({@link PanamaOps#residualScreen}). Its truncation error on |r| ≤ ln2/2 is below
+     * {@code e^{2|r|} |r|^10 / 10! < 1.4e-11} relative.
+     */
+    public static final double[] SCREEN_EXP = Arrays.copyOfRange(C, C.length - 10, C.length);
+    /**
+     * A relative bound on how far an exponential with {@link #SCREEN_EXP} may lie from {@link #exp}: the
+     * truncation error above, the canonical one's 2 ulps and the roundings of either polynomial, whether by Horner's rule or Estrin's scheme (a few ulps), come to
+     * less than 1.5e-11; 2⁻³² is more than ten times that.
+     */
+    public static final double SCREEN_EXP_ERROR = 0x1p-32;
     public static final double SQRT3 = Math.sqrt(3);
     public static final double SQRT5 = Math.sqrt(5);
 

@@ -2,9 +2,9 @@ package dev.covertree.engine.internal.vector;
 
 /**
  * A tile of dataset rows as {@link VectorOps#residualScreen} reads them, with what it writes back: each
- * row's scaled coordinates (column by column), {@code 1/√p} and the computed norm {@code ‖V_j‖}; per row the
- * lower and upper bounds on its squared distance (before the square root, see {@link VectorOps#residualScreen}),
- * and the rows whose lower bound is within the caller's bound.
+ * row's scaled coordinates (column by column), {@code 1/√p} and the computed norm {@code ‖V_j‖}; the rows whose
+ * lower bound is within the caller's bound, and for those rows the lower and upper bounds on the squared
+ * distance (before the square root, see {@link VectorOps#residualScreen}).
  * One per search thread, refilled for every tile.
  */
 public final class ScreenTile {

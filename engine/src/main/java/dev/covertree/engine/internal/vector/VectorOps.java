@@ -82,10 +82,11 @@ public interface VectorOps {
      *   <li>likewise {@code |c| ≥ (1 − u)(t (1 − u) − E) ≥ (t − e)(1 − u)²} where positive (as {@code e (1 − u) ≥ E}),
      *       and {@code |ρ̃| ≥ |c| ispQ ispJ (1 − u)²}, so {@code |ρ̃| ≥ least = fl(max(fl(t − e), 0) fl(ispJ fl(ispQ (1 − 2⁻⁴⁸))))}.</li>
      * </ul>
-     * Writes {@code tile.lower(i) = 1 − min(most, 1)} and {@code tile.upper(i) = 1 − min(least, 1)}, the squares
-     * before the square root: as every step after ρ̃ is monotone, their computed square roots bound the
-     * computed distance from below and above. Returns how many rows have {@code lower ≤ bound}, listed
-     * increasing in {@code tile.within}.
+     * Lists the rows with {@code lower = 1 − min(most, 1) ≤ bound}, increasing, in {@code tile.within}, returns
+     * how many, and writes for each of them {@code tile.lower(i) = lower} and {@code tile.upper(i) = 1 − min(least, 1)},
+     * the squares before the square root: as every step after ρ̃ is monotone, their computed square roots bound
+     * the computed distance from below and above. Other rows' values may be left unwritten. Both
+     * implementations list the same rows and write the same values.
      */
     int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
                        double[] qx, double qIsp, double qNorm, double bound);

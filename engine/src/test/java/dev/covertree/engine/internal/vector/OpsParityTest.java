@@ -284,30 +284,44 @@ class OpsParityTest {
                 tile.setScales(j, ispJ, Math.sqrt(SCALAR.dot(b, off, b, off, m, false)));
                 canonical[j] = ResidualFormula.distance(type, variance, s2, dot, qIsp, ispJ);
             }
-            double[][] lower = new double[2][];
-            double[][] upper = new double[2][];
-            VectorOps[] impls = {SCALAR, VECTOR};
-            for (int v = 0; v < 2; v++) {
-                int within = impls[v].residualScreen(type, variance, tile, 0, n, other, 0, qx, qIsp, qNorm, 0.5);
-                lower[v] = new double[n];
-                upper[v] = new double[n];
-                int c = 0;
-                for (int j = 0; j < n; j++) {
-                    lower[v][j] = tile.lower(j);
-                    upper[v][j] = tile.upper(j);
-                    double lo = Math.sqrt(tile.lower(j));
-                    double hi = Math.sqrt(tile.upper(j));
-                    org.junit.jupiter.api.Assertions.assertTrue(lo <= canonical[j] && canonical[j] <= hi,
-                            impls[v].name() + " " + type + " pair " + j + ": " + lo + " <= " + canonical[j] + " <= " + hi);
-                    if (tile.lower(j) <= 0.5) {
-                        assertEquals(j, tile.within(c++), impls[v].name() + " within");
+            // every row listed with bound +∞, about half of them with 0.5, and bounds at (and just below) some
+            // rows' own lower bounds, where a screen that kept too few would drop that row
+            SCALAR.residualScreen(type, variance, tile, 0, n, other, 0, qx, qIsp, qNorm, Double.POSITIVE_INFINITY);
+            double[] bounds = new double[2 + 2 * 10];
+            bounds[0] = Double.POSITIVE_INFINITY;
+            bounds[1] = 0.5;
+            for (int t = 0; t < 10; t++) {
+                bounds[2 + 2 * t] = tile.lower(t * (n / 10));
+                bounds[3 + 2 * t] = Math.nextDown(tile.lower(t * (n / 10)));
+            }
+            for (double bound : bounds) {
+                int[][] listed = new int[2][];
+                double[][] lower = new double[2][];
+                double[][] upper = new double[2][];
+                VectorOps[] impls = {SCALAR, VECTOR};
+                for (int v = 0; v < 2; v++) {
+                    int within = impls[v].residualScreen(type, variance, tile, 0, n, other, 0, qx, qIsp, qNorm, bound);
+                    listed[v] = new int[within];
+                    lower[v] = new double[within];
+                    upper[v] = new double[within];
+                    for (int c = 0; c < within; c++) {
+                        int j = tile.within(c);
+                        listed[v][c] = j;
+                        lower[v][c] = tile.lower(j);
+                        upper[v][c] = tile.upper(j);
+                        double lo = Math.sqrt(tile.lower(j));
+                        double hi = Math.sqrt(tile.upper(j));
+                        org.junit.jupiter.api.Assertions.assertTrue(lo <= canonical[j] && canonical[j] <= hi,
+                                impls[v].name() + " " + type + " pair " + j + ": " + lo + " <= " + canonical[j] + " <= " + hi);
+                        org.junit.jupiter.api.Assertions.assertTrue(tile.lower(j) <= bound, impls[v].name() + " listed " + j);
+                    }
+                    if (bound == Double.POSITIVE_INFINITY) {
+                        assertEquals(n, within, impls[v].name() + " lists every row");
                     }
                 }
-                assertEquals(c, within, impls[v].name() + " within count");
-            }
-            for (int j = 0; j < n; j++) {
-                assertEquals(lower[0][j], lower[1][j], 0.0, "lower, pair " + j);
-                assertEquals(upper[0][j], upper[1][j], 0.0, "upper, pair " + j);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(listed[0], listed[1], type + " rows listed, bound " + bound);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(lower[0], lower[1], type + " lower bounds, bound " + bound);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(upper[0], upper[1], type + " upper bounds, bound " + bound);
             }
         }
     }
