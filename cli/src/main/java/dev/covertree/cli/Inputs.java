@@ -9,7 +9,6 @@ import dev.covertree.engine.prepare.PreparedResidual;
 import dev.covertree.engine.prepare.ResidualModel;
 import dev.covertree.engine.prepare.ResidualBasis;
 import dev.covertree.npy.AccessHint;
-import dev.covertree.npy.Npy;
 import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyReadOptions;
 import java.io.IOException;
