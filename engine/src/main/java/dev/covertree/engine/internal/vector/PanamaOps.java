@@ -334,7 +334,7 @@ public final class PanamaOps implements VectorOps {
     @Override
     public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ,
                                   double[] ispJ, double[] out, int n) {
-        kernelValues(type, variance, s2, out, 0, D.loopBound(n));
+        kernelValues(type, variance, ResidualFormula.C, s2, out, 0, D.loopBound(n));
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += L) {
             DoubleVector rho = DoubleVector.fromArray(D, out, i).sub(DoubleVector.fromArray(D, dot, i))
@@ -347,13 +347,15 @@ public final class PanamaOps implements VectorOps {
     }
 
     /**
-     * {@code out[i] = σ² corr(s2[i])} for i in {@code [from, to)}, whole vectors of lanes ({@link ResidualFormula#correlation}
-     * lane-wise, the same operations in the same order; callers finish the tail with the scalar formula).
+     * {@code out[i] = σ² corr(s2[i])} for i in {@code [from, to)}, whole vectors of lanes, with the exponential's
+     * polynomial {@code c} (Horner's rule, highest power first). With {@link ResidualFormula#C} this is
+     * {@link ResidualFormula#correlation} lane-wise, the same operations in the same order (callers finish the
+     * tail with the scalar formula); with {@link ResidualFormula#SCREEN_EXP} it is the screen's approximation.
      * Arrays in, arrays out: a helper that took or returned vectors would, when C2 does not inline it (this
      * one is too large to be inlined everywhere), box every vector it passes.
      */
-    private static void kernelValues(KernelType type, double variance, double[] s2, double[] out, int from, int to) {
-        double[] c = ResidualFormula.C;
+    private static void kernelValues(KernelType type, double variance, double[] c, double[] s2, double[] out, int from,
+                                     int to) {
         for (int i = from; i < to; i += L) {
             DoubleVector sq = DoubleVector.fromArray(D, s2, i);
             // a is the Matérn argument (unused by RBF and Matérn 1/2); x is the exponent
@@ -389,7 +391,7 @@ public final class PanamaOps implements VectorOps {
     }
 
     /**
-     * One fused pass per vector of lanes that only decides which rows may be within {@code bound}; the rows it
+     * A pass that only decides which rows may be within {@code bound}; the rows it
      * keeps then get the canonical bounds from {@link ScalarOps#screenLane}, so the rows listed and the values
      * written are exactly the scalar screen's. The pass computes the kernel with {@link ResidualFormula#SCREEN_EXP}
      * (a shorter polynomial than the canonical exponential's) and so must only ever keep too many rows, never
@@ -400,7 +402,7 @@ public final class PanamaOps implements VectorOps {
      * {@code δ = |k' − k̃| ≤ ε k' + TINY} with ε = {@code SCREEN_EXP_ERROR}. The canonical screen starts from
      * {@code t = fl|fl(k̃ − g)| ≤ (1 + u)(|k' − g| + δ)}, while this pass has {@code t' = fl|fl(k' − g)| ≥ (1 − u)|k' − g|};
      * hence {@code t ≤ t'(1 + 2⁻⁵⁰) + 3δ} (2⁻⁵⁰ = 8u covers (1 + u)/(1 − u)), and {@code x = fl(t'(1 + 2⁻⁵⁰) + Δ)} with
-     * {@code Δ = fl(corr fl(3ε σ²) + 3 TINY) ≥ 3δ} (ε is ten times the true allowance, which covers these two roundings) is, by the monotonicity of rounding (t is a float), at least t. Every
+     * {@code Δ = fl(3ε k' + 3 TINY) ≥ 3δ} is, by the monotonicity of rounding (t is a float), at least t. Every
      * later step, {@code fl(fl(x + e) s)} with the same scale s and {@code 1 − min(·, 1)}, is monotone in x and
      * performed as the canonical screen performs it, so this pass's lower bound is at most the canonical one and
      * every row the canonical screen lists is kept.
@@ -411,54 +413,28 @@ public final class PanamaOps implements VectorOps {
         int dim = tile.dim;
         int cap = tile.capacity;
         double[] coords = tile.coords;
-        double[] c = ResidualFormula.SCREEN_EXP;
-        double slack = 3 * ResidualFormula.SCREEN_EXP_ERROR * variance;
+        double slack = 3 * ResidualFormula.SCREEN_EXP_ERROR;
         int end = from + D.loopBound(n);
         int shift = dotOff - from;
         double qe = tile.rel * qNorm;
         double up = qIsp * ScreenTile.WIDEN_UP;
         int count = 0;
         int i = from;
+        // the kernel values go through tile.lower, where the scalar lane writes the bounds of the rows kept
+        double[] values = tile.lower;
         for (; i < end; i += L) {
             DoubleVector sq = DoubleVector.zero(D);
             for (int k = 0; k < dim; k++) {
                 DoubleVector diff = DoubleVector.broadcast(D, qx[k]).sub(DoubleVector.fromArray(D, coords, k * cap + i));
                 sq = diff.fma(diff, sq);
             }
-            // the kernel as kernelValues computes it, but for the polynomial
-            DoubleVector a = switch (type) {
-                case MATERN32 -> sq.sqrt().mul(ResidualFormula.SQRT3);
-                case MATERN52 -> sq.sqrt().mul(ResidualFormula.SQRT5);
-                case RBF, MATERN12 -> sq;
-            };
-            DoubleVector x = switch (type) {
-                case RBF -> sq.mul(-0.5);
-                case MATERN12 -> sq.sqrt().neg();
-                case MATERN32, MATERN52 -> a.neg();
-            };
-            VectorMask<Double> under = x.compare(VectorOperators.LT, ResidualFormula.EXP_MIN);
-            DoubleVector k = x.mul(ResidualFormula.LOG2E).add(ResidualFormula.ROUNDER).sub(ResidualFormula.ROUNDER);
-            DoubleVector r = k.neg().fma(DoubleVector.broadcast(D, ResidualFormula.LN2_HI), x);
-            r = k.neg().fma(DoubleVector.broadcast(D, ResidualFormula.LN2_LO), r);
-            // Estrin's scheme: the same polynomial as Horner's rule in a third of its dependent steps
-            DoubleVector r2 = r.mul(r);
-            DoubleVector r4 = r2.mul(r2);
-            DoubleVector q0 = r.fma(c[8], c[9]);
-            DoubleVector q1 = r.fma(c[6], c[7]);
-            DoubleVector q2 = r.fma(c[4], c[5]);
-            DoubleVector q3 = r.fma(c[2], c[3]);
-            DoubleVector q4 = r.fma(c[0], c[1]);
-            DoubleVector p = q3.fma(r2, q2).fma(r4, q1.fma(r2, q0)).add(q4.mul(r4.mul(r4)));
-            LongVector bits = k.blend(0.0, under).add(EXPONENT_SHIFTER).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52);
-            DoubleVector e = p.mul(bits.reinterpretAsDoubles()).blend(0.0, under);
-            DoubleVector corr = switch (type) {
-                case MATERN32 -> a.add(1).mul(e);
-                case MATERN52 -> a.add(1).add(a.mul(a).div(3)).mul(e);
-                case RBF, MATERN12 -> e;
-            };
-            DoubleVector kv = corr.mul(variance);
+            sq.intoArray(values, i);
+        }
+        kernelValues(type, variance, ResidualFormula.SCREEN_EXP, values, values, from, end);
+        for (i = from; i < end; i += L) {
+            DoubleVector kv = DoubleVector.fromArray(D, values, i);
             DoubleVector t = kv.sub(DoubleVector.fromArray(D, dot, shift + i)).abs();
-            DoubleVector slackV = corr.fma(slack, 3 * ScreenTile.TINY);
+            DoubleVector slackV = kv.fma(slack, 3 * ScreenTile.TINY);
             DoubleVector xt = t.fma(DoubleVector.broadcast(D, SCREEN_WIDEN), slackV);
             DoubleVector eps = DoubleVector.fromArray(D, tile.norm, i).mul(qe).add(ScreenTile.TINY);
             DoubleVector most = xt.add(eps).mul(DoubleVector.fromArray(D, tile.isp, i).mul(up));

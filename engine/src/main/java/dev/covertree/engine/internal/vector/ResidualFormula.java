@@ -34,7 +34,7 @@ public final class ResidualFormula {
     public static final double[] SCREEN_EXP = Arrays.copyOfRange(C, C.length - 10, C.length);
     /**
      * A relative bound on how far an exponential with {@link #SCREEN_EXP} may lie from {@link #exp}: the
-     * truncation error above, the canonical one's 2 ulps and the roundings of either polynomial, whether by Horner's rule or Estrin's scheme (a few ulps), come to
+     * truncation error above, the canonical one's 2 ulps and both polynomials' roundings (a few ulps) come to
      * less than 1.5e-11; 2⁻³² is more than ten times that.
      */
     public static final double SCREEN_EXP_ERROR = 0x1p-32;
