@@ -402,7 +402,7 @@ public final class PanamaOps implements VectorOps {
      * {@code δ = |k' − k̃| ≤ ε k' + TINY} with ε = {@code SCREEN_EXP_ERROR}. The canonical screen starts from
      * {@code t = fl|fl(k̃ − g)| ≤ (1 + u)(|k' − g| + δ)}, while this pass has {@code t' = fl|fl(k' − g)| ≥ (1 − u)|k' − g|};
      * hence {@code t ≤ t'(1 + 2⁻⁵⁰) + 3δ} (2⁻⁵⁰ = 8u covers (1 + u)/(1 − u)), and {@code x = fl(t'(1 + 2⁻⁵⁰) + Δ)} with
-     * {@code Δ = fl(3ε k' + 3 TINY) ≥ 3δ} is, by the monotonicity of rounding (t is a float), at least t. Every
+     * {@code Δ = fl(3ε k' + 3 TINY) ≥ 3δ} (ε is ten times the true difference, which covers Δ's own rounding) is, by the monotonicity of rounding (t is a float), at least t. Every
      * later step, {@code fl(fl(x + e) s)} with the same scale s and {@code 1 − min(·, 1)}, is monotone in x and
      * performed as the canonical screen performs it, so this pass's lower bound is at most the canonical one and
      * every row the canonical screen lists is kept.
