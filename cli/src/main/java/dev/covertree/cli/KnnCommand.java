@@ -230,6 +230,10 @@ final class KnnCommand implements Callable<Integer> {
                     }
                     phase.count("queries", qs.size()).count("k", k).count("engine", r.engine().name().toLowerCase())
                             .count("distance_evaluations", r.distanceEvaluations()).count("nodes_visited", r.nodesVisited());
+                    if (r.medianDistancesPerQuery() >= 0) {
+                        phase.count("distances_per_query_median", r.medianDistancesPerQuery())
+                                .count("distances_per_query_max", r.maxDistancesPerQuery());
+                    }
                     progress.close();
                     double s = phase.end();
                     Telemetry.Phase write = tel.phase("write");
@@ -248,8 +252,9 @@ final class KnnCommand implements Callable<Integer> {
                         out.printf("  tree built in %.3f s (%d distances); planning took %.3f s%n", plan.tree().buildSeconds(),
                                 plan.tree().buildDistances(), plan.seconds());
                     }
-                    out.printf("  search %.3f s (%.0f queries/s), %.1f distances per query%n", s, qs.size() / Math.max(s, 1e-9),
-                            (double) r.distanceEvaluations() / Math.max(1, qs.size()));
+                    out.printf("  search %.3f s (%.0f queries/s), %.1f distances per query%s%n", s, qs.size() / Math.max(s, 1e-9),
+                            (double) r.distanceEvaluations() / Math.max(1, qs.size()), r.medianDistancesPerQuery() < 0 ? ""
+                                    : String.format(" (median %d, max %d)", r.medianDistancesPerQuery(), r.maxDistancesPerQuery()));
                     out.printf("  wrote %s and %s (%d x %d)%n", outIndices, outDistances, qs.size(), k);
                 }
             }

@@ -8,8 +8,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * One bounds-tree node as a flat struct in a segment: a fixed header ({@link #HEADER}), then the node's
  * bounding box in tree coordinates ({@code lo[d]}, {@code hi[d]}, float64), then, for the residual metric,
- * the per-column range of V over the node's points ({@code vLo[m]}, {@code vHi[m]}, float32 rounded outward,
- * so they bound the stored values whatever V's dtype). Every node has the same size, {@link #stride()}.
+ * the per-column range of V over the node's points, column by column a pair {@code (vLo_u, vHi_u)} (float32
+ * rounded outward, so they bound the stored values whatever V's dtype; paired so that a bound reading a few
+ * columns reads one cache line for each). Every node has the same size, {@link #stride()}.
  *
  * <p>Nodes are in preorder: a node's left child is the next node, its right child is {@code right}
  * ({@link #LEAF} for a leaf). Each node covers the points at node-order positions {@code [start, end)}.
@@ -65,29 +66,29 @@ final class BoundsNodeLayout {
     }
 
     int start(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT, at(node) + START);
+        return s.get(ValueLayout.JAVA_INT_UNALIGNED, at(node) + START);
     }
 
     int end(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT, at(node) + END);
+        return s.get(ValueLayout.JAVA_INT_UNALIGNED, at(node) + END);
     }
 
     int right(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT, at(node) + RIGHT);
+        return s.get(ValueLayout.JAVA_INT_UNALIGNED, at(node) + RIGHT);
     }
 
     int minId(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT, at(node) + MIN_ID);
+        return s.get(ValueLayout.JAVA_INT_UNALIGNED, at(node) + MIN_ID);
     }
 
     /** The largest {@code 1/√p} of the node's points (0 for Euclidean). */
     double maxIsp(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + MAX_ISP);
+        return s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + MAX_ISP);
     }
 
     /** The largest computed {@code ‖V_j‖} of the node's points (0 for Euclidean). */
     double maxNorm(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + MAX_NORM);
+        return s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + MAX_NORM);
     }
 
     /** Byte offset, within a node, of the box's lower corner; the upper corner follows at {@code + 8 dim}. */
@@ -95,7 +96,7 @@ final class BoundsNodeLayout {
         return HEADER.byteSize();
     }
 
-    /** Byte offset, within a node, of {@code vLo}; {@code vHi} follows at {@code + 4 columns}. */
+    /** Byte offset, within a node, of {@code vLo_0}; column u's pair is {@code 8u} further, {@code vHi_u} 4 after {@code vLo_u}. */
     long vRangeOffset() {
         return HEADER.byteSize() + 16L * dim;
     }
@@ -111,19 +112,19 @@ final class BoundsNodeLayout {
     }
 
     double boxLo(MemorySegment s, int node, int k) {
-        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * k);
+        return s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + boxOffset() + 8L * k);
     }
 
     double boxHi(MemorySegment s, int node, int k) {
-        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * (dim + k));
+        return s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + boxOffset() + 8L * (dim + k));
     }
 
     float vLo(MemorySegment s, int node, int u) {
-        return s.get(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * u);
+        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at(node) + vRangeOffset() + 8L * u);
     }
 
     float vHi(MemorySegment s, int node, int u) {
-        return s.get(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * (columns + u));
+        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at(node) + vRangeOffset() + 8L * u + 4);
     }
 
     /**
@@ -161,22 +162,22 @@ final class BoundsNodeLayout {
 
     void setHeader(MemorySegment s, int node, int start, int end, int right, int minId, double maxIsp, double maxNorm) {
         long o = at(node);
-        s.set(ValueLayout.JAVA_DOUBLE, o + MAX_NORM, maxNorm);
-        s.set(ValueLayout.JAVA_INT, o + START, start);
-        s.set(ValueLayout.JAVA_INT, o + END, end);
-        s.set(ValueLayout.JAVA_INT, o + RIGHT, right);
-        s.set(ValueLayout.JAVA_INT, o + MIN_ID, minId);
-        s.set(ValueLayout.JAVA_DOUBLE, o + MAX_ISP, maxIsp);
+        s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, o + MAX_NORM, maxNorm);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, o + START, start);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, o + END, end);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, o + RIGHT, right);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, o + MIN_ID, minId);
+        s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, o + MAX_ISP, maxIsp);
     }
 
     void setBox(MemorySegment s, int node, int k, double lo, double hi) {
-        s.set(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * k, lo);
-        s.set(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * (dim + k), hi);
+        s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + boxOffset() + 8L * k, lo);
+        s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + boxOffset() + 8L * (dim + k), hi);
     }
 
     void setVRange(MemorySegment s, int node, int u, float lo, float hi) {
-        s.set(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * u, lo);
-        s.set(ValueLayout.JAVA_FLOAT, at(node) + vRangeOffset() + 4L * (columns + u), hi);
+        s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at(node) + vRangeOffset() + 8L * u, lo);
+        s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at(node) + vRangeOffset() + 8L * u + 4, hi);
     }
 
     /** Nodes in a subtree over {@code size} points with leaves of at most {@code leaf}: the split is fixed by size. */

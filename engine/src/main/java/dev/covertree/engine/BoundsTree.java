@@ -112,7 +112,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             if (records == null && bytes > 0) {
                 records = space.allocate(arena, n * bytes, inFiles);
                 for (int pos = 0; pos < n; pos++) {
-                    metric.writeRecord(order.getAtIndex(ValueLayout.JAVA_INT, pos), records, pos * bytes);
+                    metric.writeRecord(order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * pos), records, pos * bytes);
                 }
             }
             return new BoundsTree(data, arena, layout, nodes, order, records, count, (System.nanoTime() - t0) / 1e9);
@@ -171,7 +171,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     /** The point at node-order position {@code pos}. */
     @Override
     public long pointAt(long pos) {
-        return order.getAtIndex(ValueLayout.JAVA_INT, pos);
+        return order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * pos);
     }
 
     BoundsNodeLayout layout() {
@@ -199,16 +199,16 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         }
         metric.prepareBoundsQuery(row, w);
         w.groupRow[0] = row;
-        w.boxTop = 0;
+        w.queueSize = 0;
         w.boundCutoff = heap.bound();
-        w.pushBox(0, metric.nodeLowerBound(nodes, layout, 0, w));
+        w.enqueue(0, metric.nodeLowerBound(nodes, layout, 0, w));
         w.ensureChildren(LEAF);
-        while (w.boxTop > 0) {
-            w.boxTop--;
-            int node = w.boxNode[w.boxTop];
-            if (w.boxKey[w.boxTop] > heap.bound()) {
-                continue;
+        while (w.queueSize > 0) {
+            double key = w.queueKey[0];
+            if (key > heap.bound()) {
+                break;
             }
+            int node = w.dequeue();
             w.nodes++;
             int right = layout.right(nodes, node);
             if (right == BoundsNodeLayout.LEAF && columns) {
@@ -218,7 +218,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             if (right == BoundsNodeLayout.LEAF) {
                 int count = 0;
                 for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
-                    long id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
+                    long id = order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * pos);
                     if (id < limit && id != skip) {
                         w.childNode[count] = pos;
                         w.childPoint[count] = id;
@@ -227,20 +227,23 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                 }
                 if (count > 0) {
                     w.distances += metric.childDistances(1, 1, records, count, w);
+                    w.queryDistances += count;
                     for (int i = 0; i < count; i++) {
                         heap.offer(w.childDist[Worker.GROUP * i], w.childPoint[i]);
                     }
                 }
                 continue;
             }
-            int left = node + 1;
             double bound = heap.bound();
             w.boundCutoff = bound;
-            boolean leftOpen = layout.minId(nodes, left) < limit;
-            boolean rightOpen = layout.minId(nodes, right) < limit;
-            double lb = leftOpen ? metric.nodeLowerBound(nodes, layout, left, w) : 0;
-            double rb = rightOpen ? metric.nodeLowerBound(nodes, layout, right, w) : 0;
-            pushChildren(w, left, leftOpen, lb, right, rightOpen, rb, bound);
+            for (int child = node + 1, c = 0; c < 2; c++, child = right) {
+                if (layout.minId(nodes, child) < limit) {
+                    double b = metric.nodeLowerBound(nodes, layout, child, w);
+                    if (!(b > bound)) {
+                        w.enqueue(child, b);
+                    }
+                }
+            }
         }
     }
 
@@ -273,9 +276,10 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         int size = layout.end(nodes, node) - start;
         int within = metric.leafWithin(records, 8L * layout.dimension() * start, size, heap.bound(), x, w);
         w.distances += size;
+        w.queryDistances += size;
         for (int c = 0; c < within; c++) {
             int i = w.leafWithin[c];
-            long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
+            long id = order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * (start + i));
             if (id < limit && id != skip) {
                 heap.offer(w.leafDist[i], id);
             }
@@ -338,7 +342,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                         continue;
                     }
                     TopK heap = w.heapFor(i);
+                    long before = w.queryDistances;
                     scanColumns(metric, node, x[i], limits[i], skips[i], heap, w);
+                    w.batchDistances[i] += w.queryDistances - before;
                     bounds[i] = heap.bound();
                 }
                 worst = worst(bounds, count);

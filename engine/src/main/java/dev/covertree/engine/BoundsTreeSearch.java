@@ -43,6 +43,7 @@ final class BoundsTreeSearch implements SearchEngine {
                 heap.offer(0.0, self);
             }
             tree.search(metric, row, self, limit, heap, w);
+            w.endQuery();
             heap.drainTo(out.indices(), out.distances(), slot);
         }
     }
@@ -63,6 +64,7 @@ final class BoundsTreeSearch implements SearchEngine {
             rows[i] = row;
             limits[i] = qs.idLimit(row, opt, n);
             skips[i] = qs.byId() ? row : -1;
+            w.batchDistances[i] = 0;
             TopK heap = w.heapFor(i);
             heap.clear();
             if (qs.selfCounts(row, opt, n)) {
@@ -70,7 +72,9 @@ final class BoundsTreeSearch implements SearchEngine {
             }
         }
         tree.searchBatch(metric, rows, skips, limits, count, w);
+        w.queryDistances = 0;
         for (int i = 0; i < count; i++) {
+            w.perQuery.record(w.batchDistances[i]);
             w.heapFor(i).drainTo(out.indices(), out.distances(), nodeOrder ? tree.pointAt(from + i) : from + i);
         }
     }

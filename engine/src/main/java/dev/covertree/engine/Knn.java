@@ -106,10 +106,12 @@ public final class Knn {
                 });
         long distances = 0;
         long nodes = 0;
+        WorkHistogram perQuery = new WorkHistogram();
         for (Worker w : workers) {
             distances += w.distances;
             nodes += w.nodes;
+            perQuery.merge(w.perQuery);
         }
-        out.recordRun(name, (System.nanoTime() - t0) / 1e9, distances, nodes);
+        out.recordRun(name, (System.nanoTime() - t0) / 1e9, distances, nodes, perQuery);
     }
 }

@@ -45,7 +45,7 @@ final class ResidualMetric extends Metric {
     /** The points' slacks (see the class comment), made on first use: only the cover tree needs them. */
     private MemorySegment qSlack;
     private MemorySegment dSlack;
-    /** The interval dot product's rounding allowance per unit of {@code Σ|V_qu V_ju|}. */
+    /** A computed dot product's rounding allowance per unit of {@code Σ|V_qu V_ju|}. */
     private final double dotRel;
     /** The Cauchy-Schwarz bound's allowance: computed norms and dot products against exact ones. */
     private final double normRel;
@@ -452,9 +452,34 @@ final class ResidualMetric extends Metric {
         for (int k = 0; k < dim; k++) {
             x[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, q * dim + k);
         }
-        ops.pack(qv.segment(), qv.rowOffset(q), m, f4, w.scratch(Worker.Q_PACK, m), 0);
+        double[] packed = w.scratch(Worker.Q_PACK, m);
+        ops.pack(qv.segment(), qv.rowOffset(q), m, f4, packed, 0);
         w.boundIsp = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        // the columns the interval bound reads: those of V_q above SMALL_COLUMN σ; the others' |V_qu| summed
+        int[] cols = w.boundColumns(m);
+        double threshold = SMALL_COLUMN * Math.sqrt(variance);
+        double small = 0;
+        int count = 0;
+        for (int u = 0; u < m; u++) {
+            double a = Math.abs(packed[u]);
+            if (a > threshold) {
+                cols[count++] = u;
+            } else {
+                small += a;
+            }
+        }
+        w.boundColumnCount = count;
+        // a sum of at most m non-negative terms: within m u of the exact, relative
+        w.boundSmallL1 = small * normRel;
     }
+
+    /**
+     * V columns where {@code |V_qu|} is at most this many σ are left out of a query's interval bound and
+     * bounded together through {@code Σ|V_qu|} (see {@link #nodeLowerBound}): V rows of a spatial field have
+     * a few large entries (the inducing points near the point) and many tiny ones, so the bound reads a
+     * few columns instead of m and loses at most {@code m · 1e-6 ‖V_j‖} in the dot product.
+     */
+    static final double SMALL_COLUMN = 1e-6;
 
     /**
      * The structure bound of the bounds tree: for every point j of the node, the distance as
@@ -473,17 +498,24 @@ final class ResidualMetric extends Metric {
      *       most 708 before {@code exp} returns 0, where the exact value is below 1e-302). So the kernel
      *       range is widened by {@value #KERNEL_REL} relative and {@value #KERNEL_ABS} σ² absolute, forty
      *       times what that needs.</li>
-     *   <li>{@code d̃}: the exact {@code V_q · V_j} lies in the interval sums of
-     *       {@link VectorOps#intervalDot} over the node's column ranges (rounded outward to float32); every
-     *       computed dot product, in whatever order it is summed, is within {@code γ_m Σ|V_qu V_ju|} of
-     *       the exact one, and so is each interval sum, so both ends are widened by
-     *       {@code 3 (m + 2) u · Σ max(|V_qu lo_u|, |V_qu hi_u|)}.</li>
+     *   <li>{@code d̃}: split the columns into B, where {@code |V_qu|} exceeds {@link #SMALL_COLUMN} σ, and the
+     *       rest S. Over B the exact {@code Σ V_qu V_ju} lies in the interval sums {@code [Σ min(a_u, b_u),
+     *       Σ max(a_u, b_u)]} with {@code a_u = V_qu lo_u}, {@code b_u = V_qu hi_u} from the node's column ranges
+     *       (rounded outward to float32); computed, each sum is within {@code γ_m · abs} of the exact one,
+     *       {@code abs = Σ max(|a_u|, |b_u|)}. Over S, {@code |Σ V_qu V_ju| ≤ Σ_S |V_qu| · max_u |V_ju| ≤
+     *       ‖V_q,S‖₁ ‖V_j‖ ≤ small}, with the query's computed {@code ‖V_q,S‖₁} and the node's largest computed
+     *       norm each widened by {@code 1 + 4 (m + 4) u}. The distance's own dot product is within
+     *       {@code γ_m Σ_u |V_qu V_ju| ≤ γ_m (abs (1 + γ_m) + small)} of the exact one, γ_m ≤ {@code 3 (m + 2) u}.
+     *       So both ends move out by {@code (2 + 2⁻⁴⁰) γ_m abs + (1 + γ_m) small}, widened by 2⁻⁵⁰ relative for
+     *       its own roundings and by {@code 2⁻⁵⁰ (|lo| + |hi| + σ²)} absolute, which covers rounding the two
+     *       ends and subtracting them from the kernel values (each within half an ulp of numbers below that
+     *       sum).</li>
      *   <li>{@code ispJ ≤ maxIsp}, the node's largest stored {@code 1/√p}.</li>
      * </ul>
      * A first, O(1) stage replaces the interval by Cauchy–Schwarz, {@code |d̃| ≤ ‖V_q‖ ‖V_j‖ (1 + γ_m)}, with
      * the computed norms (each within {@code γ_m} of the exact) and the node's largest; widened by
      * {@code 4 (m + 4) u} it bounds every computed dot product. When that bound already exceeds
-     * {@code w.boundCutoff} (the k-th distance) the node is pruned without the O(m) interval; otherwise the
+     * {@code w.boundCutoff} (the k-th distance) the node is pruned without the interval; otherwise the
      * larger of the two bounds is returned (both hold).
      * Then {@code |ρ̃| ≤ max(|k_lo − d_hi|, |k_hi − d_lo|) ispQ maxIsp (1 + 6u)}, widened here by
      * {@code 1e-14}; the final {@code √(1 − min(·, 1))} is the same monotone operation sequence as the
@@ -492,24 +524,41 @@ final class ResidualMetric extends Metric {
     @Override
     double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w) {
         double near = layout.nearSquared(nodes, node, w.boxQuery);
-        double far = layout.farSquared(nodes, node, w.boxQuery);
+        if (near == 0) {
+            // the query lies in the node's box: such a node is opened whatever its bound, and 0 bounds anything
+            return 0;
+        }
         double kHi = variance * ResidualFormula.correlation(type, near) * (1 + KERNEL_REL) + KERNEL_ABS * variance;
-        double kLo = variance * ResidualFormula.correlation(type, far) * (1 - KERNEL_REL) - KERNEL_ABS * variance;
         double ispProduct = w.boundIsp * layout.maxIsp(nodes, node) * (1 + 1e-14);
-        // first the O(1) bound: |V_q · V_j| <= |V_q| |V_j| (Cauchy-Schwarz); often enough far from the inducing points
+        // first the O(1) bound: |V_q · V_j| <= |V_q| |V_j| (Cauchy-Schwarz); often enough far from the inducing
+        // points. The kernel is positive, so kHi is the larger of |kLo| and |kHi|.
         double cs = w.boundNorm * layout.maxNorm(nodes, node) * normRel;
-        double cheap = (Math.max(Math.abs(kLo), Math.abs(kHi)) + cs) * (1 + 1e-15) * ispProduct;
+        double cheap = (kHi + cs) * (1 + 1e-15) * ispProduct;
         double cheapBound = cheap < 1.0 ? Math.sqrt(1.0 - cheap) : 0;
         if (cheapBound > w.boundCutoff) {
             return cheapBound;
         }
+        double far = layout.farSquared(nodes, node, w.boxQuery);
+        double kLo = variance * ResidualFormula.correlation(type, far) * (1 - KERNEL_REL) - KERNEL_ABS * variance;
         long v = layout.at(node) + layout.vRangeOffset();
-        double[] iv = w.interval;
-        ops.intervalDot(w.scratch(Worker.Q_PACK, m), 0, nodes, v, v + 4L * m, m, iv);
-        double margin = dotRel * iv[2];
-        double dLo = iv[0] - margin;
-        double dHi = iv[1] + margin;
-        double c = Math.max(Math.abs(kLo - dHi), Math.abs(kHi - dLo));
+        double[] q = w.scratch(Worker.Q_PACK, m);
+        int[] cols = w.boundColumns(m);
+        double lo = 0;
+        double hi = 0;
+        double abs = 0;
+        for (int i = 0, count = w.boundColumnCount; i < count; i++) {
+            int u = cols[i];
+            long at = v + 8L * u;
+            double a = q[u] * nodes.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+            double b = q[u] * nodes.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4);
+            lo += Math.min(a, b);
+            hi += Math.max(a, b);
+            abs += Math.max(Math.abs(a), Math.abs(b));
+        }
+        double small = w.boundSmallL1 * layout.maxNorm(nodes, node) * normRel;
+        double margin = ((2 + 0x1p-40) * dotRel * abs + (1 + dotRel) * small) * (1 + 0x1p-50)
+                + 0x1p-50 * (Math.abs(lo) + Math.abs(hi) + variance);
+        double c = Math.max(Math.abs(kLo - (hi + margin)), Math.abs(kHi - (lo - margin)));
         double rho = c * ispProduct;
         // NaN (an infinite column range times a zero) bounds nothing; both bounds hold, so the larger does
         return rho < 1.0 ? Math.max(cheapBound, Math.sqrt(1.0 - rho)) : cheapBound;

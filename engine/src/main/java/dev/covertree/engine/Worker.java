@@ -39,10 +39,26 @@ final class Worker {
     int[] boxNode = new int[128];
     double[] boxKey = new double[128];
     int boxTop;
+    /** The bounds tree's best-first queue: a binary min-heap of nodes by lower bound. */
+    int[] queueNode = new int[128];
+    double[] queueKey = new double[128];
+    int queueSize;
+    /** Distances the current query has evaluated so far, and the per-query counts of the queries done. */
+    long queryDistances;
+    final WorkHistogram perQuery = new WorkHistogram();
+
+    /** Ends a query's count of distances ({@link #queryDistances}) for the per-query figures. */
+    void endQuery() {
+        perQuery.record(queryDistances);
+        queryDistances = 0;
+    }
+
     /** A run of bounds-tree queries searched together: rows, ids they skip, id limits. */
     final long[] batchRows = new long[BoundsTree.BATCH];
     final long[] batchSkips = new long[BoundsTree.BATCH];
     final long[] batchLimits = new long[BoundsTree.BATCH];
+    /** Each one's distances evaluated so far. */
+    final long[] batchDistances = new long[BoundsTree.BATCH];
     /** Each one's k-th distance so far. */
     final double[] batchBound = new double[BoundsTree.BATCH];
     /** The same run's tree coordinates, by query and column by column ({@link #BATCH_STRIDE}), and their box. */
@@ -77,7 +93,10 @@ final class Worker {
     double boundNorm;
     /** The k-th distance when a node's bound is asked for: a bound above it may stop at its cheap first stage. */
     double boundCutoff;
-    final double[] interval = new double[3];
+    /** The V columns a query's interval bound reads, and the summed |V_qu| of the others. */
+    private int[] boundColumns = new int[0];
+    int boundColumnCount;
+    double boundSmallL1;
     static final int Q_PACK = 0;
     static final int Q_COORDS = 1;
     static final int Q_ISP = 2;
@@ -154,6 +173,53 @@ final class Worker {
         boxTop++;
     }
 
+    /** Adds a node to the best-first queue with its lower bound. */
+    void enqueue(int node, double key) {
+        if (queueSize == queueNode.length) {
+            queueNode = java.util.Arrays.copyOf(queueNode, 2 * queueSize);
+            queueKey = java.util.Arrays.copyOf(queueKey, 2 * queueSize);
+        }
+        int i = queueSize++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (!(key < queueKey[parent])) {
+                break;
+            }
+            queueNode[i] = queueNode[parent];
+            queueKey[i] = queueKey[parent];
+            i = parent;
+        }
+        queueNode[i] = node;
+        queueKey[i] = key;
+    }
+
+    /** Removes and returns the node with the smallest bound (ties in any order: the answer does not depend on it). */
+    int dequeue() {
+        int top = queueNode[0];
+        int last = --queueSize;
+        int node = queueNode[last];
+        double key = queueKey[last];
+        int i = 0;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= last) {
+                break;
+            }
+            if (child + 1 < last && queueKey[child + 1] < queueKey[child]) {
+                child++;
+            }
+            if (!(queueKey[child] < key)) {
+                break;
+            }
+            queueNode[i] = queueNode[child];
+            queueKey[i] = queueKey[child];
+            i = child;
+        }
+        queueNode[i] = node;
+        queueKey[i] = key;
+        return top;
+    }
+
     private ProductScratch product;
 
     /** The product brute force's buffers for blocks of {@code block} queries and tiles of {@code tileRows}; reused. */
@@ -172,6 +238,14 @@ final class Worker {
             seedIds = new long[k];
         }
         return seedIds;
+    }
+
+    /** Room for {@code m} column indices of a query's interval bound. */
+    int[] boundColumns(int m) {
+        if (boundColumns.length < m) {
+            boundColumns = new int[m];
+        }
+        return boundColumns;
     }
 
     /** Room for a query of {@code d} tree coordinates. */

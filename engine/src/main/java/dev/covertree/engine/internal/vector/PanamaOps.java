@@ -123,26 +123,6 @@ public final class PanamaOps implements VectorOps {
     }
 
     @Override
-    public void intervalDot(double[] q, int qOff, MemorySegment s, long loOff, long hiOff, int n, double[] out) {
-        DoubleVector lo = DoubleVector.zero(D);
-        DoubleVector hi = lo;
-        DoubleVector abs = lo;
-        int u = 0;
-        for (int bound = D.loopBound(n); u < bound; u += L) {
-            DoubleVector x = DoubleVector.fromArray(D, q, qOff + u);
-            DoubleVector a = x.mul(loadF4(s, loOff + 4L * u));
-            DoubleVector b = x.mul(loadF4(s, hiOff + 4L * u));
-            lo = lo.add(a.min(b));
-            hi = hi.add(a.max(b));
-            abs = abs.add(a.abs().max(b.abs()));
-        }
-        out[0] = u == 0 ? 0 : sumLanes(lo);
-        out[1] = u == 0 ? 0 : sumLanes(hi);
-        out[2] = u == 0 ? 0 : sumLanes(abs);
-        ScalarOps.intervalDotFrom(u, q, qOff, s, loOff, hiOff, n, out);
-    }
-
-    @Override
     public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4) {
         DoubleVector s0 = DoubleVector.zero(D);
         DoubleVector s1 = DoubleVector.zero(D);

@@ -31,32 +31,6 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
-    public void intervalDot(double[] q, int qOff, MemorySegment s, long loOff, long hiOff, int n, double[] out) {
-        out[0] = 0;
-        out[1] = 0;
-        out[2] = 0;
-        intervalDotFrom(0, q, qOff, s, loOff, hiOff, n, out);
-    }
-
-    /** Adds elements {@code [from, n)} of {@link VectorOps#intervalDot}'s three sums to {@code out[0..2]}. */
-    static void intervalDotFrom(int from, double[] q, int qOff, MemorySegment s, long loOff, long hiOff, int n,
-                                double[] out) {
-        double lo = out[0];
-        double hi = out[1];
-        double abs = out[2];
-        for (int u = from; u < n; u++) {
-            double a = q[qOff + u] * s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, loOff + 4L * u);
-            double b = q[qOff + u] * s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, hiOff + 4L * u);
-            lo += Math.min(a, b);
-            hi += Math.max(a, b);
-            abs += Math.max(Math.abs(a), Math.abs(b));
-        }
-        out[0] = lo;
-        out[1] = hi;
-        out[2] = abs;
-    }
-
-    @Override
     public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4) {
         double acc = 0;
         for (int i = 0; i < n; i++) {

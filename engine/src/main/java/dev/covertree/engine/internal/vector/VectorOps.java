@@ -91,15 +91,6 @@ public interface VectorOps {
     int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
                        double[] qx, double qIsp, double qNorm, double bound);
 
-    /**
-     * Interval bounds on {@code q · v} over every row v whose column u lies in {@code [lo_u, hi_u]}: with
-     * {@code a_u = q[qOff + u] lo_u} and {@code b_u = q[qOff + u] hi_u} (lo and hi stored as float32 at
-     * {@code loOff} and {@code hiOff} in {@code s}), {@code out[0] = Σ min(a_u, b_u)}, {@code out[1] = Σ max(a_u, b_u)}
-     * and {@code out[2] = Σ max(|a_u|, |b_u|)}, the last bounding {@code Σ |q_u v_u|} for the rounding
-     * allowance. Summed in any order: a caller widens the result by its own error bound.
-     */
-    void intervalDot(double[] q, int qOff, MemorySegment s, long loOff, long hiOff, int n, double[] out);
-
     /** Row lengths below this are summed by {@link #squaredDistance} as one plain FMA chain. */
     int plainBelow();
 
