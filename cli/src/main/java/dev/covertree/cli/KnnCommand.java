@@ -182,7 +182,10 @@ final class KnnCommand implements Callable<Integer> {
         Telemetry tel = run.telemetry();
         PrintWriter out = run.out(spec);
         PrintWriter err = spec.commandLine().getErr();
+        Telemetry.Phase loading = tel.phase("load");
         try (Inputs in = Inputs.load(data, threads, tel); Arena ordered = Arena.ofShared()) {
+            // mapping and checking the inputs (a prepare phase of its own when V and p are made here)
+            loading.end();
             Dataset given = in.dataset;
             Telemetry.Phase ordering = tel.phase("order");
             long[] perm = switch (order) {
@@ -229,6 +232,7 @@ final class KnnCommand implements Callable<Integer> {
                         writeOrder(Ordering.given(given.size()));
                     }
                     phase.count("queries", qs.size()).count("k", k).count("engine", r.engine().name().toLowerCase())
+                            .count("check_seconds", r.checkSeconds())
                             .count("distance_evaluations", r.distanceEvaluations()).count("nodes_visited", r.nodesVisited());
                     if (r.medianDistancesPerQuery() >= 0) {
                         phase.count("distances_per_query_median", r.medianDistancesPerQuery())

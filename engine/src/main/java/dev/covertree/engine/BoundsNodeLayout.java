@@ -6,11 +6,15 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 
 /**
- * One bounds-tree node as a flat struct in a segment: a fixed header ({@link #HEADER}), then the node's
- * bounding box in tree coordinates ({@code lo[d]}, {@code hi[d]}, float64), then, for the residual metric,
- * the per-column range of V over the node's points, column by column a pair {@code (vLo_u, vHi_u)} (float32
- * rounded outward, so they bound the stored values whatever V's dtype; paired so that a bound reading a few
- * columns reads one cache line for each). Every node has the same size, {@link #stride()}.
+ * The bounds tree's nodes as flat structs in one segment, in two regions. First each node's hot part: a
+ * fixed header ({@link #HEADER}) and the node's bounding box in tree coordinates ({@code lo[d]}, {@code hi[d]},
+ * float64), {@link #stride()} bytes a node (one cache line in two dimensions), which every visit reads.
+ * Then, for the residual metric, the per-column range of V over each node's points, a pair
+ * {@code (vLo, vHi)} of float32 rounded outward (so they bound the stored values whatever V's dtype), stored
+ * column-major: column u of all nodes in node order. A bound reads only a few columns of a node (those where the
+ * query's V row is large), and nodes near each other in preorder are near in space, so consecutive queries
+ * read the same few lines of each column; a row of m pairs per node would put every node's header a
+ * kilobyte from the next and miss the cache on each visit.
  *
  * <p>Nodes are in preorder: a node's left child is the next node, its right child is {@code right}
  * ({@link #LEAF} for a leaf). Each node covers the points at node-order positions {@code [start, end)}.
@@ -35,13 +39,23 @@ final class BoundsNodeLayout {
 
     private final int dim;
     private final int columns;
+    private final int count;
     private final long stride;
+    /** Byte offset of the column ranges' region. */
+    private final long rangesAt;
 
-    /** Nodes for {@code dim} tree coordinates and {@code columns} V columns (0 for Euclidean). */
-    BoundsNodeLayout(int dim, int columns) {
+    /** {@code count} nodes for {@code dim} tree coordinates and {@code columns} V columns (0 for Euclidean). */
+    BoundsNodeLayout(int dim, int columns, int count) {
         this.dim = dim;
         this.columns = columns;
-        this.stride = (HEADER.byteSize() + 16L * dim + 8L * columns + 7) & -8L;
+        this.count = count;
+        this.stride = (HEADER.byteSize() + 16L * dim + 7) & -8L;
+        this.rangesAt = (count * stride + 63) & -64L;
+    }
+
+    /** Bytes of the whole segment: the hot parts, then the column ranges. */
+    long byteSize() {
+        return rangesAt + 8L * columns * count;
     }
 
     private static long offset(String field) {
@@ -58,6 +72,11 @@ final class BoundsNodeLayout {
 
     int columns() {
         return columns;
+    }
+
+    /** Number of nodes. */
+    int count() {
+        return count;
     }
 
     /** Byte offset of node {@code node}. */
@@ -96,9 +115,9 @@ final class BoundsNodeLayout {
         return HEADER.byteSize();
     }
 
-    /** Byte offset, within a node, of {@code vLo_0}; column u's pair is {@code 8u} further, {@code vHi_u} 4 after {@code vLo_u}. */
-    long vRangeOffset() {
-        return HEADER.byteSize() + 16L * dim;
+    /** Byte offset of node {@code node}'s {@code vLo} of column u; its {@code vHi} is 4 bytes further. */
+    long rangeAt(int node, int u) {
+        return rangesAt + 8L * ((long) u * count + node);
     }
 
     /** Byte offset of node {@code node}'s {@code lo[0]}; {@code lo[k]} is {@code 8k} further. */
@@ -120,11 +139,11 @@ final class BoundsNodeLayout {
     }
 
     float vLo(MemorySegment s, int node, int u) {
-        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at(node) + vRangeOffset() + 8L * u);
+        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, rangeAt(node, u));
     }
 
     float vHi(MemorySegment s, int node, int u) {
-        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at(node) + vRangeOffset() + 8L * u + 4);
+        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, rangeAt(node, u) + 4);
     }
 
     /**
@@ -176,8 +195,8 @@ final class BoundsNodeLayout {
     }
 
     void setVRange(MemorySegment s, int node, int u, float lo, float hi) {
-        s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at(node) + vRangeOffset() + 8L * u, lo);
-        s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at(node) + vRangeOffset() + 8L * u + 4, hi);
+        s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, rangeAt(node, u), lo);
+        s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, rangeAt(node, u) + 4, hi);
     }
 
     /** Nodes in a subtree over {@code size} points with leaves of at most {@code leaf}: the split is fixed by size. */

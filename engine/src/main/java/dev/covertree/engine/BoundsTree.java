@@ -70,10 +70,10 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     public static long buildBytes(Dataset data) {
         Metric metric = data.metric();
         long n = data.size();
-        BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns());
-        long nodeCount = 2 * ((n + LEAF - 1) / LEAF) + 1;
+        BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns(),
+                BoundsNodeLayout.nodeCount((int) n, LEAF));
         long record = metric.leafColumns() ? 8L * data.dimension() : metric.recordBytes();
-        return nodeCount * layout.stride() + n * (4 + record + 8L * data.dimension());
+        return layout.byteSize() + n * (4 + record + 8L * data.dimension());
     }
 
     /** Builds the tree with {@code threads} threads, its arrays where {@code space} puts them. */
@@ -93,13 +93,15 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         boolean inFiles = space.usesFiles(buildBytes(data));
         Arena arena = Arena.ofShared();
         try {
-            BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns());
             int count = BoundsNodeLayout.nodeCount(n, LEAF);
-            MemorySegment nodes = space.allocate(arena, count * layout.stride(), inFiles);
+            BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns(), count);
+            MemorySegment nodes = space.allocate(arena, layout.byteSize(), inFiles);
             MemorySegment order = space.allocate(arena, 4L * n, inFiles);
             long bytes = metric.recordBytes();
-            // leaf columns: each leaf's coordinates, coordinate k of its i-th point at d start + k size + i
-            MemorySegment records = metric.leafColumns() ? space.allocate(arena, 8L * n * data.dimension(), inFiles) : null;
+            // leaf columns: each leaf's coordinates, coordinate k of its i-th point at d start + k size + i;
+            // otherwise each point's record at its node-order position (both written by the build's leaf tasks)
+            MemorySegment records = metric.leafColumns() ? space.allocate(arena, 8L * n * data.dimension(), inFiles)
+                    : bytes > 0 ? space.allocate(arena, n * bytes, inFiles) : null;
             try (Arena work = Arena.ofShared()) {
                 MemorySegment coords = space.allocate(work, 8L * n * data.dimension(), inFiles);
                 ForkJoinPool pool = new ForkJoinPool(threads);
@@ -107,12 +109,6 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                     new BoundsTreeBuilder(metric, layout, nodes, order, coords, records, progress).build(pool, n);
                 } finally {
                     pool.shutdown();
-                }
-            }
-            if (records == null && bytes > 0) {
-                records = space.allocate(arena, n * bytes, inFiles);
-                for (int pos = 0; pos < n; pos++) {
-                    metric.writeRecord(order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * pos), records, pos * bytes);
                 }
             }
             return new BoundsTree(data, arena, layout, nodes, order, records, count, (System.nanoTime() - t0) / 1e9);
@@ -172,6 +168,10 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     @Override
     public long pointAt(long pos) {
         return order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * pos);
+    }
+
+    MemorySegment records() {
+        return records;
     }
 
     BoundsNodeLayout layout() {

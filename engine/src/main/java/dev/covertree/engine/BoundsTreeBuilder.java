@@ -21,21 +21,30 @@ final class BoundsTreeBuilder {
     private final MemorySegment nodes;
     private final MemorySegment order;
     private final MemorySegment coords;
-    /** Where each leaf's coordinates go column by column ({@link Metric#leafColumns}), or null. */
-    private final MemorySegment leafColumns;
+    /**
+     * Where each leaf's coordinates go column by column ({@link Metric#leafColumns}), or each point's record
+     * ({@link Metric#writeRecord}) at its node-order position; null when the metric keeps neither.
+     */
+    private final MemorySegment records;
+    private final boolean leafColumns;
+    private final long recordBytes;
     private final int d;
     private final int m;
     private final LongConsumer progress;
     /** Per build thread: a leaf's running column ranges. */
     private final ThreadLocal<double[]> ranges;
     private final ThreadLocal<double[]> ranges2;
+    /** Per build thread: one V row as float64. */
+    private final ThreadLocal<double[]> rows;
     /** Per build thread: a node's running box, lo[0, d) then hi[d, 2d). */
     private final ThreadLocal<double[]> boxes;
 
     BoundsTreeBuilder(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order, MemorySegment coords,
-                      MemorySegment leafColumns, LongConsumer progress) {
+                      MemorySegment records, LongConsumer progress) {
         this.metric = metric;
-        this.leafColumns = leafColumns;
+        this.records = records;
+        this.leafColumns = metric.leafColumns();
+        this.recordBytes = metric.recordBytes();
         this.layout = layout;
         this.nodes = nodes;
         this.order = order;
@@ -45,6 +54,7 @@ final class BoundsTreeBuilder {
         this.progress = progress != null ? progress : x -> { };
         this.ranges = ThreadLocal.withInitial(() -> new double[m]);
         this.ranges2 = ThreadLocal.withInitial(() -> new double[m]);
+        this.rows = ThreadLocal.withInitial(() -> new double[m]);
         this.boxes = ThreadLocal.withInitial(() -> new double[2 * d]);
     }
 
@@ -104,8 +114,12 @@ final class BoundsTreeBuilder {
         int size = end - start;
         if (size <= BoundsTree.LEAF) {
             leafSummary(node, start, end);
-            if (leafColumns != null) {
+            if (records != null && leafColumns) {
                 writeColumns(start, size);
+            } else if (records != null) {
+                for (int pos = start; pos < end; pos++) {
+                    metric.writeRecord(order.getAtIndex(ValueLayout.JAVA_INT, pos), records, pos * recordBytes);
+                }
             }
             progress.accept(size);
             return;
@@ -128,14 +142,12 @@ final class BoundsTreeBuilder {
         long base = (long) d * start;
         for (int i = 0; i < size; i++) {
             for (int k = 0; k < d; k++) {
-                leafColumns.setAtIndex(ValueLayout.JAVA_DOUBLE, base + (long) k * size + i, coord(start + i, k));
+                records.setAtIndex(ValueLayout.JAVA_DOUBLE, base + (long) k * size + i, coord(start + i, k));
             }
         }
     }
 
     private void leafSummary(int node, int start, int end) {
-        double[] lo = ranges.get();
-        double[] hi = ranges2.get();
         int minId = Integer.MAX_VALUE;
         double maxIsp = 0;
         double maxNorm = 0;
@@ -147,17 +159,15 @@ final class BoundsTreeBuilder {
         }
         if (m > 0) {
             // row by row (V is row-major), the running ranges in the node's own slots, rounded outward at the end
+            double[] lo = ranges.get();
+            double[] hi = ranges2.get();
+            double[] row = rows.get();
             for (int pos = start; pos < end; pos++) {
-                int id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
+                metric.summaryRow(order.getAtIndex(ValueLayout.JAVA_INT, pos), row);
                 for (int u = 0; u < m; u++) {
-                    double v = metric.summaryValue(id, u);
-                    if (pos == start) {
-                        lo[u] = v;
-                        hi[u] = v;
-                    } else {
-                        lo[u] = Math.min(lo[u], v);
-                        hi[u] = Math.max(hi[u], v);
-                    }
+                    double v = row[u];
+                    lo[u] = pos == start ? v : Math.min(lo[u], v);
+                    hi[u] = pos == start ? v : Math.max(hi[u], v);
                 }
             }
             for (int u = 0; u < m; u++) {

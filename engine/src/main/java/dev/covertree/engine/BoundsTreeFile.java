@@ -141,8 +141,12 @@ final class BoundsTreeFile {
             int dim = (int) DIM_H.get(f, 0L);
             int m = (int) M_H.get(f, 0L);
             TreeFiles.checkBuiltFrom(src, data, metricCode, n, dim, m, (long) PRINT_H.get(f, 0L));
-            BoundsNodeLayout layout = new BoundsNodeLayout(dim, metric.summaryColumns());
             int count = (int) COUNT_H.get(f, 0L);
+            if (count != BoundsNodeLayout.nodeCount((int) n, BoundsTree.LEAF)) {
+                throw new InvalidInputException(src + ": a bounds tree of another layout (another build of this program, "
+                        + "or vector kernels switched on or off since); rebuild the tree (" + REBUILD + ")");
+            }
+            BoundsNodeLayout layout = new BoundsNodeLayout(dim, metric.summaryColumns(), count);
             long recordBytes = (long) RECORD_H.get(f, 0L);
             if ((long) STRIDE_H.get(f, 0L) != layout.stride() || (int) LEAF_H.get(f, 0L) != BoundsTree.LEAF
                     || count != BoundsNodeLayout.nodeCount((int) n, BoundsTree.LEAF)
@@ -151,14 +155,14 @@ final class BoundsTreeFile {
                         + "or vector kernels switched on or off since); rebuild the tree (" + REBUILD + ")");
             }
             long nodesAt = align(HEADER_BYTES);
-            long orderAt = align(nodesAt + count * layout.stride());
+            long orderAt = align(nodesAt + layout.byteSize());
             long recordsAt = align(orderAt + 4 * n);
             long expected = recordBytes > 0 ? recordsAt + recordBytes : orderAt + 4 * n;
             if (size != expected) {
                 throw new InvalidInputException(src + ": truncated or corrupt tree file (" + size + " bytes, expected "
                         + expected + ")");
             }
-            return BoundsTree.mapped(data, arena, layout, f.asSlice(nodesAt, count * layout.stride()), f.asSlice(orderAt, 4 * n),
+            return BoundsTree.mapped(data, arena, layout, f.asSlice(nodesAt, layout.byteSize()), f.asSlice(orderAt, 4 * n),
                     recordBytes > 0 ? f.asSlice(recordsAt, recordBytes) : null, count);
         } catch (IOException | RuntimeException e) {
             arena.close();

@@ -26,6 +26,7 @@ final class BoundsTreeValidator {
                 "node " + node + " covers [" + layout.start(nodes, node) + ", " + layout.end(nodes, node) + "), expected ["
                         + start + ", " + end + ")");
         int minId = Integer.MAX_VALUE;
+        double[] row = new double[layout.columns()];
         double maxIsp = 0;
         double maxNorm = 0;
         for (int pos = start; pos < end; pos++) {
@@ -38,8 +39,11 @@ final class BoundsTreeValidator {
                 check(layout.boxLo(nodes, node, k) <= x && x <= layout.boxHi(nodes, node, k),
                         "point " + id + " is outside the box of node " + node + " in dimension " + k);
             }
+            if (layout.columns() > 0) {
+                metric.summaryRow(id, row);
+            }
             for (int u = 0; u < layout.columns(); u++) {
-                double v = metric.summaryValue(id, u);
+                double v = row[u];
                 check(layout.vLo(nodes, node, u) <= v && v <= layout.vHi(nodes, node, u),
                         "V[" + id + "][" + u + "] = " + v + " is outside node " + node + "'s column range");
             }

@@ -51,14 +51,19 @@ public final class Knn {
                 : new KnnResult(queries.size(), options.k(), indicesOut, distancesOut);
         long t0 = System.nanoTime();
         try {
+            long checks = 0;
             if (options.checkInputs()) {
                 metric.checkInputs();
+                checks = System.nanoTime() - t0;
             }
             run(metric, queries, options, plan.searcher(metric, queries.size(), options.threads()), out, progress, t0,
                     plan.engine());
             if (options.checkInputs()) {
+                long t1 = System.nanoTime();
                 metric.checkAnswer(queries, out);
+                checks += System.nanoTime() - t1;
             }
+            out.recordChecks(checks / 1e9);
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;

@@ -20,6 +20,7 @@ public final class KnnResult implements AutoCloseable {
     private double seconds;
     private Engine engine;
     private long medianPerQuery = -1;
+    private double checkSeconds;
     private long maxPerQuery = -1;
 
     KnnResult(long queries, int k) {
@@ -103,6 +104,19 @@ public final class KnnResult implements AutoCloseable {
     /** The most distances one query evaluated, or −1 where the engine does not count them per query. */
     public long maxDistancesPerQuery() {
         return maxPerQuery;
+    }
+
+    /**
+     * Seconds of the input checks that ran with the search ({@link KnnOptions#checkInputs}: p against V and
+     * the variance before it, which {@link #seconds} includes; the answer's zero distances after it, which it
+     * does not).
+     */
+    public double checkSeconds() {
+        return checkSeconds;
+    }
+
+    void recordChecks(double seconds) {
+        this.checkSeconds = seconds;
     }
 
     /** Records how the search that filled this result ran (the search's own bookkeeping). */

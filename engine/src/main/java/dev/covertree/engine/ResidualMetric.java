@@ -50,6 +50,8 @@ final class ResidualMetric extends Metric {
     /** The Cauchy-Schwarz bound's allowance: computed norms and dot products against exact ones. */
     private final double normRel;
     private final ProductBlock productBlock;
+    /** The kernel's range over a node's box, for {@link #nodeLowerBound}; made on first use. */
+    private KernelBounds kernelBounds;
 
     ResidualMetric(Dataset queries, Dataset data) {
         super(queries, data);
@@ -431,8 +433,8 @@ final class ResidualMetric extends Metric {
     }
 
     @Override
-    double summaryValue(long j, int u) {
-        return dv.get(j, u);
+    void summaryRow(long j, double[] out) {
+        ops.pack(dv.segment(), dv.rowOffset(j), m, f4, out, 0);
     }
 
     @Override
@@ -447,6 +449,10 @@ final class ResidualMetric extends Metric {
 
     @Override
     void prepareBoundsQuery(long q, Worker w) {
+        if (kernelBounds == null) {
+            // a benign race: every thread's table holds the same values
+            kernelBounds = new KernelBounds(type, variance);
+        }
         w.boundNorm = Math.sqrt(ops.dot(qv.segment(), qv.rowOffset(q), qv.segment(), qv.rowOffset(q), m, f4));
         double[] x = w.boxQuery(dim);
         for (int k = 0; k < dim; k++) {
@@ -495,9 +501,10 @@ final class ResidualMetric extends Metric {
      *       allowance needed.</li>
      *   <li>{@code k̃}: the exact kernel is monotone in s², but the computed one only to within its
      *       rounding: {@code corr̃ = corr (1 + θ)} with {@code |θ| ≤ (3a + 10) u} (a the exponent, at
-     *       most 708 before {@code exp} returns 0, where the exact value is below 1e-302). So the kernel
-     *       range is widened by {@value #KERNEL_REL} relative and {@value #KERNEL_ABS} σ² absolute, forty
-     *       times what that needs.</li>
+     *       most 708 before {@code exp} returns 0, where the exact value is below 1e-302). The range over the
+     *       box, from the nearest and farthest s², is read from {@link KernelBounds}' tables, widened by
+     *       twice {@value #KERNEL_REL} relative (forty times what θ needs) and {@value #KERNEL_ABS} σ²
+     *       absolute; its javadoc has the argument for the table's own steps.</li>
      *   <li>{@code d̃}: split the columns into B, where {@code |V_qu|} exceeds {@link #SMALL_COLUMN} σ, and the
      *       rest S. Over B the exact {@code Σ V_qu V_ju} lies in the interval sums {@code [Σ min(a_u, b_u),
      *       Σ max(a_u, b_u)]} with {@code a_u = V_qu lo_u}, {@code b_u = V_qu hi_u} from the node's column ranges
@@ -528,7 +535,7 @@ final class ResidualMetric extends Metric {
             // the query lies in the node's box: such a node is opened whatever its bound, and 0 bounds anything
             return 0;
         }
-        double kHi = variance * ResidualFormula.correlation(type, near) * (1 + KERNEL_REL) + KERNEL_ABS * variance;
+        double kHi = kernelBounds.upper(near);
         double ispProduct = w.boundIsp * layout.maxIsp(nodes, node) * (1 + 1e-14);
         // first the O(1) bound: |V_q · V_j| <= |V_q| |V_j| (Cauchy-Schwarz); often enough far from the inducing
         // points. The kernel is positive, so kHi is the larger of |kLo| and |kHi|.
@@ -538,9 +545,6 @@ final class ResidualMetric extends Metric {
         if (cheapBound > w.boundCutoff) {
             return cheapBound;
         }
-        double far = layout.farSquared(nodes, node, w.boxQuery);
-        double kLo = variance * ResidualFormula.correlation(type, far) * (1 - KERNEL_REL) - KERNEL_ABS * variance;
-        long v = layout.at(node) + layout.vRangeOffset();
         double[] q = w.scratch(Worker.Q_PACK, m);
         int[] cols = w.boundColumns(m);
         double lo = 0;
@@ -548,7 +552,7 @@ final class ResidualMetric extends Metric {
         double abs = 0;
         for (int i = 0, count = w.boundColumnCount; i < count; i++) {
             int u = cols[i];
-            long at = v + 8L * u;
+            long at = layout.rangeAt(node, u);
             double a = q[u] * nodes.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
             double b = q[u] * nodes.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4);
             lo += Math.min(a, b);
@@ -558,6 +562,7 @@ final class ResidualMetric extends Metric {
         double small = w.boundSmallL1 * layout.maxNorm(nodes, node) * normRel;
         double margin = ((2 + 0x1p-40) * dotRel * abs + (1 + dotRel) * small) * (1 + 0x1p-50)
                 + 0x1p-50 * (Math.abs(lo) + Math.abs(hi) + variance);
+        double kLo = kernelBounds.lower(layout.farSquared(nodes, node, w.boxQuery));
         double c = Math.max(Math.abs(kLo - (hi + margin)), Math.abs(kHi - (lo - margin)));
         double rho = c * ispProduct;
         // NaN (an infinite column range times a zero) bounds nothing; both bounds hold, so the larger does
