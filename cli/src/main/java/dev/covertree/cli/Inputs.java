@@ -45,7 +45,9 @@ final class Inputs implements AutoCloseable {
 
     private void open(Telemetry telemetry) throws IOException {
         MetricType metric = options.metricType();
-        Matrix coords = matrix(options.coords, AccessHint.RANDOM);
+        // the kernel's default read-ahead: every input is read front to back once by the finite check, and a
+        // random-access hint would fault each 4 KiB page of a large V in one by one (seconds per GiB)
+        Matrix coords = matrix(options.coords, AccessHint.NORMAL);
         if (metric == MetricType.EUCLIDEAN) {
             if (options.v != null || options.p != null || options.model != null) {
                 throw new UsageException((options.model != null ? "--model is" : "--v/--p are")
@@ -70,7 +72,7 @@ final class Inputs implements AutoCloseable {
         }
         var kernel = options.kernel.toKernel();
         if (options.v != null) {
-            dataset = keep(Dataset.residual(coords, matrix(options.v, AccessHint.RANDOM), matrix(options.p, AccessHint.RANDOM),
+            dataset = keep(Dataset.residual(coords, matrix(options.v, AccessHint.NORMAL), matrix(options.p, AccessHint.NORMAL),
                     kernel));
             vSource = "read from " + options.v;
             return;

@@ -2,6 +2,7 @@ package dev.covertree.engine;
 
 import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyDType;
+import dev.covertree.engine.internal.vector.Ops;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -52,14 +53,11 @@ public record Matrix(String name, MemorySegment segment, NpyDType dtype, long ro
 
     /** Throws naming the first NaN or infinite element, in C order. */
     public void checkFinite() {
-        long n = rows * cols;
-        for (long e = 0; e < n; e++) {
-            double v = dtype == NpyDType.F4 ? segment.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, e)
-                    : segment.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, e);
-            if (!Double.isFinite(v)) {
-                throw new InvalidInputException(name + ": " + v + " at index " + (cols == 1 ? "" + e
-                        : "(" + e / cols + ", " + e % cols + ")") + " (values must be finite)");
-            }
+        long e = Ops.IMPL.firstNonFinite(segment, rows * cols, dtype == NpyDType.F4);
+        if (e >= 0) {
+            double v = get(e / cols, e % cols);
+            throw new InvalidInputException(name + ": " + v + " at index " + (cols == 1 ? "" + e
+                    : "(" + e / cols + ", " + e % cols + ")") + " (values must be finite)");
         }
     }
 
