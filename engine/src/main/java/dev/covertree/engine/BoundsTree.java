@@ -190,8 +190,10 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     /**
      * The k nearest of query row {@code row} into {@code heap}: ids below {@code limit}, never
      * {@code skip} (the query itself, when queries are dataset points; the caller offers it when it
-     * counts). Depth first, the child with the smaller bound first, so the query's own leaf fills the heap
-     * early; a node is opened only while its bound does not exceed the k-th distance.
+     * counts). Best first: nodes wait in a queue ordered by their lower bound, and the search stops when the
+     * smallest bound left exceeds the k-th distance. So it opens exactly the nodes whose bound is within the
+     * final k-th distance (ties included), where a depth-first descent also opens those within the k-th
+     * distance of the moment, which in predecessor mode stays large for long.
      */
     void search(Metric metric, long row, long skip, long limit, TopK heap, Worker w) {
         if (layout.minId(nodes, 0) >= limit) {
