@@ -95,15 +95,15 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         try {
             int count = BoundsNodeLayout.nodeCount(n, LEAF);
             BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns(), count);
-            MemorySegment nodes = space.allocate(arena, layout.byteSize(), inFiles);
-            MemorySegment order = space.allocate(arena, 4L * n, inFiles);
+            MemorySegment nodes = space.allocate(arena, layout.byteSize(), inFiles, threads);
+            MemorySegment order = space.allocate(arena, 4L * n, inFiles, threads);
             long bytes = metric.recordBytes();
             // leaf columns: each leaf's coordinates, coordinate k of its i-th point at d start + k size + i;
             // otherwise each point's record at its node-order position (both written by the build's leaf tasks)
-            MemorySegment records = metric.leafColumns() ? space.allocate(arena, 8L * n * data.dimension(), inFiles)
-                    : bytes > 0 ? space.allocate(arena, n * bytes, inFiles) : null;
+            MemorySegment records = metric.leafColumns() ? space.allocate(arena, 8L * n * data.dimension(), inFiles, threads)
+                    : bytes > 0 ? space.allocate(arena, n * bytes, inFiles, threads) : null;
             try (Arena work = Arena.ofShared()) {
-                MemorySegment coords = space.allocate(work, 8L * n * data.dimension(), inFiles);
+                MemorySegment coords = space.allocate(work, 8L * n * data.dimension(), inFiles, threads);
                 ForkJoinPool pool = new ForkJoinPool(threads);
                 try {
                     new BoundsTreeBuilder(metric, layout, nodes, order, coords, records, progress).build(pool, n);

@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.util.NativeMemory;
 import dev.covertree.engine.internal.util.MemoryLimit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,10 +74,15 @@ public final class ScratchSpace {
      * when {@code inFiles}.
      */
     MemorySegment allocate(Arena arena, long bytes, boolean inFiles) {
+        return allocate(arena, bytes, inFiles, 1);
+    }
+
+    /** As {@link #allocate(Arena, long, boolean)}, native memory first touched by {@code threads} threads. */
+    MemorySegment allocate(Arena arena, long bytes, boolean inFiles, int threads) {
         long size = Math.max(bytes, 8);
         if (!inFiles) {
             // cache-line aligned, as a mapped file is: node-ordered rows then start on a line
-            return arena.allocate(size, 64);
+            return NativeMemory.allocateZeroed(arena, size, threads);
         }
         try {
             Path file = Files.createTempFile(directory, "covertree-", ".scratch");
