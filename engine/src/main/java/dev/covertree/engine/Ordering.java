@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -75,7 +76,13 @@ public final class Ordering {
             for (int k = 0; k < d; k++) {
                 centre[k] = (lo[k] + hi[k]) / 2;
             }
-            return new MaxMin(scaled, n, d).run(centre);
+            if (n == 0) {
+                return new long[0];
+            }
+            try (Dataset points = Dataset.euclidean(new Matrix("scaled coordinates", scaled, NpyDType.F8, n, d));
+                 BoundsTree tree = BoundsTree.build(points, 1, ScratchSpace.auto())) {
+                return new MaxMin(scaled, n, d, tree).run(centre);
+            }
         }
     }
 
@@ -107,7 +114,13 @@ public final class Ordering {
 
     /**
      * The max-min loop: an indexed max-heap of the unchosen points by (distance to the chosen set, then the
-     * smaller id), whose keys only fall (a sift down per update), and a k-d tree for the updates.
+     * smaller id), whose keys only fall (a sift down per update), and the {@link BoundsTree} of the scaled
+     * coordinates for the updates: a node is skipped when the squared gap from its box to the chosen point
+     * ({@link BoundsNodeLayout#nearSquared}) exceeds the radius widened by {@code 8 (d + 2) u}. Each gap is at
+     * most the computed coordinate difference of any point inside (rounding is monotone); the gaps' FMA chain
+     * is within {@code d u} of their exact sum of squares, relative, and {@link #squared}'s plain sum of the same
+     * or larger squares within {@code (d + 1) u} of its own, which the widening covers (with its own
+     * rounding), so no point nearer than the radius is skipped.
      */
     private static final class MaxMin {
         private final MemorySegment x;
@@ -115,7 +128,11 @@ public final class Ordering {
         private final int d;
         private final double[] dmin;
         private final boolean[] chosen;
-        private final RangeTree tree;
+        private final BoundsTree tree;
+        private final BoundsNodeLayout layout;
+        private final MemorySegment nodes;
+        private final double[] point;
+        private int[] stack = new int[64];
         /** heap[0, size) holds point ids; where[id] is the id's slot, −1 once it left the heap. */
         private final int[] heap;
         private final int[] where;
@@ -124,13 +141,16 @@ public final class Ordering {
         private int current;
         private final java.util.function.IntConsumer update;
 
-        MaxMin(MemorySegment x, int n, int d) {
+        MaxMin(MemorySegment x, int n, int d, BoundsTree tree) {
             this.x = x;
             this.n = n;
             this.d = d;
             this.dmin = new double[n];
             this.chosen = new boolean[n];
-            this.tree = new RangeTree(x, n, d);
+            this.tree = tree;
+            this.layout = tree.layout();
+            this.nodes = tree.nodes();
+            this.point = new double[d];
             this.heap = new int[n];
             this.where = new int[n];
             this.update = j -> {
@@ -175,13 +195,41 @@ public final class Ordering {
                 order[t] = c;
                 chosen[c] = true;
                 current = c;
-                tree.within(c, dmin[c], update);
+                within(c, dmin[c]);
                 if (t + 1 < n) {
                     c = heap[0];
                     remove(0);
                 }
             }
             return order;
+        }
+
+        /** Calls {@link #update} with every point whose squared distance to point c may be below {@code radius}. */
+        private void within(int c, double radius) {
+            for (int k = 0; k < d; k++) {
+                point[k] = x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) c * d + k);
+            }
+            double widened = radius * (1 + 8.0 * (d + 2) * 0x1p-53);
+            int top = 0;
+            stack[top++] = 0;
+            while (top > 0) {
+                int node = stack[--top];
+                if (layout.nearSquared(nodes, node, point) > widened) {
+                    continue;
+                }
+                int right = layout.right(nodes, node);
+                if (right == BoundsNodeLayout.LEAF) {
+                    for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
+                        update.accept((int) tree.pointAt(pos));
+                    }
+                    continue;
+                }
+                if (top + 2 > stack.length) {
+                    stack = Arrays.copyOf(stack, 2 * stack.length);
+                }
+                stack[top++] = right;
+                stack[top++] = node + 1;
+            }
         }
 
         double squared(int a, int b) {
@@ -240,136 +288,6 @@ public final class Ordering {
             }
             heap[i] = id;
             where[id] = i;
-        }
-    }
-
-    /**
-     * A k-d tree over scaled coordinates for the range queries of {@link MaxMin}: median splits of the widest
-     * side, leaves of {@link #LEAF} points, a box per node. A node is skipped when its squared gap to the
-     * query, summed as {@link MaxMin#squared} sums, exceeds the radius: each gap is at most the computed
-     * coordinate difference of any point inside (rounding is monotone), term by term and in the same order,
-     * so no point nearer than the radius is missed.
-     */
-    private static final class RangeTree {
-        private static final int LEAF = 16;
-        private final MemorySegment x;
-        private final int d;
-        private final int[] idx;
-        private final int[] start;
-        private final int[] end;
-        private final int[] right;
-        private final double[] box;
-        private int count;
-        private int[] stack = new int[64];
-
-        RangeTree(MemorySegment x, int n, int d) {
-            this.x = x;
-            this.d = d;
-            this.idx = new int[n];
-            Arrays.setAll(idx, i -> i);
-            int max = Math.max(1, BoundsNodeLayout.nodeCount(n, LEAF));
-            this.start = new int[max];
-            this.end = new int[max];
-            this.right = new int[max];
-            this.box = new double[2 * d * max];
-            if (n > 0) {
-                build(0, n);
-            }
-        }
-
-        private double coord(int id, int k) {
-            return x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) id * d + k);
-        }
-
-        /** Builds the subtree of positions [from, to) as node {@code count}; returns its node. */
-        private int build(int from, int to) {
-            int node = count++;
-            start[node] = from;
-            end[node] = to;
-            int split = 0;
-            for (int k = 0; k < d; k++) {
-                double lo = Double.POSITIVE_INFINITY;
-                double hi = Double.NEGATIVE_INFINITY;
-                for (int i = from; i < to; i++) {
-                    double v = coord(idx[i], k);
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-                box[2 * d * node + k] = lo;
-                box[2 * d * node + d + k] = hi;
-                if (hi - lo > box[2 * d * node + d + split] - box[2 * d * node + split]) {
-                    split = k;
-                }
-            }
-            if (to - from <= LEAF) {
-                right[node] = -1;
-                return node;
-            }
-            int mid = (from + to) >>> 1;
-            select(from, to - 1, mid, split);
-            build(from, mid);
-            right[node] = build(mid, to);
-            return node;
-        }
-
-        /** Quickselect on coordinate k: position {@code nth} gets its sorted value, smaller ones before it. */
-        private void select(int lo, int hi, int nth, int k) {
-            while (hi > lo) {
-                double pivot = coord(idx[(lo + hi) >>> 1], k);
-                int i = lo;
-                int j = hi;
-                while (i <= j) {
-                    while (coord(idx[i], k) < pivot) {
-                        i++;
-                    }
-                    while (coord(idx[j], k) > pivot) {
-                        j--;
-                    }
-                    if (i <= j) {
-                        int t = idx[i];
-                        idx[i] = idx[j];
-                        idx[j] = t;
-                        i++;
-                        j--;
-                    }
-                }
-                if (nth <= j) {
-                    hi = j;
-                } else if (nth >= i) {
-                    lo = i;
-                } else {
-                    return;
-                }
-            }
-        }
-
-        /** Calls {@code visit} with every point whose squared distance to point c may be below {@code radius}. */
-        void within(int c, double radius, java.util.function.IntConsumer visit) {
-            int top = 0;
-            stack[top++] = 0;
-            while (top > 0) {
-                int node = stack[--top];
-                double s = 0;
-                for (int k = 0; k < d; k++) {
-                    double v = coord(c, k);
-                    double t = Math.max(Math.max(box[2 * d * node + k] - v, v - box[2 * d * node + d + k]), 0);
-                    s += t * t;
-                }
-                if (s > radius) {
-                    continue;
-                }
-                if (right[node] < 0) {
-                    for (int i = start[node]; i < end[node]; i++) {
-                        visit.accept(idx[i]);
-                    }
-                    continue;
-                }
-                if (top + 2 > stack.length) {
-                    stack = Arrays.copyOf(stack, 2 * stack.length);
-                }
-                stack[top++] = right[node];
-                stack[top++] = node + 1;
-            }
         }
     }
 }
