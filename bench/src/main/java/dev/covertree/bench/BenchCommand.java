@@ -123,10 +123,11 @@ public final class BenchCommand implements Callable<Integer> {
                 sb.append(String.format("| %s | %s | | | | | | | | | | %s |%n", r.workload(), r.engine(), r.note()));
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f / %.3f | %.0f | %s | %.4f | %.1f / %.1f | %s | %.0f | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f / %.3f | %.0f | %s | %s | %.1f / %.1f | %s | %.0f | %s |%n",
                     r.workload(), r.engine(), r.threads(), r.buildSeconds(), r.minSeconds(), r.medianSeconds(), r.qps(),
                     Double.isNaN(r.distancesPerQuery()) ? "–" : String.format(Locale.ROOT, "%.0f", r.distancesPerQuery()),
-                    r.recall(), r.indexHeapMb(), r.indexOffHeapMb(),
+                    Double.isNaN(r.recall()) ? "–" : String.format(Locale.ROOT, "%.4f", r.recall()), r.indexHeapMb(),
+                    r.indexOffHeapMb(),
                     Double.isNaN(r.allocPerQuery()) ? "" : String.format(Locale.ROOT, "%.0f", r.allocPerQuery()),
                     r.peakRssMb(), r.note()));
         }

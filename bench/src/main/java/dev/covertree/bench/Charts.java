@@ -33,7 +33,8 @@ final class Charts {
     static void recallVsQps(List<Comparison.Row> rows, int threads, Path png) throws IOException {
         Map<String, List<Comparison.Row>> byWorkload = new LinkedHashMap<>();
         for (Comparison.Row r : rows) {
-            if (r.threads() == threads) {
+            // a row without a recall (a pace row answering another question) has no place on the recall axis
+            if (r.threads() == threads && !Double.isNaN(r.recall())) {
                 byWorkload.computeIfAbsent(r.workload(), w -> new ArrayList<>()).add(r);
             }
         }

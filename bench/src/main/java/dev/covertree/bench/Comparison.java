@@ -146,7 +146,27 @@ final class Comparison {
             log.printf("  %-22s %2d thr  query min %8.3f s  recall %.4f%n", name, threads, sorted[0], recall);
             log.flush();
         }
+        if (w.metric() == MetricType.RESIDUAL && w.side() > 0 && PythonPeer.unavailable(MetricType.EUCLIDEAN) == null) {
+            out.addAll(euclideanPaceRows(w, data, qs, cache));
+        }
         return out;
+    }
+
+    /**
+     * For a spatial residual workload: scipy's cKDTree Euclidean k-NN of the same points (build + query, all
+     * cores), the speed a GP user's plain neighbour search has; a different answer, so no recall.
+     */
+    private List<Row> euclideanPaceRows(Workload w, Dataset data, QuerySet qs, Path cache) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        PythonPeer.Result r = PythonPeer.run(w, data, cache.resolve("python"), cores, runs, MetricType.EUCLIDEAN);
+        double[] sorted = r.seconds().clone();
+        Arrays.sort(sorted);
+        log.printf("  %-22s %2d thr  query min %8.3f s  (Euclidean, same points)%n", "scipy-ckdtree-euclidean", cores,
+                sorted[0]);
+        log.flush();
+        return List.of(new Row(w.name(), "scipy-ckdtree-euclidean", cores, Double.NaN, sorted[0], sorted[sorted.length / 2],
+                qs.size(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, otherLoad(),
+                "Euclidean k-NN of the same points, build inside the timed run: the pace to compare, not the same answer"));
     }
 
     /** A finished timed run: its distance count, its recall (computed after the clock stops), what to free. */

@@ -69,6 +69,16 @@ final class PythonPeer {
      * over the workload's queries.
      */
     static Result run(Workload w, Dataset data, Path work, int threads, int runs) throws IOException, InterruptedException {
+        return run(w, data, work, threads, runs, w.metric());
+    }
+
+    /**
+     * As {@link #run(Workload, Dataset, Path, int, int)} with the peer of {@code metric}: {@link MetricType#EUCLIDEAN}
+     * on a residual workload times cKDTree's Euclidean k-NN of the same points, the speed a spatial job is
+     * measured against (not the same answer).
+     */
+    static Result run(Workload w, Dataset data, Path work, int threads, int runs, MetricType metric)
+            throws IOException, InterruptedException {
         Files.createDirectories(work);
         Path script = work.resolve("python_peers.py");
         try (InputStream in = PythonPeer.class.getResourceAsStream("python_peers.py")) {
@@ -77,17 +87,17 @@ final class PythonPeer {
         Path ids = work.resolve("peer-ids.npy");
         Path dist = work.resolve("peer-distances.npy");
         List<String> cmd = new ArrayList<>(List.of("python3", script.toString(),
-                w.metric() == MetricType.RESIDUAL ? "numpy-brute" : "ckdtree", "--coords", data.coords().name(),
+                metric == MetricType.RESIDUAL ? "numpy-brute" : "ckdtree", "--coords", data.coords().name(),
                 "--k", Integer.toString(w.k()), "--queries", Integer.toString(w.queries()),
                 "--threads", Integer.toString(threads), "--runs", Integer.toString(runs),
                 "--out-ids", ids.toString(), "--out-distances", dist.toString()));
-        if (w.metric() == MetricType.RESIDUAL) {
+        if (metric == MetricType.RESIDUAL) {
             cmd.addAll(List.of("--v", data.v().name(), "--p", data.p().name(),
                     "--kernel", w.kernel().type().name().toLowerCase(Locale.ROOT),
                     "--variance", Double.toString(w.kernel().variance()),
                     "--lengthscale", Double.toString(w.kernel().lengthscale(0))));
         }
-        if (w.predecessor()) {
+        if (w.predecessor() && metric == MetricType.RESIDUAL) {
             cmd.add("--predecessor");
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
