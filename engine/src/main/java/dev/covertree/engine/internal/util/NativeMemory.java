@@ -19,27 +19,34 @@ public final class NativeMemory {
     /** Below this a parallel first touch does not pay for its threads. */
     private static final long PARALLEL_MIN = 64L << 20;
     private static final int CHUNK = 16 << 20;
-    private static final MethodHandle ALIGNED_ALLOC;
-    private static final MethodHandle FREE;
 
-    static {
-        MethodHandle alloc = null;
-        MethodHandle free = null;
-        try {
-            Linker linker = Linker.nativeLinker();
-            var lookup = linker.defaultLookup();
-            var a = lookup.find("aligned_alloc");
-            var f = lookup.find("free");
-            if (a.isPresent() && f.isPresent()) {
-                alloc = linker.downcallHandle(a.get(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_LONG));
-                free = linker.downcallHandle(f.get(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+    /**
+     * The C library's functions, looked up on first use (a holder class): a small or one-thread allocation never
+     * makes the restricted downcalls, so it never asks for native access.
+     */
+    private static final class C {
+        static final MethodHandle ALIGNED_ALLOC;
+        static final MethodHandle FREE;
+
+        static {
+            MethodHandle alloc = null;
+            MethodHandle free = null;
+            try {
+                Linker linker = Linker.nativeLinker();
+                var lookup = linker.defaultLookup();
+                var a = lookup.find("aligned_alloc");
+                var f = lookup.find("free");
+                if (a.isPresent() && f.isPresent()) {
+                    alloc = linker.downcallHandle(a.get(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_LONG));
+                    free = linker.downcallHandle(f.get(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // no native access: Arena.allocate instead
             }
-        } catch (RuntimeException | LinkageError e) {
-            // no native access: Arena.allocate below
+            ALIGNED_ALLOC = alloc;
+            FREE = free;
         }
-        ALIGNED_ALLOC = alloc;
-        FREE = free;
     }
 
     private NativeMemory() {
@@ -47,13 +54,13 @@ public final class NativeMemory {
 
     /** {@code bytes} of zeroed memory aligned to 64 bytes, living as long as {@code arena}. */
     public static MemorySegment allocateZeroed(Arena arena, long bytes, int threads) {
-        if (ALIGNED_ALLOC == null || threads < 2 || bytes < PARALLEL_MIN) {
+        if (threads < 2 || bytes < PARALLEL_MIN || C.ALIGNED_ALLOC == null) {
             return arena.allocate(bytes, 64);
         }
         long size = (bytes + 63) & -64L;
         MemorySegment raw;
         try {
-            raw = (MemorySegment) ALIGNED_ALLOC.invokeExact(64L, size);
+            raw = (MemorySegment) C.ALIGNED_ALLOC.invokeExact(64L, size);
         } catch (Throwable t) {
             throw new IllegalStateException("aligned_alloc failed", t);
         }
@@ -68,7 +75,7 @@ public final class NativeMemory {
 
     private static void free(MemorySegment address) {
         try {
-            FREE.invokeExact(address);
+            C.FREE.invokeExact(address);
         } catch (Throwable t) {
             throw new IllegalStateException("free failed", t);
         }
