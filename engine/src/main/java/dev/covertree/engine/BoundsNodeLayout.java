@@ -74,40 +74,35 @@ final class BoundsNodeLayout {
         return columns;
     }
 
-    /** Number of nodes. */
-    int count() {
-        return count;
-    }
-
     /** Byte offset of node {@code node}. */
     long at(int node) {
         return node * stride;
     }
 
     int start(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT_UNALIGNED, at(node) + START);
+        return s.get(ValueLayout.JAVA_INT, at(node) + START);
     }
 
     int end(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT_UNALIGNED, at(node) + END);
+        return s.get(ValueLayout.JAVA_INT, at(node) + END);
     }
 
     int right(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT_UNALIGNED, at(node) + RIGHT);
+        return s.get(ValueLayout.JAVA_INT, at(node) + RIGHT);
     }
 
     int minId(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_INT_UNALIGNED, at(node) + MIN_ID);
+        return s.get(ValueLayout.JAVA_INT, at(node) + MIN_ID);
     }
 
     /** The largest {@code 1/√p} of the node's points (0 for Euclidean). */
     double maxIsp(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + MAX_ISP);
+        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + MAX_ISP);
     }
 
     /** The largest computed {@code ‖V_j‖} of the node's points (0 for Euclidean). */
     double maxNorm(MemorySegment s, int node) {
-        return s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + MAX_NORM);
+        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + MAX_NORM);
     }
 
     /** Byte offset, within a node, of the box's lower corner; the upper corner follows at {@code + 8 dim}. */
@@ -131,19 +126,19 @@ final class BoundsNodeLayout {
     }
 
     double boxLo(MemorySegment s, int node, int k) {
-        return s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + boxOffset() + 8L * k);
+        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * k);
     }
 
     double boxHi(MemorySegment s, int node, int k) {
-        return s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + boxOffset() + 8L * (dim + k));
+        return s.get(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * (dim + k));
     }
 
     float vLo(MemorySegment s, int node, int u) {
-        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, rangeAt(node, u));
+        return s.get(ValueLayout.JAVA_FLOAT, rangeAt(node, u));
     }
 
     float vHi(MemorySegment s, int node, int u) {
-        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, rangeAt(node, u) + 4);
+        return s.get(ValueLayout.JAVA_FLOAT, rangeAt(node, u) + 4);
     }
 
     /**
@@ -181,22 +176,22 @@ final class BoundsNodeLayout {
 
     void setHeader(MemorySegment s, int node, int start, int end, int right, int minId, double maxIsp, double maxNorm) {
         long o = at(node);
-        s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, o + MAX_NORM, maxNorm);
-        s.set(ValueLayout.JAVA_INT_UNALIGNED, o + START, start);
-        s.set(ValueLayout.JAVA_INT_UNALIGNED, o + END, end);
-        s.set(ValueLayout.JAVA_INT_UNALIGNED, o + RIGHT, right);
-        s.set(ValueLayout.JAVA_INT_UNALIGNED, o + MIN_ID, minId);
-        s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, o + MAX_ISP, maxIsp);
+        s.set(ValueLayout.JAVA_DOUBLE, o + MAX_NORM, maxNorm);
+        s.set(ValueLayout.JAVA_INT, o + START, start);
+        s.set(ValueLayout.JAVA_INT, o + END, end);
+        s.set(ValueLayout.JAVA_INT, o + RIGHT, right);
+        s.set(ValueLayout.JAVA_INT, o + MIN_ID, minId);
+        s.set(ValueLayout.JAVA_DOUBLE, o + MAX_ISP, maxIsp);
     }
 
     void setBox(MemorySegment s, int node, int k, double lo, double hi) {
-        s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + boxOffset() + 8L * k, lo);
-        s.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at(node) + boxOffset() + 8L * (dim + k), hi);
+        s.set(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * k, lo);
+        s.set(ValueLayout.JAVA_DOUBLE, at(node) + boxOffset() + 8L * (dim + k), hi);
     }
 
     void setVRange(MemorySegment s, int node, int u, float lo, float hi) {
-        s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, rangeAt(node, u), lo);
-        s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, rangeAt(node, u) + 4, hi);
+        s.set(ValueLayout.JAVA_FLOAT, rangeAt(node, u), lo);
+        s.set(ValueLayout.JAVA_FLOAT, rangeAt(node, u) + 4, hi);
     }
 
     /** Nodes in a subtree over {@code size} points with leaves of at most {@code leaf}: the split is fixed by size. */

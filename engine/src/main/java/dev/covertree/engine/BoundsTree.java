@@ -167,7 +167,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     /** The point at node-order position {@code pos}. */
     @Override
     public long pointAt(long pos) {
-        return order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * pos);
+        return order.getAtIndex(ValueLayout.JAVA_INT, pos);
     }
 
     MemorySegment records() {
@@ -220,7 +220,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             if (right == BoundsNodeLayout.LEAF) {
                 int count = 0;
                 for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
-                    long id = order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * pos);
+                    long id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
                     if (id < limit && id != skip) {
                         w.childNode[count] = pos;
                         w.childPoint[count] = id;
@@ -281,7 +281,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         w.queryDistances += size;
         for (int c = 0; c < within; c++) {
             int i = w.leafWithin[c];
-            long id = order.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * (start + i));
+            long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
             if (id < limit && id != skip) {
                 heap.offer(w.leafDist[i], id);
             }

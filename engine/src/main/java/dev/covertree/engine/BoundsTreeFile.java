@@ -142,10 +142,6 @@ final class BoundsTreeFile {
             int m = (int) M_H.get(f, 0L);
             TreeFiles.checkBuiltFrom(src, data, metricCode, n, dim, m, (long) PRINT_H.get(f, 0L));
             int count = (int) COUNT_H.get(f, 0L);
-            if (count != BoundsNodeLayout.nodeCount((int) n, BoundsTree.LEAF)) {
-                throw new InvalidInputException(src + ": a bounds tree of another layout (another build of this program, "
-                        + "or vector kernels switched on or off since); rebuild the tree (" + REBUILD + ")");
-            }
             BoundsNodeLayout layout = new BoundsNodeLayout(dim, metric.summaryColumns(), count);
             long recordBytes = (long) RECORD_H.get(f, 0L);
             if ((long) STRIDE_H.get(f, 0L) != layout.stride() || (int) LEAF_H.get(f, 0L) != BoundsTree.LEAF

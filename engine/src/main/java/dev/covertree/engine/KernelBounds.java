@@ -6,7 +6,7 @@ import dev.covertree.engine.internal.vector.ResidualFormula;
  * Bounds on the computed kernel value {@code σ² corr(s²)} over a range of scaled squared distances, from a
  * table of the canonical {@link ResidualFormula#correlation} at evenly spaced distances: a table lookup and
  * a square root where the kernel itself costs a square root and an exponential's polynomial. The bounds
- * tree asks for two per node it bounds, so this is most of a node's cost.
+ * tree asks for two per node it bounds.
  *
  * <h2>Why the bounds hold, rounding included</h2>
  * Entry i is the computed correlation at the grid distance {@code s_i = i Δ} (its square rounded once, so the

@@ -132,7 +132,6 @@ public final class KnnResult implements AutoCloseable {
     }
 
     /** Frees the result (memory the caller gave stays the caller's). */
-
     @Override
     public void close() {
         if (arena != null && arena.scope().isAlive()) {

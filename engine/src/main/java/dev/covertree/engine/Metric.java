@@ -86,7 +86,10 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
         return 0;
     }
 
-    /** The stored row {@code V[j]} as float64 into {@code out}, for a node's column ranges; only when {@link #summaryColumns} &gt; 0. */
+    /**
+     * The stored row {@code V[j]} as float64 into {@code out}, for a node's column ranges; only when
+     * {@link #summaryColumns} &gt; 0.
+     */
     void summaryRow(long j, double[] out) {
         throw new UnsupportedOperationException("no column summaries for this metric");
     }

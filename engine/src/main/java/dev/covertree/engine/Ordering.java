@@ -164,11 +164,9 @@ public final class Ordering {
             };
         }
 
+        /** The ordering, for at least one point. */
         long[] run(double[] centre) {
             long[] order = new long[n];
-            if (n == 0) {
-                return order;
-            }
             int first = 0;
             double best = Double.POSITIVE_INFINITY;
             for (int i = 0; i < n; i++) {

@@ -553,8 +553,8 @@ final class ResidualMetric extends Metric {
         for (int i = 0, count = w.boundColumnCount; i < count; i++) {
             int u = cols[i];
             long at = layout.rangeAt(node, u);
-            double a = q[u] * nodes.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
-            double b = q[u] * nodes.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4);
+            double a = q[u] * nodes.get(ValueLayout.JAVA_FLOAT, at);
+            double b = q[u] * nodes.get(ValueLayout.JAVA_FLOAT, at + 4);
             lo += Math.min(a, b);
             hi += Math.max(a, b);
             abs += Math.max(Math.abs(a), Math.abs(b));
