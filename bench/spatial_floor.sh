@@ -11,6 +11,8 @@
 # One CSV row per round (OUT/floor.csv): our phases from --telemetry (load, tree build, search with its input
 # checks, write), the whole process's wall time, distances evaluated per query (mean, median, max), scipy's
 # seconds, and the ratios scipy / ours (whole process, and plan + search only). Prints the table.
+# With BASELINE=DIR (another checkout of this project, e.g. an earlier commit) each round also times that
+# checkout's whole `covertree knn` on the same files, and the rows carry its wall time and scipy / it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/covertree-floor}"
@@ -21,7 +23,8 @@ mkdir -p "$out"
 ct="$here/covertree"
 "$ct" --version >/dev/null 2>&1 || true # builds on first use, outside the timings
 csv="$out/floor.csv"
-echo "n,round,load_s,build_s,plan_s,search_s,check_s,write_s,knn_wall_s,dist_mean,dist_median,dist_max,scipy_s,ratio_whole,ratio_compute" >"$csv"
+echo "n,round,load_s,build_s,plan_s,search_s,check_s,write_s,knn_wall_s,dist_mean,dist_median,dist_max,scipy_s,ratio_whole,ratio_compute,baseline_wall_s,baseline_ratio" >"$csv"
+[[ -z "${BASELINE:-}" ]] || "$BASELINE/covertree" --version >/dev/null 2>&1 || true
 
 for e in $exps; do
   n=$((1 << e))
@@ -37,6 +40,16 @@ for e in $exps; do
       --kernel matern32 --lengthscale 0.5 --k 30 --all --predecessor --out-indices "$out/i-$n.npy" \
       --out-distances "$out/d-$n.npy" --quiet --telemetry "$tag.jsonl" 2>"$tag.err"
     wall=$(cat "$tag.time")
+    base=""
+    if [[ -n "${BASELINE:-}" ]]; then
+      rm -f "$out/bi-$n.npy" "$out/bd-$n.npy"
+      COVERTREE_JAVA_OPTS="-Xmx$heap" /usr/bin/time -f "%e" -o "$tag.base" "$BASELINE/covertree" knn --coords "$x" --v "$v" \
+        --p "$p" --kernel matern32 --lengthscale 0.5 --k 30 --all --predecessor --out-indices "$out/bi-$n.npy" \
+        --out-distances "$out/bd-$n.npy" --quiet 2>/dev/null
+      cmp -s "$out/i-$n.npy" "$out/bi-$n.npy" && cmp -s "$out/d-$n.npy" "$out/bd-$n.npy" \
+        || { echo "the baseline's files differ from ours at n=$n" >&2; exit 1; }
+      base=$(cat "$tag.base")
+    fi
     scipy=$(python3 - "$x" <<'PY'
 import sys, time
 import numpy as np
@@ -47,7 +60,7 @@ cKDTree(x).query(x, k=31, workers=-1)
 print(f"{time.perf_counter() - t:.3f}")
 PY
 )
-    python3 - "$tag.jsonl" "$n" "$r" "$wall" "$scipy" >>"$csv" <<'PY'
+    python3 - "$tag.jsonl" "$n" "$r" "$wall" "$scipy" "$base" >>"$csv" <<'PY'
 import json, sys
 ph = {}
 for line in open(sys.argv[1]):
@@ -59,7 +72,8 @@ compute = ph["plan"]["seconds"] + s["seconds"]
 print(f'{n},{r},{ph["load"]["seconds"]:.3f},{ph["plan"].get("build_seconds", 0):.3f},{ph["plan"]["seconds"]:.3f},'
       f'{s["seconds"]:.3f},{s["check_seconds"]:.3f},{ph["write"]["seconds"]:.3f},{wall:.2f},'
       f'{s["distance_evaluations"] / n:.1f},{s["distances_per_query_median"]},{s["distances_per_query_max"]},'
-      f'{scipy:.3f},{scipy / wall:.3f},{scipy / compute:.3f}')
+      f'{scipy:.3f},{scipy / wall:.3f},{scipy / compute:.3f},'
+      + (f'{float(sys.argv[6]):.2f},{scipy / float(sys.argv[6]):.3f}' if sys.argv[6] else ','))
 PY
   done
 done
