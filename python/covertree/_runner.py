@@ -34,9 +34,8 @@ def project_home() -> Path:
 
 
 def _message(lines: Sequence[str]) -> str:
-    """The tool's error line, without its 'covertree: ' prefix and the JVM's start-up warning."""
-    useful = [l for l in lines if l.strip() and not l.startswith("WARNING: Using incubator")
-              and not l.startswith("Try '")]
+    """The tool's error line, without its 'covertree: ' prefix."""
+    useful = [l for l in lines if l.strip() and not l.startswith("Try '")]
     for l in reversed(useful):
         if l.startswith("covertree: "):
             return l[len("covertree: "):].strip()
@@ -55,7 +54,7 @@ def run(args: Sequence[str], quiet: bool) -> str:
         assert proc.stderr is not None
         for line in proc.stderr:
             err_lines.append(line.rstrip("\n"))
-            if not quiet and not line.startswith("WARNING: Using incubator"):
+            if not quiet:
                 sys.stderr.write(line)
                 sys.stderr.flush()
 

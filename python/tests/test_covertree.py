@@ -73,6 +73,20 @@ def test_euclidean_matches_scipy_and_pads_beyond_n():
     assert (idx[:, 3:] == -1).all() and np.isinf(dist[:, 3:]).all()
 
 
+def test_a_quiet_cli_run_prints_nothing_on_stderr(tmp_path):
+    X = np.random.default_rng(4).normal(size=(300, 2))
+    np.save(tmp_path / "x.npy", X)
+    r = subprocess.run([LAUNCHER, "knn", "--coords", str(tmp_path / "x.npy"), "--metric", "euclidean", "--all", "--k", "5",
+                        "--out-indices", str(tmp_path / "i.npy"), "--out-distances", str(tmp_path / "d.npy"),
+                        "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "", "not even the JVM's incubator-module notice"
+    r = subprocess.run([LAUNCHER, "knn", "--coords", str(tmp_path / "missing.npy"), "--metric", "euclidean",
+                        "--all", "--k", "5", "--out-indices", str(tmp_path / "i2.npy"),
+                        "--out-distances", str(tmp_path / "d2.npy"), "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 3 and "missing.npy" in r.stderr and "incubator" not in r.stderr
+
+
 def test_errors_become_python_exceptions_with_the_cli_message(private_tmp):
     X = np.random.default_rng(0).normal(size=(50, 2))
     with pytest.raises(ValueError, match="--k must be >= 1"):
