@@ -87,6 +87,19 @@ def test_a_quiet_cli_run_prints_nothing_on_stderr(tmp_path):
     assert r.returncode == 3 and "missing.npy" in r.stderr and "incubator" not in r.stderr
 
 
+def test_extreme_magnitudes_give_the_scaled_answer_or_an_input_error():
+    X = np.random.default_rng(6).normal(size=(400, 3))
+    idx, dist = covertree.knn(X, 5, metric="euclidean", quiet=True)
+    for e in (531, -531, 997):
+        i_s, d_s = covertree.knn(np.ldexp(X, e), 5, metric="euclidean", quiet=True)
+        np.testing.assert_array_equal(i_s, idx)
+        np.testing.assert_array_equal(d_s, np.ldexp(dist, e))
+    far = X.copy()
+    far[0, 0], far[1, 0] = -1.5e308, 1.5e308
+    with pytest.raises(covertree.InputDataError, match="beyond float64's range"):
+        covertree.knn(far, 399, metric="euclidean", quiet=True)
+
+
 def test_errors_become_python_exceptions_with_the_cli_message(private_tmp):
     X = np.random.default_rng(0).normal(size=(50, 2))
     with pytest.raises(ValueError, match="--k must be >= 1"):

@@ -319,7 +319,7 @@ public final class CoverTree implements AutoCloseable, NodeOrdered {
         for (int c = first; c < first + NodeLayout.childCount(nodes, node) && budget > 0; c++) {
             long pt = NodeLayout.point(nodes, c);
             if (pt != exclude && pt < limit) {
-                heap.offerUnique(metric.distance(row, pt), pt);
+                heap.offerUnique(metric.workingDistance(row, pt), pt);
                 w.distances++;
                 budget--;
             }

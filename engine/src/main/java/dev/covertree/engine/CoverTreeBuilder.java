@@ -211,7 +211,7 @@ final class CoverTreeBuilder {
         long c = point(centre);
         if (hi - lo <= PARALLEL_SCAN) {
             for (int s = lo; s < hi; s++) {
-                out.setAtIndex(ValueLayout.JAVA_DOUBLE, s, metric.distance(c, point(s)));
+                out.setAtIndex(ValueLayout.JAVA_DOUBLE, s, metric.workingDistance(c, point(s)));
             }
             evals.add(hi - lo);
             return;

@@ -62,7 +62,7 @@ final class CoverTreeValidator {
             check(lc < NodeLayout.level(s, v), "child " + c + " is not below its parent's level");
             check(lc <= prevLevel, "children of " + v + " are not in decreasing level order");
             prevLevel = lc;
-            double d = metric.distance(pt, NodeLayout.point(s, c));
+            double d = metric.workingDistance(pt, NodeLayout.point(s, c));
             if (lc == NodeLayout.BOTTOM) {
                 check(d == 0, "bottom-level child " + c + " is at distance " + d + " from its parent");
             } else {
@@ -70,7 +70,7 @@ final class CoverTreeValidator {
                 check(d > r && d <= 2 * r, "covering: child " + c + " at level " + lc + " is at distance " + d
                         + " from its parent, outside (" + r + ", " + 2 * r + "]");
                 for (int b = c + 1; b < first + NodeLayout.childCount(s, v) && NodeLayout.level(s, b) == lc; b++) {
-                    double sep = metric.distance(NodeLayout.point(s, c), NodeLayout.point(s, b));
+                    double sep = metric.workingDistance(NodeLayout.point(s, c), NodeLayout.point(s, b));
                     check(sep > r, "separation: siblings " + c + " and " + b + " at level " + lc + " are only " + sep + " apart");
                 }
             }
@@ -79,7 +79,7 @@ final class CoverTreeValidator {
         long minId = pt;
         double slack = metric.dataSlack(pt);
         for (int u = from; u < to; u++) {
-            maxD = Math.max(maxD, metric.distance(pt, NodeLayout.point(s, u)));
+            maxD = Math.max(maxD, metric.workingDistance(pt, NodeLayout.point(s, u)));
             minId = Math.min(minId, NodeLayout.point(s, u));
             slack = Math.max(slack, metric.dataSlack(NodeLayout.point(s, u)));
         }

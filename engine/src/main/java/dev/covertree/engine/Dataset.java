@@ -10,22 +10,30 @@ import java.lang.foreign.ValueLayout;
  * The points a search runs over: coordinates (N x d) and, for the residual metric, V (N x m), p (N) and
  * the kernel. The big arrays stay where the caller put them (a mapped {@code .npy} file, or memory the
  * caller owns) and are never copied; only cheap per-point values are derived (scaled coordinates,
- * {@code 1/√p}). Everything is validated once, here: shapes agree, values are finite, p &gt; 0.
+ * {@code 1/√p}, and for Euclidean coordinates of extreme magnitude a copy rescaled by a power of two).
+ * Everything is validated once, here: shapes agree, values are finite, p &gt; 0.
  *
  * <p>The caller keeps the arrays alive while the dataset is in use; {@link #close()} frees the derived
  * values only.
  */
 public final class Dataset implements AutoCloseable {
+    /** Coordinates whose largest magnitude has a binary exponent within ± this are not rescaled. */
+    static final int UNSCALED_EXPONENT = 400;
+
     private final MetricType metric;
     private final Matrix coords;
     private final Matrix v;
     private final Matrix p;
     private final Kernel kernel;
-    private final Arena derived;
+    private final int coordinateExponent;
+    private Arena derived;
     private final MemorySegment scaled;
     private final MemorySegment invSqrtP;
     private MemorySegment pointSlack;
     private MemorySegment vNorms;
+    /** The coordinates times 2^−{@link #rescaledExponent}, made on first use (Euclidean, extreme magnitudes only). */
+    private Matrix rescaled;
+    private int rescaledExponent;
 
     private Dataset(MetricType metric, Matrix coords, Matrix v, Matrix p, Kernel kernel) {
         this.metric = metric;
@@ -33,6 +41,7 @@ public final class Dataset implements AutoCloseable {
         this.v = v;
         this.p = p;
         this.kernel = kernel;
+        this.coordinateExponent = metric == MetricType.EUCLIDEAN ? coordinateExponent(coords) : 0;
         if (metric == MetricType.RESIDUAL) {
             this.derived = Arena.ofShared();
             long n = coords.rows();
@@ -41,16 +50,72 @@ public final class Dataset implements AutoCloseable {
             this.invSqrtP = derived.allocate(ValueLayout.JAVA_DOUBLE, n);
             for (long i = 0; i < n; i++) {
                 for (int k = 0; k < d; k++) {
-                    scaled.setAtIndex(ValueLayout.JAVA_DOUBLE, i * d + k, coords.get(i, k) / kernel.lengthscale(k));
+                    double s = coords.get(i, k) / kernel.lengthscale(k);
+                    if (!Double.isFinite(s)) {
+                        close();
+                        throw new InvalidInputException(coords.name() + ": coordinate (" + i + ", " + k + ") = " + coords.get(i, k)
+                                + " divided by the lengthscale " + kernel.lengthscale(k) + " is beyond float64's range");
+                    }
+                    scaled.setAtIndex(ValueLayout.JAVA_DOUBLE, i * d + k, s);
                 }
                 invSqrtP.setAtIndex(ValueLayout.JAVA_DOUBLE, i, 1.0 / Math.sqrt(p.get(i, 0)));
             }
         } else {
-            this.derived = null;
             this.scaled = null;
             this.invSqrtP = null;
         }
     }
+
+    /**
+     * Coordinates whose largest magnitude lies within 2^±400 are used as they are; others are rescaled by
+     * 2^−e, e the exponent of their largest magnitude, so that squared differences neither overflow (d ≤ 2^20
+     * terms of at most (2^401)² stay below 2^823) nor lose bits to underflow where the data's own spread
+     * lies. float32 coordinates need neither: their squares always fit float64's normal range.
+     */
+    private static int coordinateExponent(Matrix coords) {
+        if (coords.dtype() == NpyDType.F4) {
+            return 0;
+        }
+        double max = coords.maxAbs();
+        int e = max == 0 ? 0 : Math.getExponent(max);
+        return e < -UNSCALED_EXPONENT || e > UNSCALED_EXPONENT ? e : 0;
+    }
+
+    /**
+     * The binary exponent e of the Euclidean metric's working units: distances are computed between the
+     * coordinates times 2^−e and multiplied by 2^e at the end ({@link Metric#unit}). 0, no rescaling, for
+     * coordinates of ordinary magnitude and for the residual metric.
+     */
+    int coordinateExponent() {
+        return coordinateExponent;
+    }
+
+    /**
+     * The coordinates times 2^−e as float64: the coordinates themselves for e = 0, otherwise a copy made on
+     * first use (N x d doubles off-heap, kept until {@link #close}).
+     */
+    synchronized Matrix coordinatesScaledBy(int e) {
+        if (e == 0) {
+            return coords;
+        }
+        if (rescaled == null || rescaledExponent != e) {
+            if (derived == null) {
+                derived = Arena.ofShared();
+            }
+            long n = coords.rows();
+            int d = (int) coords.cols();
+            MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, n * d);
+            for (long i = 0; i < n; i++) {
+                for (int k = 0; k < d; k++) {
+                    s.setAtIndex(ValueLayout.JAVA_DOUBLE, i * d + k, Math.scalb(coords.get(i, k), -e));
+                }
+            }
+            rescaled = new Matrix(coords.name(), s, NpyDType.F8, n, d);
+            rescaledExponent = e;
+        }
+        return rescaled;
+    }
+
 
     /** A dataset for the Euclidean metric. */
     public static Dataset euclidean(Matrix coords) {
@@ -236,7 +301,7 @@ public final class Dataset implements AutoCloseable {
 
     /** Frees the derived per-point values; the caller's arrays are untouched. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (derived != null && derived.scope().isAlive()) {
             derived.close();
         }

@@ -4,33 +4,112 @@ import dev.covertree.npy.NpyDType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** {@code ‖x_q − x_j‖₂}, accumulated in float64. */
+/**
+ * {@code ‖x_q − x_j‖₂}, accumulated in float64.
+ *
+ * <h2>Any magnitude</h2>
+ * Coordinates of extreme magnitude are rescaled by the power of two {@link Dataset#coordinateExponent} picks
+ * from the dataset, and every distance is computed between the rescaled rows and multiplied back at the
+ * end ({@link #unit}, {@link #finishAnswer}). A power of two commutes with every rounding, so the rescaled
+ * computation gives the bits the unscaled one would give if float64 had no exponent limits; for ordinary
+ * magnitudes nothing is rescaled at all. What remains is checked on the answer: a distance float64 cannot
+ * hold, or a pair closer than squares resolve at the data's scale, fails naming the file.
+ */
 final class EuclideanMetric extends Metric {
     /** Relative rounding allowance of a computed distance (a few ulps over d terms, generously). */
     private static final double ROUNDING = 1e-12;
+    /**
+     * A working distance below this has a square below 2^−1000: its terms may have lost bits to underflow,
+     * so it is only trusted when it is an exact 0 between equal rows.
+     */
+    private static final double RESOLVED = 0x1p-500;
+    /** A sum of d squares of rescaled coordinates up to this magnitude stays far from overflow. */
+    private static final double SAFE_SUM = 0x1p1000;
 
     private final Matrix qc;
     private final Matrix dc;
     private final int d;
     private final boolean f4;
     private final double boxShrink;
+    private final int exponent;
+    private final double unit;
 
     EuclideanMetric(Dataset queries, Dataset data) {
         super(queries, data);
-        this.qc = queries.coords();
-        this.dc = data.coords();
-        this.d = data.dimension();
-        if (qc.dtype() != dc.dtype()) {
-            throw new InvalidInputException(qc.name() + " is " + qc.dtype().code() + " but " + dc.name() + " is "
-                    + dc.dtype().code() + " (query and dataset coordinates must have the same dtype)");
+        Matrix qRaw = queries.coords();
+        Matrix dRaw = data.coords();
+        if (qRaw.dtype() != dRaw.dtype()) {
+            throw new InvalidInputException(qRaw.name() + " is " + qRaw.dtype().code() + " but " + dRaw.name() + " is "
+                    + dRaw.dtype().code() + " (query and dataset coordinates must have the same dtype)");
         }
+        this.exponent = data.coordinateExponent();
+        this.unit = Math.scalb(1.0, exponent);
+        this.qc = queries.coordinatesScaledBy(exponent);
+        this.dc = data.coordinatesScaledBy(exponent);
+        this.d = data.dimension();
         this.f4 = dc.dtype() == NpyDType.F4;
         this.boxShrink = 1 - 4.0 * (d + 2) * 0x1p-53;
+        if (queries != data) {
+            double reach = qc.maxAbs() + dc.maxAbs();
+            if (!(reach * reach * d <= SAFE_SUM)) {
+                throw new InvalidInputException(qRaw.name() + ": query coordinates reach " + qRaw.maxAbs() + ", so far beyond "
+                        + dRaw.name() + "'s (which reach " + dRaw.maxAbs() + ") that their squared distances overflow float64");
+            }
+        }
     }
 
     @Override
-    public double distance(long q, long j) {
+    double workingDistance(long q, long j) {
         return Math.sqrt(ops.squaredDistance(qc.segment(), qc.rowOffset(q), dc.segment(), dc.rowOffset(j), d, f4));
+    }
+
+    @Override
+    double unit() {
+        return unit;
+    }
+
+    /**
+     * Multiplies the working distances by {@link #unit} (nothing to do when it is 1) and checks that each
+     * answer is one float64 holds: finite, not subnormal, and, below {@link #RESOLVED} in working units,
+     * an exact 0 between equal rows. Checking the answers suffices: a pair whose squares underflowed has a
+     * computed distance below {@code RESOLVED} too (rounding is monotone), so it would rank ahead of any
+     * resolved answer and be among them.
+     */
+    @Override
+    void finishAnswer(QuerySet qs, KnnResult out) {
+        for (long s = 0; s < out.queries(); s++) {
+            for (int c = 0; c < out.k(); c++) {
+                long j = out.index(s, c);
+                if (j < 0) {
+                    break;
+                }
+                double w = out.distance(s, c);
+                double dist = w * unit;
+                long q = qs.row(s);
+                if (w < RESOLVED && !(w == 0 && sameRow(q, j))) {
+                    throw new InvalidInputException(String.format("%s: point %d is %.3g from %s %d, too close to resolve in "
+                            + "float64 next to the data's extent (coordinates reach %.3g)", dc.name(), j, dist,
+                            selfQueries() ? "point" : "query", q, data.coords().maxAbs()));
+                }
+                if (Double.isInfinite(dist) || (dist != 0 && dist < Double.MIN_NORMAL)) {
+                    throw new InvalidInputException(String.format("%s: point %d is %s from %s %d, beyond float64's range "
+                            + "(coordinates reach %.3g)", dc.name(), j, dist, selfQueries() ? "point" : "query", q,
+                            data.coords().maxAbs()));
+                }
+                if (unit != 1) {
+                    out.setDistance(s, c, dist);
+                }
+            }
+        }
+    }
+
+    private boolean sameRow(long q, long j) {
+        for (int k = 0; k < d; k++) {
+            if (qc.get(q, k) != dc.get(j, k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -63,7 +142,7 @@ final class EuclideanMetric extends Metric {
                 continue;
             }
             for (int i = 0; i < count; i++) {
-                w.childDist[Worker.GROUP * i + b] = records == null ? distance(q, w.childPoint[i])
+                w.childDist[Worker.GROUP * i + b] = records == null ? workingDistance(q, w.childPoint[i])
                         : Math.sqrt(ops.squaredDistance(qc.segment(), qc.rowOffset(q), records, w.childNode[i] * bytes, d, f4));
             }
         }
@@ -105,7 +184,7 @@ final class EuclideanMetric extends Metric {
         return dc.get(j, k);
     }
 
-    /** Few dimensions: the leaf's lane-wise sums are then the plain chain {@link #distance} computes. */
+    /** Few dimensions: the leaf's lane-wise sums are then the plain chain {@link #workingDistance} computes. */
     @Override
     boolean leafColumns() {
         return d < ops.plainBelow();
@@ -128,7 +207,7 @@ final class EuclideanMetric extends Metric {
      * The distance to the box, from its computed square widened for rounding. Per dimension the gap
      * {@code t_k} to the box is at most the computed {@code |x_k − q_k|} of any point inside (rounding is
      * monotone), so {@code Σ t_k² ≤ Σ (x_k − q_k)²} term by term; the two sums are rounded in different
-     * orders (this one an FMA chain, {@link #distance} in vector lanes), each within {@code γ_d} of its exact
+     * orders (this one an FMA chain, {@link #workingDistance} in vector lanes), each within {@code γ_d} of its exact
      * value, so shrinking this one by {@code 4 (d + 2) u} keeps it below the computed square, and the
      * square root is monotone.
      */

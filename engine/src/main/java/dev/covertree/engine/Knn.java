@@ -109,6 +109,7 @@ public final class Knn {
                         progress.accept(to - from);
                     }
                 });
+        metric.finishAnswer(qs, out);
         long distances = 0;
         long nodes = 0;
         WorkHistogram perQuery = new WorkHistogram();

@@ -73,6 +73,11 @@ public final class KnnResult implements AutoCloseable {
         return distances.getAtIndex(ValueLayout.JAVA_DOUBLE, q * k + j);
     }
 
+    /** Replaces the distance to neighbour {@code j} of query {@code q} ({@link Metric#finishAnswer}). */
+    void setDistance(long q, int j, double d) {
+        distances.setAtIndex(ValueLayout.JAVA_DOUBLE, q * k + j, d);
+    }
+
     /** Distances computed, over all queries (tree build not included). */
     public long distanceEvaluations() {
         return distanceEvaluations;

@@ -51,6 +51,22 @@ public record Matrix(String name, MemorySegment segment, NpyDType dtype, long ro
                 : segment.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off);
     }
 
+    /** The largest magnitude of any element (0 for an empty matrix); the elements are finite. */
+    double maxAbs() {
+        double max = 0;
+        long n = rows * cols;
+        if (dtype == NpyDType.F4) {
+            for (long i = 0; i < n; i++) {
+                max = Math.max(max, Math.abs(segment.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i)));
+            }
+        } else {
+            for (long i = 0; i < n; i++) {
+                max = Math.max(max, Math.abs(segment.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i)));
+            }
+        }
+        return max;
+    }
+
     /** Throws naming the first NaN or infinite element, in C order. */
     public void checkFinite() {
         long e = Ops.IMPL.firstNonFinite(segment, rows * cols, dtype == NpyDType.F4);

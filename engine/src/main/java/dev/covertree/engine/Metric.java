@@ -22,7 +22,32 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     }
 
     /** Distance from query row {@code q} to dataset point {@code j}. */
-    public abstract double distance(long q, long j);
+    public final double distance(long q, long j) {
+        return workingDistance(q, j) * unit();
+    }
+
+    /**
+     * The distance as the engines compute, compare and store it: {@link #distance} divided by {@link #unit}.
+     * Every engine reads distances through this method or its lane-wise twins, so all see the same bits.
+     */
+    abstract double workingDistance(long q, long j);
+
+    /**
+     * The power of two that turns a working distance into the metric's own units: 1 except for Euclidean
+     * coordinates of extreme magnitude, which the metric rescales so that squared differences neither overflow
+     * nor underflow ({@link Dataset#coordinateExponent}). Scaling by a power of two commutes with every
+     * rounding, so the answer does not depend on it.
+     */
+    double unit() {
+        return 1;
+    }
+
+    /**
+     * Turns a finished answer's working distances into the metric's own units, and fails (naming the input)
+     * where float64 cannot hold or resolve one of them. Called by {@link Knn} after every search.
+     */
+    void finishAnswer(QuerySet qs, KnnResult out) {
+    }
 
     /**
      * Bytes of one node-ordered record: a copy of everything {@link #childDistances} reads for a point,

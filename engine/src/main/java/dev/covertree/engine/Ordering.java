@@ -64,13 +64,28 @@ public final class Ordering {
             double[] hi = new double[d];
             Arrays.fill(lo, Double.POSITIVE_INFINITY);
             Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+            double maxAbs = 0;
             for (int i = 0; i < n; i++) {
                 for (int k = 0; k < d; k++) {
                     double x = coords.get(i, k) / lengthscale[lengthscale.length == 1 ? 0 : k];
+                    if (!Double.isFinite(x)) {
+                        throw new InvalidInputException(coords.name() + ": coordinate (" + i + ", " + k + ") = "
+                                + coords.get(i, k) + " divided by its lengthscale is beyond float64's range");
+                    }
                     scaled.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * d + k, x);
-                    lo[k] = Math.min(lo[k], x);
-                    hi[k] = Math.max(hi[k], x);
+                    maxAbs = Math.max(maxAbs, Math.abs(x));
                 }
+            }
+            // coordinates of extreme magnitude are rescaled by a power of two (as the Euclidean metric does), which
+            // changes no comparison the ordering makes and keeps the squared distances inside float64's range
+            int e = maxAbs == 0 ? 0 : Math.getExponent(maxAbs);
+            int shift = Math.abs(e) > Dataset.UNSCALED_EXPONENT ? -e : 0;
+            for (long i = 0; i < (long) n * d; i++) {
+                double x = Math.scalb(scaled.getAtIndex(ValueLayout.JAVA_DOUBLE, i), shift);
+                scaled.setAtIndex(ValueLayout.JAVA_DOUBLE, i, x);
+                int k = (int) (i % d);
+                lo[k] = Math.min(lo[k], x);
+                hi[k] = Math.max(hi[k], x);
             }
             double[] centre = new double[d];
             for (int k = 0; k < d; k++) {

@@ -179,7 +179,7 @@ final class ProductBlock {
 
     /** The canonical distance of query row q and point j: what every engine computes. */
     double distance(long q, long j) {
-        return metric.distance(q, j);
+        return metric.workingDistance(q, j);
     }
 
     /**

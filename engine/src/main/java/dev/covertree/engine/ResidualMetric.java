@@ -77,7 +77,7 @@ final class ResidualMetric extends Metric {
     }
 
     @Override
-    public double distance(long q, long j) {
+    double workingDistance(long q, long j) {
         if (self && q == j) {
             return 0;
         }

@@ -31,7 +31,7 @@ final class Scan implements SearchEngine {
         long exclude = qs.excludedId(row, opt);
         for (long j = 0; j < limit; j++) {
             if (j != exclude) {
-                heap.offer(metric.distance(row, j), j);
+                heap.offer(metric.workingDistance(row, j), j);
             }
         }
         w.distances += limit - (exclude >= 0 && exclude < limit ? 1 : 0);

@@ -378,8 +378,8 @@ public final class PanamaOps implements VectorOps {
             DoubleVector sq = DoubleVector.fromArray(D, s2, i);
             // a is the Matérn argument (unused by RBF and Matérn 1/2); x is the exponent
             DoubleVector a = switch (type) {
-                case MATERN32 -> sq.sqrt().mul(ResidualFormula.SQRT3);
-                case MATERN52 -> sq.sqrt().mul(ResidualFormula.SQRT5);
+                case MATERN32 -> sq.sqrt().mul(ResidualFormula.SQRT3).min(ResidualFormula.MATERN_ARG_MAX);
+                case MATERN52 -> sq.sqrt().mul(ResidualFormula.SQRT5).min(ResidualFormula.MATERN_ARG_MAX);
                 case RBF, MATERN12 -> sq;
             };
             DoubleVector x = switch (type) {

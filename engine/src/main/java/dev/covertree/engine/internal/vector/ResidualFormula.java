@@ -38,6 +38,12 @@ public final class ResidualFormula {
      * less than 1.5e-11; 2⁻³² is more than ten times that.
      */
     public static final double SCREEN_EXP_ERROR = 0x1p-32;
+    /**
+     * The Matérn kernels' argument {@code a = √(2ν) r} is capped here: beyond it {@link #exp} of −a is 0 and so
+     * is the kernel, as it is uncapped for every finite a, but an infinite a (a squared distance that
+     * overflowed) would make {@code (1 + a) · 0} NaN.
+     */
+    public static final double MATERN_ARG_MAX = 1000;
     public static final double SQRT3 = Math.sqrt(3);
     public static final double SQRT5 = Math.sqrt(5);
 
@@ -65,11 +71,11 @@ public final class ResidualFormula {
             case RBF -> exp(-0.5 * s2);
             case MATERN12 -> exp(-Math.sqrt(s2));
             case MATERN32 -> {
-                double a = SQRT3 * Math.sqrt(s2);
+                double a = Math.min(SQRT3 * Math.sqrt(s2), MATERN_ARG_MAX);
                 yield (1 + a) * exp(-a);
             }
             case MATERN52 -> {
-                double a = SQRT5 * Math.sqrt(s2);
+                double a = Math.min(SQRT5 * Math.sqrt(s2), MATERN_ARG_MAX);
                 yield ((1 + a) + (a * a) / 3) * exp(-a);
             }
         };
