@@ -73,34 +73,35 @@ final class EuclideanMetric extends Metric {
      * answer is one float64 holds: finite, not subnormal, and, below {@link #RESOLVED} in working units,
      * an exact 0 between equal rows. Checking the answers suffices: a pair whose squares underflowed has a
      * computed distance below {@code RESOLVED} too (rounding is monotone), so it would rank ahead of any
-     * resolved answer and be among them.
+     * resolved answer and be among them. A row is sorted, so only its head can be below {@code RESOLVED};
+     * with a unit of 1 the coordinates lie within 2^±400 and no distance can overflow or be subnormal
+     * without being below {@code RESOLVED}, so the rest of the row needs no look.
      */
     @Override
     void finishAnswer(QuerySet qs, KnnResult out) {
         for (long s = 0; s < out.queries(); s++) {
-            for (int c = 0; c < out.k(); c++) {
-                long j = out.index(s, c);
-                if (j < 0) {
-                    break;
-                }
+            for (int c = 0; c < out.k() && out.index(s, c) >= 0; c++) {
                 double w = out.distance(s, c);
-                double dist = w * unit;
-                long q = qs.row(s);
-                if (w < RESOLVED && !(w == 0 && sameRow(q, j))) {
-                    throw new InvalidInputException(String.format("%s: point %d is %.3g from %s %d, too close to resolve in "
-                            + "float64 next to the data's extent (coordinates reach %.3g)", dc.name(), j, dist,
-                            selfQueries() ? "point" : "query", q, data.coords().maxAbs()));
-                }
-                if (Double.isInfinite(dist) || (dist != 0 && dist < Double.MIN_NORMAL)) {
-                    throw new InvalidInputException(String.format("%s: point %d is %s from %s %d, beyond float64's range "
-                            + "(coordinates reach %.3g)", dc.name(), j, dist, selfQueries() ? "point" : "query", q,
-                            data.coords().maxAbs()));
-                }
-                if (unit != 1) {
+                if (w >= RESOLVED) {
+                    if (unit == 1) {
+                        break;
+                    }
+                    double dist = w * unit;
+                    if (Double.isInfinite(dist) || dist < Double.MIN_NORMAL) {
+                        throw unrepresentable(qs, out, s, c, "beyond float64's range");
+                    }
                     out.setDistance(s, c, dist);
+                } else if (!(w == 0 && sameRow(qs.row(s), out.index(s, c)))) {
+                    throw unrepresentable(qs, out, s, c, "too close to resolve in float64 next to the data's extent");
                 }
             }
         }
+    }
+
+    private InvalidInputException unrepresentable(QuerySet qs, KnnResult out, long s, int c, String why) {
+        return new InvalidInputException(String.format("%s: point %d is %.3g from %s %d, %s (coordinates reach %.3g)",
+                dc.name(), out.index(s, c), out.distance(s, c) * unit, selfQueries() ? "point" : "query", qs.row(s), why,
+                data.coords().maxAbs()));
     }
 
     private boolean sameRow(long q, long j) {
