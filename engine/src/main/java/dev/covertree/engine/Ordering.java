@@ -96,7 +96,7 @@ public final class Ordering {
             }
             try (Dataset points = Dataset.euclidean(new Matrix("scaled coordinates", scaled, NpyDType.F8, n, d));
                  BoundsTree tree = BoundsTree.build(points, 1, ScratchSpace.auto())) {
-                return new MaxMin(scaled, n, d, tree).run(centre);
+                return new MaxMin(scaled, n, d, tree, arena).run(centre);
             }
         }
     }
@@ -136,47 +136,53 @@ public final class Ordering {
      * is within {@code d u} of their exact sum of squares, relative, and {@link #squared}'s plain sum of the same
      * or larger squares within {@code (d + 1) u} of its own, which the widening covers (with its own
      * rounding), so no point nearer than the radius is skipped.
+     *
+     * <p>Points are numbered by their position in the tree's node order, and their coordinates, distances and
+     * chosen flags kept in that order: the points an update visits are a few leaves, each a run of adjacent
+     * positions, so once the points outgrow the caches an update reads a few runs of memory instead of a
+     * cache line per point. Ids matter only for ties and the result.
      */
     private static final class MaxMin {
         private final MemorySegment x;
         private final int n;
         private final int d;
+        /** Coordinate k of the point at position pos, at {@code pos d + k}: the tree's node order. */
+        private final MemorySegment xs;
+        private final int[] idOf;
         private final double[] dmin;
         private final boolean[] chosen;
-        private final BoundsTree tree;
         private final BoundsNodeLayout layout;
         private final MemorySegment nodes;
         private final double[] point;
         private int[] stack = new int[64];
-        /** heap[0, size) holds point ids; where[id] is the id's slot, −1 once it left the heap. */
+        /**
+         * A 4-ary heap of positions: slot i's children are 4i + 1 … 4i + 4, and key[i] is the distance of
+         * heap[i], beside it, so that a sift compares four children from one or two cache lines; a 4-ary heap is
+         * half as deep as a binary one. where[pos] is the position's slot, −1 once it left the heap.
+         */
         private final int[] heap;
+        private final double[] key;
         private final int[] where;
         private int size;
-        /** The point just chosen, whose neighbours {@link #update} lowers. */
-        private int current;
-        private final java.util.function.IntConsumer update;
 
-        MaxMin(MemorySegment x, int n, int d, BoundsTree tree) {
+        MaxMin(MemorySegment x, int n, int d, BoundsTree tree, Arena arena) {
             this.x = x;
             this.n = n;
             this.d = d;
-            this.dmin = new double[n];
-            this.chosen = new boolean[n];
-            this.tree = tree;
             this.layout = tree.layout();
             this.nodes = tree.nodes();
+            this.idOf = new int[n];
+            this.xs = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, (long) n * d));
+            for (int pos = 0; pos < n; pos++) {
+                idOf[pos] = (int) tree.pointAt(pos);
+                MemorySegment.copy(x, 8L * d * idOf[pos], xs, 8L * d * pos, 8L * d);
+            }
+            this.dmin = new double[n];
+            this.chosen = new boolean[n];
             this.point = new double[d];
             this.heap = new int[n];
+            this.key = new double[n];
             this.where = new int[n];
-            this.update = j -> {
-                if (!chosen[j]) {
-                    double s = squared(current, j);
-                    if (s < dmin[j]) {
-                        dmin[j] = s;
-                        siftDown(where[j]);
-                    }
-                }
-            };
         }
 
         /** The ordering, for at least one point. */
@@ -195,20 +201,20 @@ public final class Ordering {
                     first = i;
                 }
             }
-            // every key +∞: any order is a heap; the first point leaves it at once
+            // every key +∞, the heap in id order: a heap, ties going to the smaller id
             Arrays.fill(dmin, Double.POSITIVE_INFINITY);
-            for (int i = 0; i < n; i++) {
-                heap[i] = i;
-                where[i] = i;
+            Arrays.fill(key, Double.POSITIVE_INFINITY);
+            for (int pos = 0; pos < n; pos++) {
+                heap[idOf[pos]] = pos;
+                where[pos] = idOf[pos];
             }
             size = n;
-            remove(where[first]);
-            int c = first;
+            int c = heap[first];
+            remove(first);
             for (int t = 0; t < n; t++) {
-                order[t] = c;
+                order[t] = idOf[c];
                 chosen[c] = true;
-                current = c;
-                within(c, dmin[c]);
+                lowerWithin(c, dmin[c]);
                 if (t + 1 < n) {
                     c = heap[0];
                     remove(0);
@@ -217,11 +223,9 @@ public final class Ordering {
             return order;
         }
 
-        /** Calls {@link #update} with every point whose squared distance to point c may be below {@code radius}. */
-        private void within(int c, double radius) {
-            for (int k = 0; k < d; k++) {
-                point[k] = x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) c * d + k);
-            }
+        /** Lowers the distance of every unchosen point whose squared distance to point c may be below {@code radius}. */
+        private void lowerWithin(int c, double radius) {
+            MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
             double widened = radius * (1 + 8.0 * (d + 2) * 0x1p-53);
             int top = 0;
             stack[top++] = 0;
@@ -233,7 +237,14 @@ public final class Ordering {
                 int right = layout.right(nodes, node);
                 if (right == BoundsNodeLayout.LEAF) {
                     for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
-                        update.accept((int) tree.pointAt(pos));
+                        if (!chosen[pos]) {
+                            double s = squared(pos);
+                            if (s < dmin[pos]) {
+                                dmin[pos] = s;
+                                key[where[pos]] = s;
+                                siftDown(where[pos]);
+                            }
+                        }
                     }
                     continue;
                 }
@@ -245,18 +256,19 @@ public final class Ordering {
             }
         }
 
-        double squared(int a, int b) {
+        /** The squared distance from {@link #point} to the point at position {@code pos}: a plain sum, as NumPy's. */
+        private double squared(int pos) {
             double s = 0;
             for (int k = 0; k < d; k++) {
-                double t = x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) a * d + k) - x.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) b * d + k);
+                double t = point[k] - xs.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) pos * d + k);
                 s += t * t;
             }
             return s;
         }
 
-        /** Point a comes before point b: farther from the chosen set, or as far with a smaller id. */
-        private boolean above(int a, int b) {
-            return dmin[a] > dmin[b] || (dmin[a] == dmin[b] && a < b);
+        /** (key ka, position a) comes before (kb, b): farther from the chosen set, or as far with a smaller id. */
+        private boolean above(double ka, int a, double kb, int b) {
+            return ka > kb || (ka == kb && idOf[a] < idOf[b]);
         }
 
         /** Takes the point at slot {@code i} out of the heap. */
@@ -266,6 +278,7 @@ public final class Ordering {
             size--;
             if (i < size) {
                 heap[i] = heap[size];
+                key[i] = key[size];
                 where[heap[i]] = i;
                 siftDown(i);
                 siftUp(i);
@@ -273,34 +286,45 @@ public final class Ordering {
         }
 
         private void siftDown(int i) {
-            int id = heap[i];
+            int pos = heap[i];
+            double k = key[i];
             while (true) {
-                int l = 2 * i + 1;
-                if (l >= size) {
+                int first = 4 * i + 1;
+                if (first >= size) {
                     break;
                 }
-                int r = l + 1;
-                int child = r < size && above(heap[r], heap[l]) ? r : l;
-                if (!above(heap[child], id)) {
+                int child = first;
+                for (int c = first + 1, end = Math.min(first + 4, size); c < end; c++) {
+                    if (above(key[c], heap[c], key[child], heap[child])) {
+                        child = c;
+                    }
+                }
+                if (!above(key[child], heap[child], k, pos)) {
                     break;
                 }
                 heap[i] = heap[child];
+                key[i] = key[child];
                 where[heap[i]] = i;
                 i = child;
             }
-            heap[i] = id;
-            where[id] = i;
+            heap[i] = pos;
+            key[i] = k;
+            where[pos] = i;
         }
 
         private void siftUp(int i) {
-            int id = heap[i];
-            while (i > 0 && above(id, heap[(i - 1) / 2])) {
-                heap[i] = heap[(i - 1) / 2];
+            int pos = heap[i];
+            double k = key[i];
+            while (i > 0 && above(k, pos, key[(i - 1) / 4], heap[(i - 1) / 4])) {
+                int parent = (i - 1) / 4;
+                heap[i] = heap[parent];
+                key[i] = key[parent];
                 where[heap[i]] = i;
-                i = (i - 1) / 2;
+                i = parent;
             }
-            heap[i] = id;
-            where[id] = i;
+            heap[i] = pos;
+            key[i] = k;
+            where[pos] = i;
         }
     }
 }
