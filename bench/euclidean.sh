@@ -54,6 +54,7 @@ ours() { # ours TAG X [extra knn options]: prints "plan+search whole"
   local tag="$1" x="$2"
   shift 2
   rm -f "$tag.jsonl" "$tag-i.npy" "$tag-d.npy"
+  sync # the files earlier runs wrote go to disk first, not during this one
   /usr/bin/time -f "%e" -o "$tag.time" "$ct" knn --coords "$x" --metric euclidean --k 30 --all \
     --out-indices "$tag-i.npy" --out-distances "$tag-d.npy" --quiet --telemetry "$tag.jsonl" "$@"
   python3 - "$tag.jsonl" "$(cat "$tag.time")" <<'PY'
@@ -98,8 +99,10 @@ for job in $jobs; do
   for ((r = 1; r <= rounds; r++)); do
     if [[ "$job" == E* ]]; then
       read -r oc ow < <(ours "$out/$job" "$x")
+      sync
       nfs=$("$nf" "$x" 30 "$threads" "$out/$job-nf.bin")
       same_answer "$x" "$out/$job-i.npy" "$out/$job-nf.bin" nanoflann
+      sync
       sps=$(python3 - "$x" "$out/$job-sp.npy" <<'PY'
 import sys, time
 import numpy as np
@@ -118,6 +121,7 @@ PY
       read -r pc pw < <(ours "$out/$job-pred" "$x" --predecessor)
       read -r ac _ < <(ours "$out/$job-all" "$x")
       rm -f "$out/$job-prefix.npy"
+      sync
       /usr/bin/time -f "%e" -o "$out/$job-prefix.time" python3 "$here/bench/peers/gpgp_prefix_knn.py" "$x" 30 \
         "$out/$job-prefix.npy"
       same_answer "$x" "$out/$job-pred-i.npy" "$out/$job-prefix.npy" "scipy prefix"

@@ -41,6 +41,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     static final int LEAF = 32;
     /** Queries of an all-points job that share one descent ({@link #searchBatch}). */
     static final int BATCH = 32;
+    /** The smallest prefix tree a plan makes ({@link #buildPrefixes}): below it a query's whole prefix is a few leaves. */
+    static final int MIN_PREFIX = 256;
+    private static final BoundsTree[] NO_PREFIXES = {};
 
     private final Dataset data;
     private final Arena arena;
@@ -49,7 +52,12 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     private final MemorySegment order;
     private final MemorySegment records;
     private final int nodeCount;
-    private final double buildSeconds;
+    private double buildSeconds;
+    /**
+     * Trees over the first ⌈N/4⌉, ⌈N/16⌉, … points ({@link #buildPrefixes}), largest first; empty unless a
+     * predecessor search asked for them.
+     */
+    private BoundsTree[] prefixes = NO_PREFIXES;
     /** The records are each leaf's coordinates column by column ({@link Metric#leafColumns}). */
     private final boolean columns;
 
@@ -154,6 +162,52 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         return nodeCount;
     }
 
+    /**
+     * Builds trees over the first ⌈N/4⌉, ⌈N/16⌉, … points (down to {@code minRows}), for a predecessor
+     * search: a query that may only see ids below L then searches the smallest of them holding all L ids,
+     * where at least a quarter of the points are its candidates, instead of a tree whose candidates for it
+     * are L of N, sparse, so that its k nearest lie far apart and the search opens many nodes to find them.
+     * Together they hold a third as many points as this tree; their build time counts in {@link #buildSeconds}.
+     * The same answer with or without them.
+     */
+    void buildPrefixes(int threads, ScratchSpace space, long minRows) {
+        if (prefixes.length > 0) {
+            return;
+        }
+        java.util.List<BoundsTree> built = new java.util.ArrayList<>();
+        try {
+            for (long rows = (size() + 3) / 4; rows >= Math.max(1, minRows); rows = (rows + 3) / 4) {
+                BoundsTree t = build(data.prefix(rows), threads, space);
+                built.add(t);
+                buildSeconds += t.buildSeconds;
+            }
+        } catch (RuntimeException | Error e) {
+            built.forEach(BoundsTree::close);
+            throw e;
+        }
+        prefixes = built.toArray(NO_PREFIXES);
+    }
+
+    /** How many trees a search chooses from: this one and its {@link #buildPrefixes prefix trees}. */
+    int levels() {
+        return 1 + prefixes.length;
+    }
+
+    /** The level of the smallest tree that holds every id below {@code limit}: 0 for this one, i for prefix i − 1. */
+    int levelFor(long limit) {
+        for (int i = prefixes.length; i > 0; i--) {
+            if (prefixes[i - 1].size() >= limit) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** The tree at {@code level} ({@link #levelFor}). */
+    BoundsTree atLevel(int level) {
+        return level == 0 ? this : prefixes[level - 1];
+    }
+
     /** Wall-clock seconds the build took. */
     public double buildSeconds() {
         return buildSeconds;
@@ -196,6 +250,11 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
      * distance of the moment, which in predecessor mode stays large for long.
      */
     void search(Metric metric, long row, long skip, long limit, TopK heap, Worker w) {
+        int level = levelFor(limit);
+        if (level > 0) {
+            atLevel(level).search(metric, row, skip, limit, heap, w);
+            return;
+        }
         if (layout.minId(nodes, 0) >= limit) {
             return;
         }
@@ -289,23 +348,24 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     }
 
     /**
-     * The k nearest of each of the {@code count} query rows {@code rows} into {@code w.heapFor(i)}, with one
+     * The k nearest of each of the query rows {@code rows[from, to)} into {@code w.heapFor(i)}, with one
      * descent for all of them: for an all-points job, whose consecutive queries in node order are
      * neighbours. A node is opened while its bound from the queries' bounding box
      * ({@link Metric#boxLowerBound}) does not exceed the largest of their k-th distances; a leaf is then
      * searched for each query whose own bound to it does not exceed its own k-th distance. Only for a
      * metric with {@link Metric#leafColumns}; limits and skips as in {@link #search}.
      */
-    void searchBatch(Metric metric, long[] rows, long[] skips, long[] limits, int count, Worker w) {
+    void searchBatch(Metric metric, long[] rows, long[] skips, long[] limits, int from, int to, Worker w) {
+        int count = to - from;
         int d = layout.dimension();
         double[][] x = w.batchQuery(count, d);
         double[] lo = w.batchLo;
         double[] hi = w.batchHi;
         long maxLimit = 0;
         for (int i = 0; i < count; i++) {
-            metric.prepareBoundsQuery(rows[i], w);
+            metric.prepareBoundsQuery(rows[from + i], w);
             System.arraycopy(w.boxQuery, 0, x[i], 0, d);
-            maxLimit = Math.max(maxLimit, limits[i]);
+            maxLimit = Math.max(maxLimit, limits[from + i]);
         }
         double[] columns = w.batchColumns();
         for (int k = 0; k < d; k++) {
@@ -319,7 +379,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         }
         double[] bounds = w.batchBound;
         for (int i = 0; i < count; i++) {
-            bounds[i] = w.heapFor(i).bound();
+            bounds[i] = w.heapFor(from + i).bound();
         }
         if (layout.minId(nodes, 0) >= maxLimit) {
             return;
@@ -340,13 +400,13 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                 for (long near = metric.nodeNear(nodes, layout, node, columns, Worker.BATCH_STRIDE, count, bounds); near != 0;
                      near &= near - 1) {
                     int i = Long.numberOfTrailingZeros(near);
-                    if (minId >= limits[i]) {
+                    if (minId >= limits[from + i]) {
                         continue;
                     }
-                    TopK heap = w.heapFor(i);
+                    TopK heap = w.heapFor(from + i);
                     long before = w.queryDistances;
-                    scanColumns(metric, node, x[i], limits[i], skips[i], heap, w);
-                    w.batchDistances[i] += w.queryDistances - before;
+                    scanColumns(metric, node, x[i], limits[from + i], skips[from + i], heap, w);
+                    w.batchDistances[from + i] += w.queryDistances - before;
                     bounds[i] = heap.bound();
                 }
                 worst = worst(bounds, count);
@@ -370,9 +430,12 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         return worst;
     }
 
-    /** Frees the tree. */
+    /** Frees the tree and its prefix trees. */
     @Override
     public void close() {
+        for (BoundsTree t : prefixes) {
+            t.close();
+        }
         if (arena.scope().isAlive()) {
             arena.close();
         }

@@ -50,32 +50,57 @@ final class BoundsTreeSearch implements SearchEngine {
 
     /**
      * Slots {@code [from, to)} searched together: node-order positions of an all-points job, or queries
-     * their caller declared neighbours ({@link QuerySet#withNeighbours}).
+     * their caller declared neighbours ({@link QuerySet#withNeighbours}). In predecessor mode with prefix
+     * trees the run is regrouped by the tree each query searches ({@link BoundsTree#levelFor}), one descent a
+     * group; the queries of a run are neighbours either way.
      */
     private void searchBatch(Metric metric, QuerySet qs, KnnOptions opt, long from, long to, boolean nodeOrder, Worker w,
                              KnnResult out) {
         long n = metric.data().size();
         int count = (int) (to - from);
+        int levels = tree.levels();
+        int[] level = w.batchLevels;
+        for (int i = 0; i < count; i++) {
+            level[i] = levels == 1 ? 0 : tree.levelFor(qs.idLimit(qs.row(slot(from + i, nodeOrder)), opt, n));
+        }
         long[] rows = w.batchRows;
         long[] skips = w.batchSkips;
         long[] limits = w.batchLimits;
-        for (int i = 0; i < count; i++) {
-            long row = qs.row(nodeOrder ? tree.pointAt(from + i) : from + i);
-            rows[i] = row;
-            limits[i] = qs.idLimit(row, opt, n);
-            skips[i] = qs.byId() ? row : -1;
-            w.batchDistances[i] = 0;
-            TopK heap = w.heapFor(i);
-            heap.clear();
-            if (qs.selfCounts(row, opt, n)) {
-                heap.offer(0.0, skips[i]);
+        long[] slots = w.batchSlots;
+        int at = 0;
+        for (int l = 0; l < levels; l++) {
+            int start = at;
+            for (int i = 0; i < count; i++) {
+                if (level[i] != l) {
+                    continue;
+                }
+                long slot = slot(from + i, nodeOrder);
+                long row = qs.row(slot);
+                slots[at] = slot;
+                rows[at] = row;
+                limits[at] = qs.idLimit(row, opt, n);
+                skips[at] = qs.byId() ? row : -1;
+                w.batchDistances[at] = 0;
+                TopK heap = w.heapFor(at);
+                heap.clear();
+                if (qs.selfCounts(row, opt, n)) {
+                    heap.offer(0.0, skips[at]);
+                }
+                at++;
+            }
+            if (at > start) {
+                tree.atLevel(l).searchBatch(metric, rows, skips, limits, start, at, w);
             }
         }
-        tree.searchBatch(metric, rows, skips, limits, count, w);
         w.queryDistances = 0;
         for (int i = 0; i < count; i++) {
             w.perQuery.record(w.batchDistances[i]);
-            w.heapFor(i).drainTo(out.indices(), out.distances(), nodeOrder ? tree.pointAt(from + i) : from + i);
+            w.heapFor(i).drainTo(out.indices(), out.distances(), slots[i]);
         }
+    }
+
+    /** The query slot at run position {@code s}: the tree's node order for an all-points job. */
+    private long slot(long s, boolean nodeOrder) {
+        return nodeOrder ? tree.pointAt(s) : s;
     }
 }

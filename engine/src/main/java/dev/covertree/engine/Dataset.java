@@ -34,8 +34,11 @@ public final class Dataset implements AutoCloseable {
     /** The coordinates times 2^−{@link #rescaledExponent}, made on first use (Euclidean, extreme magnitudes only). */
     private Matrix rescaled;
     private int rescaledExponent;
+    /** The dataset this one is the first rows of ({@link #prefix}), or null. */
+    private final Dataset parent;
 
     private Dataset(MetricType metric, Matrix coords, Matrix v, Matrix p, Kernel kernel) {
+        this.parent = null;
         this.metric = metric;
         this.coords = coords;
         this.v = v;
@@ -98,6 +101,9 @@ public final class Dataset implements AutoCloseable {
         if (e == 0) {
             return coords;
         }
+        if (parent != null) {
+            return parent.coordinatesScaledBy(e).firstRows(size());
+        }
         if (rescaled == null || rescaledExponent != e) {
             if (derived == null) {
                 derived = Arena.ofShared();
@@ -116,6 +122,33 @@ public final class Dataset implements AutoCloseable {
         return rescaled;
     }
 
+
+    /** The first {@code rows} points of {@code parent}, sharing its arrays and derived values. */
+    private Dataset(Dataset parent, long rows) {
+        this.parent = parent;
+        this.metric = parent.metric;
+        this.coords = parent.coords.firstRows(rows);
+        this.v = parent.v == null ? null : parent.v.firstRows(rows);
+        this.p = parent.p == null ? null : parent.p.firstRows(rows);
+        this.kernel = parent.kernel;
+        this.coordinateExponent = parent.coordinateExponent;
+        int d = (int) coords.cols();
+        this.scaled = parent.scaled == null ? null : parent.scaled.asSlice(0, 8L * rows * d);
+        this.invSqrtP = parent.invSqrtP == null ? null : parent.invSqrtP.asSlice(0, 8L * rows);
+    }
+
+    /**
+     * The first {@code rows} points as a dataset of their own: the same ids, the same arrays and derived values
+     * (sliced, not copied or checked again), the same working units. A predecessor search whose query may only
+     * see ids below {@code rows} searches a tree over it ({@link BoundsTree#buildPrefixes}). Lives as long as
+     * this dataset; closing it frees nothing.
+     */
+    Dataset prefix(long rows) {
+        if (rows < 1 || rows > size()) {
+            throw new IllegalArgumentException("a prefix of " + rows + " rows of " + size());
+        }
+        return new Dataset(this, rows);
+    }
 
     /** A dataset for the Euclidean metric. */
     public static Dataset euclidean(Matrix coords) {
@@ -248,6 +281,9 @@ public final class Dataset implements AutoCloseable {
      * O(N m), on first use; N doubles off-heap.
      */
     synchronized MemorySegment pointSlack() {
+        if (parent != null) {
+            return parent.pointSlack().asSlice(0, 8L * size());
+        }
         if (pointSlack == null) {
             MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
             ResidualMetric.slacks(this, s);
@@ -258,6 +294,9 @@ public final class Dataset implements AutoCloseable {
 
     /** A computed norm {@code √(V_i · V_i)} of every V row, float64, N (residual only); made on first use. */
     synchronized MemorySegment vNorms() {
+        if (parent != null) {
+            return parent.vNorms().asSlice(0, 8L * size());
+        }
         if (vNorms == null) {
             MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
             int m = inducing();

@@ -120,8 +120,9 @@ public final class EnginePlan implements AutoCloseable {
                         "requested", seconds(t0));
             }
             case BOUNDS -> {
-                return new EnginePlan(Engine.BOUNDS, null, BoundsTree.build(data, threads, space, buildProgress), true,
-                        "requested", seconds(t0));
+                return new EnginePlan(Engine.BOUNDS, null,
+                        prefixed(BoundsTree.build(data, threads, space, buildProgress), options, space), true, "requested",
+                        seconds(t0));
             }
             case BRUTE, SCAN -> {
                 return new EnginePlan(requested, null, null, true, "requested", seconds(t0));
@@ -140,7 +141,8 @@ public final class EnginePlan implements AutoCloseable {
         switch (data.metricType()) {
             case EUCLIDEAN -> {
                 if (data.dimension() <= MAX_BOUNDS_DIMENSION) {
-                    return new EnginePlan(Engine.BOUNDS, null, BoundsTree.build(data, threads, space, buildProgress), true,
+                    return new EnginePlan(Engine.BOUNDS, null,
+                            prefixed(BoundsTree.build(data, threads, space, buildProgress), options, space), true,
                             "auto: the bounds tree, for the Euclidean metric in " + data.dimension() + " <= "
                                     + MAX_BOUNDS_DIMENSION + " dimensions", seconds(t0));
                 }
@@ -179,7 +181,7 @@ public final class EnginePlan implements AutoCloseable {
                     + "probe queries", 100 * evaluated, PROBE);
             if (evaluated < PRUNES_ALL) {
                 // a share this small beats the brute force and the cover tree's own pruning by far: nothing to time
-                return new EnginePlan(Engine.BOUNDS, null, b, true, "auto: " + probe + ", below "
+                return new EnginePlan(Engine.BOUNDS, null, prefixed(b, options, space), true, "auto: " + probe + ", below "
                         + Math.round(100 * PRUNES_ALL) + "%: the bounds tree without timing", seconds(t0));
             }
             if (hopeless && data.size() < minPoints) {
@@ -203,7 +205,7 @@ public final class EnginePlan implements AutoCloseable {
             }
             if (boundsSeconds <= bruteSeconds && boundsSeconds <= treeSeconds) {
                 close(t);
-                return new EnginePlan(Engine.BOUNDS, null, b, true, measured, seconds(t0));
+                return new EnginePlan(Engine.BOUNDS, null, prefixed(b, options, space), true, measured, seconds(t0));
             }
             b.close();
             if (treeSeconds < bruteSeconds) {
@@ -225,6 +227,24 @@ public final class EnginePlan implements AutoCloseable {
     private static QuerySet sampleFor(NodeOrdered tree, QuerySet queries, QuerySet sample) {
         return queries.isAllPoints() ? QuerySet.ids(tree.middleOfNodeOrder((int) sample.size()), tree.size(),
                 "AUTO's sample").withNeighbours() : sample;
+    }
+
+    /**
+     * {@code b}, with its prefix trees when the search is a Euclidean one in predecessor mode
+     * ({@link BoundsTree#buildPrefixes}); closes it if they fail. The residual metric's bounds come from a
+     * node's extent against the lengthscale, and a prefix tree's nodes, over sparser points, are wider: there
+     * the early queries evaluated more distances in the prefix trees than in the full tree (docs/benchmarks.md).
+     */
+    private static BoundsTree prefixed(BoundsTree b, KnnOptions options, ScratchSpace space) {
+        if (options.predecessor() && b.data().metricType() == MetricType.EUCLIDEAN) {
+            try {
+                b.buildPrefixes(options.threads(), space, BoundsTree.MIN_PREFIX);
+            } catch (RuntimeException | Error e) {
+                b.close();
+                throw e;
+            }
+        }
+        return b;
     }
 
     private static void close(CoverTree t) {

@@ -51,6 +51,11 @@ public record Matrix(String name, MemorySegment segment, NpyDType dtype, long ro
                 : segment.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off);
     }
 
+    /** Rows {@code [0, rows)} as a matrix of their own, on the same memory. */
+    Matrix firstRows(long rows) {
+        return new Matrix(name, segment.asSlice(0, rows * cols * dtype.itemSize()), dtype, rows, cols);
+    }
+
     /** The largest magnitude of any element (0 for an empty matrix); the elements are finite. */
     double maxAbs() {
         double max = 0;

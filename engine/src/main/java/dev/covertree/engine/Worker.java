@@ -53,10 +53,15 @@ final class Worker {
         queryDistances = 0;
     }
 
-    /** A run of bounds-tree queries searched together: rows, ids they skip, id limits. */
+    /**
+     * A run of bounds-tree queries searched together: rows, ids they skip, id limits, the output slots
+     * and the prefix-tree levels ({@link BoundsTree#levelFor}) they are searched at.
+     */
     final long[] batchRows = new long[BoundsTree.BATCH];
     final long[] batchSkips = new long[BoundsTree.BATCH];
     final long[] batchLimits = new long[BoundsTree.BATCH];
+    final long[] batchSlots = new long[BoundsTree.BATCH];
+    final int[] batchLevels = new int[BoundsTree.BATCH];
     /** Each one's distances evaluated so far. */
     final long[] batchDistances = new long[BoundsTree.BATCH];
     /** Each one's k-th distance so far. */

@@ -89,6 +89,38 @@ class BoundsTreeTest {
         }
     }
 
+    /**
+     * In predecessor mode a query that may only see ids below L searches the smallest prefix tree holding them:
+     * the answers stay the scan's, bit for bit, on every path (one query at a time, the all-points batch in
+     * node order, declared neighbours) and for both metrics.
+     */
+    @Test
+    void prefixTreesGiveTheScansPredecessorAnswer() {
+        int n = 3000;
+        try (Arena arena = Arena.ofShared();
+             Dataset euclid = Dataset.euclidean(TestData.matrix(arena, "x", uniform(n, 2, 40, 11), NpyDType.F8));
+             Dataset residual = TestData.residual(arena, uniform(n, 2, 15, 12), Kernel.of(KernelType.MATERN32, 1.0, 0.5),
+                     30, NpyDType.F4)) {
+            long[] ids = new SplittableRandom(13).longs(200, 0, n).toArray();
+            for (Dataset data : new Dataset[] {euclid, residual}) {
+                try (BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+                    tree.buildPrefixes(2, ScratchSpace.auto(), 16);
+                    assertTrue(tree.levels() == 4, "prefixes of 750, 188 and 47 points");
+                    Metric metric = data.metric();
+                    KnnOptions o = KnnOptions.of(7).withPredecessor(true);
+                    for (QuerySet qs : new QuerySet[] {QuerySet.allPoints(n), QuerySet.ids(ids, n, "ids"),
+                            QuerySet.ids(ids, n, "ids").withNeighbours()}) {
+                        try (KnnResult oracle = Knn.search(metric, qs, o.withEngine(Engine.SCAN));
+                             KnnResult r = Knn.search(metric, qs, o.withEngine(Engine.BOUNDS).withThreads(2),
+                                     EnginePlan.withTree(tree))) {
+                            ExactnessTest.assertIdentical(oracle, r, data.metricType() + " " + qs);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void euclideanBoundsNeverExceedAComputedDistance() {
         try (Arena arena = Arena.ofShared()) {
