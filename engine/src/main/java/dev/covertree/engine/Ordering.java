@@ -141,6 +141,15 @@ public final class Ordering {
      * chosen flags kept in that order: the points an update visits are a few leaves, each a run of adjacent
      * positions, so once the points outgrow the caches an update reads a few runs of memory instead of a
      * cache line per point. Ids matter only for ties and the result.
+     *
+     * <p>An update's ball is small (late in the ordering, a few leaves), so its descent starts not at the root
+     * but at the lowest ancestor of the chosen point's leaf whose box holds the ball strictly inside. That
+     * misses no point: the tree splits at a median of one coordinate, so every point outside a subtree lies
+     * on the far side of a split plane that bounds the subtree's box, outside the box and so outside the ball.
+     * A point the update lowers has a computed squared distance below the radius, so each coordinate differs
+     * by less than {@code r = √widened (1 + 2^−40)} (the widening covers the sum's rounding, the factor the
+     * square root's); and {@code fl(c_k + r) < hi_k} implies {@code c_k + r < hi_k}, rounding being monotone and
+     * {@code hi_k} a float (likewise below).
      */
     private static final class MaxMin {
         private final MemorySegment x;
@@ -153,6 +162,9 @@ public final class Ordering {
         private final boolean[] chosen;
         private final BoundsNodeLayout layout;
         private final MemorySegment nodes;
+        /** Each node's parent (the root's is −1), and the leaf holding each position. */
+        private final int[] parent;
+        private final int[] leafOf;
         private final double[] point;
         private int[] stack = new int[64];
         /**
@@ -171,6 +183,9 @@ public final class Ordering {
             this.d = d;
             this.layout = tree.layout();
             this.nodes = tree.nodes();
+            this.parent = new int[tree.nodeCount()];
+            this.leafOf = new int[n];
+            linkNodes();
             this.idOf = new int[n];
             this.xs = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, (long) n * d));
             for (int pos = 0; pos < n; pos++) {
@@ -223,12 +238,38 @@ public final class Ordering {
             return order;
         }
 
+        private void linkNodes() {
+            parent[0] = -1;
+            int top = 0;
+            stack[top++] = 0;
+            while (top > 0) {
+                int node = stack[--top];
+                int right = layout.right(nodes, node);
+                if (right == BoundsNodeLayout.LEAF) {
+                    Arrays.fill(leafOf, layout.start(nodes, node), layout.end(nodes, node), node);
+                    continue;
+                }
+                parent[node + 1] = node;
+                parent[right] = node;
+                if (top + 2 > stack.length) {
+                    stack = Arrays.copyOf(stack, 2 * stack.length);
+                }
+                stack[top++] = right;
+                stack[top++] = node + 1;
+            }
+        }
+
         /** Lowers the distance of every unchosen point whose squared distance to point c may be below {@code radius}. */
         private void lowerWithin(int c, double radius) {
             MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
             double widened = radius * (1 + 8.0 * (d + 2) * 0x1p-53);
+            double r = Math.sqrt(widened) * (1 + 0x1p-40);
+            int from = leafOf[c];
+            while (from > 0 && !holds(from, r)) {
+                from = parent[from];
+            }
             int top = 0;
-            stack[top++] = 0;
+            stack[top++] = from;
             while (top > 0) {
                 int node = stack[--top];
                 if (layout.nearSquared(nodes, node, point) > widened) {
@@ -254,6 +295,16 @@ public final class Ordering {
                 stack[top++] = right;
                 stack[top++] = node + 1;
             }
+        }
+
+        /** Node {@code node}'s box holds the ball of radius {@code r} around {@link #point} strictly inside. */
+        private boolean holds(int node, double r) {
+            for (int k = 0; k < d; k++) {
+                if (!(point[k] - r > layout.boxLo(nodes, node, k) && point[k] + r < layout.boxHi(nodes, node, k))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The squared distance from {@link #point} to the point at position {@code pos}: a plain sum, as NumPy's. */
