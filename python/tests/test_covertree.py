@@ -158,6 +158,28 @@ def test_the_spark_job_returns_the_same_arrays():
         covertree.knn(X, 6, kernel="matern32", lengthscale=0.7, spark="local[1]", quiet=True)
 
 
+def test_a_standalone_cluster_returns_the_local_files(tmp_path):
+    """Separate master, worker and executor JVMs (bench/spark_cluster.sh), which have Spark's jars only: the job
+    ships its own, and the files equal the local run's byte for byte."""
+    script = str(ROOT / "bench" / "spark_cluster.sh")
+    cluster = tmp_path / "cluster"
+    started = subprocess.run(["bash", script, "start", str(cluster), "2"], capture_output=True, text=True)
+    try:
+        assert started.returncode == 0, started.stderr
+        url = started.stdout.strip().splitlines()[-1]
+        assert url.startswith("spark://127.0.0.1:")
+        X = np.random.default_rng(5).uniform(0, 10, size=(3000, 2))
+        V, p, _ = covertree.prepare(X, "matern32", lengthscale=0.7, inducing=20, quiet=True)
+        for kw in (dict(metric="euclidean"),
+                   dict(kernel="matern32", lengthscale=0.7, V=V, p=p, predecessor=True, spark_segments=3)):
+            a, da = covertree.knn(X, 8, quiet=True, **kw)
+            b, db = covertree.knn(X, 8, spark=url, quiet=True, **kw)
+            assert a.tobytes() == b.tobytes() and da.tobytes() == db.tobytes()
+        assert any(cluster.glob("work-*/app-*/*/stderr")), "the tasks ran in executor JVMs the workers started"
+    finally:
+        subprocess.run(["bash", script, "stop", str(cluster)], check=True)
+
+
 def test_ctrl_c_stops_the_tool_and_leaves_no_temporary_file(tmp_path):
     tmp = tmp_path / "tmp"
     tmp.mkdir()

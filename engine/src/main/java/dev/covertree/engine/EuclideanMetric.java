@@ -31,7 +31,6 @@ final class EuclideanMetric extends Metric {
     private final int d;
     private final boolean f4;
     private final double boxShrink;
-    private final int exponent;
     private final double unit;
 
     EuclideanMetric(Dataset queries, Dataset data) {
@@ -42,7 +41,7 @@ final class EuclideanMetric extends Metric {
             throw new InvalidInputException(qRaw.name() + " is " + qRaw.dtype().code() + " but " + dRaw.name() + " is "
                     + dRaw.dtype().code() + " (query and dataset coordinates must have the same dtype)");
         }
-        this.exponent = data.coordinateExponent();
+        int exponent = data.coordinateExponent();
         this.unit = Math.scalb(1.0, exponent);
         this.qc = queries.coordinatesScaledBy(exponent);
         this.dc = data.coordinatesScaledBy(exponent);

@@ -32,6 +32,11 @@ public final class SparkKnnRunner implements DistributedKnn {
         if (r.master().startsWith("local")) {
             // an in-process run talks to itself only: loopback, whatever the host name resolves to (or fails to)
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1");
+        } else {
+            // executors on a cluster have Spark's classes only: the job ships its own jars, and starts its
+            // executors' JVMs with the module flags the engine and Spark need, as the driver's were
+            conf.setIfMissing("spark.jars", String.join(",", ClusterShipping.jars()));
+            conf.setIfMissing("spark.executor.extraJavaOptions", String.join(" ", ClusterShipping.jvmFlags()));
         }
         JavaSparkContext sc;
         try {
