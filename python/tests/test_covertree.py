@@ -158,9 +158,23 @@ def test_the_spark_job_returns_the_same_arrays():
         covertree.knn(X, 6, kernel="matern32", lengthscale=0.7, spark="local[1]", quiet=True)
 
 
-def test_a_standalone_cluster_returns_the_local_files(tmp_path):
+def executor_pids(cluster):
+    """The executor JVMs the workers of the cluster in folder `cluster` started."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if "CoarseGrainedExecutorBackend" in cmd and str(cluster) in cmd:
+            pids.append(int(proc.name))
+    return pids
+
+
+def test_a_standalone_cluster_returns_the_local_files_even_after_losing_an_executor(tmp_path):
     """Separate master, worker and executor JVMs (bench/spark_cluster.sh), which have Spark's jars only: the job
-    ships its own, and the files equal the local run's byte for byte."""
+    ships its own, and the files equal the local run's byte for byte, also when an executor is killed while
+    its tasks run (Spark starts another and runs them again)."""
     script = str(ROOT / "bench" / "spark_cluster.sh")
     cluster = tmp_path / "cluster"
     started = subprocess.run(["bash", script, "start", str(cluster), "2"], capture_output=True, text=True)
@@ -176,6 +190,26 @@ def test_a_standalone_cluster_returns_the_local_files(tmp_path):
             b, db = covertree.knn(X, 8, spark=url, quiet=True, **kw)
             assert a.tobytes() == b.tobytes() and da.tobytes() == db.tobytes()
         assert any(cluster.glob("work-*/app-*/*/stderr")), "the tasks ran in executor JVMs the workers started"
+
+        Y = np.random.default_rng(6).normal(size=(400000, 3))
+        np.save(tmp_path / "y.npy", Y)
+        local, dlocal = covertree.knn(Y, 10, metric="euclidean", quiet=True)
+        out = [str(tmp_path / "i.npy"), str(tmp_path / "d.npy")]
+        earlier = set(cluster.glob("work-*/app-*/*/stderr"))
+        job = subprocess.Popen([LAUNCHER, "knn", "--coords", str(tmp_path / "y.npy"), "--metric", "euclidean", "--k", "10",
+                                "--all", "--spark", url, "--spark-segments", "4", "--out-indices", out[0],
+                                "--out-distances", out[1], "--quiet"], stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 120
+        while time.time() < deadline and not any("Running task" in f.read_text(errors="replace")
+                                                 for f in set(cluster.glob("work-*/app-*/*/stderr")) - earlier):
+            time.sleep(0.2)
+        victims = executor_pids(cluster)
+        assert victims, "an executor runs a task"
+        os.kill(victims[0], signal.SIGKILL)
+        _, err = job.communicate(timeout=600)
+        assert job.returncode == 0, err
+        assert "Lost executor" in err
+        assert np.load(out[0]).tobytes() == local.tobytes() and np.load(out[1]).tobytes() == dlocal.tobytes()
     finally:
         subprocess.run(["bash", script, "stop", str(cluster)], check=True)
 
