@@ -191,6 +191,21 @@ def test_a_standalone_cluster_returns_the_local_files_even_after_losing_an_execu
             assert a.tobytes() == b.tobytes() and da.tobytes() == db.tobytes()
         assert any(cluster.glob("work-*/app-*/*/stderr")), "the tasks ran in executor JVMs the workers started"
 
+        # the way cluster users submit jobs: Spark's submit client, inputs and the table as Hadoop URIs
+        for name, arr in (("x", X), ("v", V), ("p", p)):
+            np.save(tmp_path / f"{name}.npy", arr)
+        a, da = covertree.knn(X, 8, kernel="matern32", lengthscale=0.7, V=V, p=p, predecessor=True, quiet=True)
+        uri = (tmp_path).as_uri()
+        submitted = subprocess.run(
+            ["bash", str(ROOT / "bench" / "spark_submit.sh"), url, "--coords", f"{uri}/x.npy", "--v", f"{uri}/v.npy",
+             "--p", f"{uri}/p.npy", "--kernel", "matern32", "--lengthscale", "0.7", "--k", "8", "--all", "--predecessor",
+             "--spark-segments", "2", "--out-indices", str(tmp_path / "si.npy"), "--out-distances",
+             str(tmp_path / "sd.npy"), "--out-parquet", f"{uri}/table.parquet", "--quiet"], capture_output=True, text=True)
+        assert submitted.returncode == 0, submitted.stderr
+        assert np.load(tmp_path / "si.npy").tobytes() == a.tobytes()
+        assert np.load(tmp_path / "sd.npy").tobytes() == da.tobytes()
+        assert (tmp_path / "table.parquet" / "_SUCCESS").exists() and any((tmp_path / "table.parquet").glob("*.parquet"))
+
         Y = np.random.default_rng(6).normal(size=(400000, 3))
         np.save(tmp_path / "y.npy", Y)
         local, dlocal = covertree.knn(Y, 10, metric="euclidean", quiet=True)
