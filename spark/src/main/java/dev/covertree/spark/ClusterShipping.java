@@ -27,23 +27,20 @@ final class ClusterShipping {
 
     /**
      * The jar files this job's classes come from: the spark module's, the command-line module's, the engine's
-     * and the NumPy reader's. Fails when one is a class folder (a build's target/classes), which a cluster cannot
-     * fetch: run the packaged tool.
+     * and the NumPy reader's. A class folder (a build's target/classes, in tests) cannot be sent and is left
+     * out: a job run from folders reaches only executors that have the classes already.
      */
     static List<String> jars() {
         Set<String> jars = new LinkedHashSet<>();
         for (Class<?> c : new Class<?>[] {ClusterShipping.class, DistributedKnn.class, Knn.class, NpyArray.class}) {
-            Path p;
             try {
-                p = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-            } catch (URISyntaxException | NullPointerException e) {
-                throw new IllegalStateException("cannot tell which jar holds " + c.getName(), e);
+                Path p = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (Files.isRegularFile(p)) {
+                    jars.add(p.toUri().toString());
+                }
+            } catch (URISyntaxException | RuntimeException e) {
+                // a class from somewhere a path cannot name (a custom class loader): nothing to send
             }
-            if (!Files.isRegularFile(p)) {
-                throw new IllegalStateException(c.getName() + " comes from " + p + ", not a jar: a cluster can only be sent "
-                        + "jars (run the packaged tool, ./covertree)");
-            }
-            jars.add(p.toUri().toString());
         }
         return new ArrayList<>(jars);
     }

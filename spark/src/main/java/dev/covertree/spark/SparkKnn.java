@@ -83,7 +83,10 @@ public final class SparkKnn {
         if (!tasks.isEmpty()) {
             merged = sc.parallelize(tasks, tasks.size())
                     .mapToPair(t -> SegmentTask.run(job, jobId, sharding, shared.value(), t, throughHadoop, distances))
-                    .reduceByKey(new HashPartitioner(Math.max(1, Math.min(sharding.blocks(), parallelism))), NeighbourBlock::merge)
+                    // one merged block a partition: the driver fetches the answer a partition at a time, and an
+                    // executor serialises a whole partition into one task result, so a partition of several
+                    // blocks (up to MAX_BLOCK_BYTES each) overran a 1 GB executor heap on a cluster
+                    .reduceByKey(new HashPartitioner(sharding.blocks()), NeighbourBlock::merge)
                     .persist(StorageLevel.MEMORY_AND_DISK());
         }
         return new SparkKnnResult(merged, sharding, job.k(), shared, distances, tasks.size(), jobId);

@@ -9,6 +9,7 @@ import dev.covertree.engine.MetricType;
 import dev.covertree.npy.NpyFormatException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkKnnRunner implements DistributedKnn {
     private static final String LOG_CONFIG = "log4j2.configurationFile";
+    private static final long LISTENER_WAIT_MS = 10_000;
 
     @Override
     public int run(Request r, PrintWriter out, PrintWriter err) throws Exception {
@@ -35,7 +37,10 @@ public final class SparkKnnRunner implements DistributedKnn {
         } else {
             // executors on a cluster have Spark's classes only: the job ships its own jars, and starts its
             // executors' JVMs with the module flags the engine and Spark need, as the driver's were
-            conf.setIfMissing("spark.jars", String.join(",", ClusterShipping.jars()));
+            List<String> jars = ClusterShipping.jars();
+            if (!jars.isEmpty()) {
+                conf.setIfMissing("spark.jars", String.join(",", jars));
+            }
             conf.setIfMissing("spark.executor.extraJavaOptions", String.join(" ", ClusterShipping.jvmFlags()));
         }
         JavaSparkContext sc;
@@ -66,6 +71,8 @@ public final class SparkKnnRunner implements DistributedKnn {
                     }
                     result.writeNpy(r.outIndices(), r.outDistances(), r.force());
                 }
+                // listeners hear of tasks asynchronously: the last tasks' shuffle bytes are in once the bus is empty
+                sc.sc().listenerBus().waitUntilEmpty(LISTENER_WAIT_MS);
                 sc.sc().removeSparkListener(listener);
                 if (table != null) {
                     table.commit();
@@ -78,6 +85,9 @@ public final class SparkKnnRunner implements DistributedKnn {
                         result.blocks(), result.tasks());
                 out.printf("  search and merge %.3f s (%.0f queries/s), %.1f distances per query%n", s,
                         result.queries() / Math.max(s, 1e-9), (double) result.distanceEvaluations() / result.queries());
+                out.printf("  shuffle: %.1f MB written, %.1f MB read (%.1f MB from other executors), %.0f bytes per query%n",
+                        listener.shuffleWritten() / 1e6, listener.shuffleRead() / 1e6, listener.shuffleReadRemote() / 1e6,
+                        (double) listener.shuffleWritten() / result.queries());
                 out.printf("  wrote %s and %s (%d x %d)%s%n", r.outIndices(), r.outDistances(), result.queries(), r.k(),
                         r.outParquet() == null ? "" : " and the table " + r.outParquet());
             } catch (Exception e) {
