@@ -100,6 +100,24 @@ def test_extreme_magnitudes_give_the_scaled_answer_or_an_input_error():
         covertree.knn(far, 399, metric="euclidean", quiet=True)
 
 
+def test_an_input_truncated_mid_run_is_one_line_not_a_crash(tmp_path):
+    x = tmp_path / "x.npy"
+    np.save(x, np.random.default_rng(7).normal(size=(1 << 21, 3)))
+    subprocess.run([LAUNCHER, "--version"], capture_output=True, check=True)  # any build happens here, not below
+    # the one-at-a-time scan of 2^21 points runs for hours: the truncation surely lands mid-run
+    job = subprocess.Popen([LAUNCHER, "knn", "--coords", str(x), "--metric", "euclidean", "--engine", "scan", "--k", "5",
+                            "--all", "--out-indices", str(tmp_path / "i.npy"), "--out-distances",
+                            str(tmp_path / "d.npy"), "--quiet"], stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    with open(x, "r+b") as f:
+        f.truncate(4096)
+    _, err = job.communicate(timeout=120)
+    assert job.returncode == 3, err
+    assert err.startswith("covertree: ") and len(err.strip().splitlines()) == 1, err
+    assert "memory-mapped" in err
+    assert not (tmp_path / "i.npy").exists() and not (tmp_path / "d.npy").exists()
+
+
 def test_errors_become_python_exceptions_with_the_cli_message(private_tmp):
     X = np.random.default_rng(0).normal(size=(50, 2))
     with pytest.raises(ValueError, match="--k must be >= 1"):

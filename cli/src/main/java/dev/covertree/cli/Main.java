@@ -63,7 +63,18 @@ public final class Main implements Runnable {
             boolean debug = java.util.Arrays.asList(parsed.originalArgs().toArray()).contains("--debug");
             return ErrorReport.report(e, err, debug);
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (InternalError e) {
+            // how the JVM reports a fault in a memory-mapped file: another process truncated or rewrote it mid-run
+            if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
+                throw e;
+            }
+            err.println("covertree: a memory-mapped file became unreadable during the run: was an input truncated or "
+                    + "rewritten by another process, or an output's disk full? (no output was committed)");
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
     }
 
     /** Reads the version Maven wrote into the jar. */
