@@ -236,6 +236,52 @@ class CliTest {
         }
     }
 
+    /**
+     * NaN or ±inf in coordinates, V or p, and p ≤ 0: exit 3 naming the array and the first bad row, whatever
+     * the engine (the inputs are checked before any engine sees them).
+     */
+    @Test
+    void nonFiniteValuesAndNonPositivePAreExitThreeNamingTheArrayInEveryEngine() throws Exception {
+        Cli.ok(Cli.run("prepare", "--coords", coords.toString(), "--kernel", "matern32", "--lengthscale", "0.5",
+                "--inducing", "16", "--out-v", p("v.npy"), "--out-p", p("p.npy"), "--quiet"));
+        Object[][] cases = {
+            // file, element, value, what the message says
+            {"x.npy", 5L * 3 + 2, Double.POSITIVE_INFINITY, "x-bad.npy: Infinity at index (5, 2)"},
+            {"x.npy", 8L * 3, Double.NEGATIVE_INFINITY, "x-bad.npy: -Infinity at index (8, 0)"},
+            {"v.npy", 9L * 16 + 4, Double.NaN, "v-bad.npy: NaN at index (9, 4)"},
+            {"p.npy", 4L, 0.0, "p-bad.npy: p[4] = 0.0 (every p must be > 0)"},
+            {"p.npy", 6L, -1.0, "p-bad.npy: p[6] = -1.0 (every p must be > 0)"},
+            {"p.npy", 7L, Double.NaN, "p-bad.npy: NaN at index 7"},
+        };
+        for (Object[] c : cases) {
+            String name = (String) c[0];
+            Path bad = dir.resolve(name.replace(".npy", "-bad.npy"));
+            try (NpyArray a = Npy.open(dir.resolve(name)); Arena arena = Arena.ofConfined()) {
+                MemorySegment copy = arena.allocate(a.segment().byteSize(), 8);
+                copy.copyFrom(a.segment());
+                if (a.dtype() == NpyDType.F4) {
+                    copy.setAtIndex(ValueLayout.JAVA_FLOAT, (long) c[1], (float) (double) c[2]);
+                } else {
+                    copy.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) c[1], (double) c[2]);
+                }
+                long[] shape = a.ndim() == 1 ? new long[] {a.dim(0)} : new long[] {a.dim(0), a.dim(1)};
+                NpyRowWriter.write(bad, copy, a.dtype(), shape, true);
+            }
+            for (String engine : new String[] {"auto", "scan", "brute", "tree", "bounds"}) {
+                String x = name.equals("x.npy") ? bad.toString() : coords.toString();
+                String v = name.equals("v.npy") ? bad.toString() : p("v.npy");
+                String pp = name.equals("p.npy") ? bad.toString() : p("p.npy");
+                Cli.Run r = Cli.run("knn", "--coords", x, "--v", v, "--p", pp, "--kernel", "matern32", "--lengthscale",
+                        "0.5", "--k", "5", "--all", "--predecessor", "--engine", engine, "--out-indices", p("i.npy"),
+                        "--out-distances", p("d.npy"), "--quiet");
+                assertEquals(3, r.exit(), engine + " " + r);
+                assertTrue(r.err().contains((String) c[3]), engine + " " + r);
+                assertEquals(1, r.err().lines().count(), r.toString());
+                assertFalse(Files.exists(Path.of(p("i.npy"))), "no output");
+            }
+        }
+    }
+
     @Test
     void badDataExitsWithThreeInOneLineWithoutAStackTraceAndLeavesNoOutput() throws Exception {
         Path bad = dir.resolve("bad.npy");
