@@ -118,6 +118,30 @@ def test_an_input_truncated_mid_run_is_one_line_not_a_crash(tmp_path):
     assert not (tmp_path / "i.npy").exists() and not (tmp_path / "d.npy").exists()
 
 
+def test_outputs_are_absent_or_whole_after_concurrent_writers_and_a_kill(tmp_path):
+    x = tmp_path / "x.npy"
+    np.save(x, np.random.default_rng(8).normal(size=(200000, 3)))
+    i, d = tmp_path / "i.npy", tmp_path / "d.npy"
+    expected, dexpected = covertree.knn(np.load(x), 10, metric="euclidean", quiet=True)
+    args = [LAUNCHER, "knn", "--coords", str(x), "--metric", "euclidean", "--k", "10", "--all",
+            "--out-indices", str(i), "--out-distances", str(d), "--force", "--quiet"]
+    subprocess.run([LAUNCHER, "--version"], capture_output=True, check=True)  # any build happens here
+    # two runs writing the same paths at once: each writes under its own temporary name and renames when whole
+    runs = [subprocess.Popen(args, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for r in runs:
+        _, err = r.communicate(timeout=300)
+        assert r.returncode == 0, err
+    assert np.load(i).tobytes() == expected.tobytes() and np.load(d).tobytes() == dexpected.tobytes()
+    # SIGKILL while a larger job searches and writes: the earlier files stay as they were, whole
+    big = tmp_path / "big.npy"
+    np.save(big, np.random.default_rng(9).normal(size=(1 << 21, 3)))
+    job = subprocess.Popen([a if a != str(x) else str(big) for a in args], stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    job.send_signal(signal.SIGKILL)
+    job.communicate(timeout=60)
+    assert np.load(i).tobytes() == expected.tobytes() and np.load(d).tobytes() == dexpected.tobytes()
+
+
 def test_errors_become_python_exceptions_with_the_cli_message(private_tmp):
     X = np.random.default_rng(0).normal(size=(50, 2))
     with pytest.raises(ValueError, match="--k must be >= 1"):
