@@ -142,6 +142,21 @@ def test_outputs_are_absent_or_whole_after_concurrent_writers_and_a_kill(tmp_pat
     assert np.load(i).tobytes() == expected.tobytes() and np.load(d).tobytes() == dexpected.tobytes()
 
 
+def test_out_of_heap_is_one_line_that_says_what_to_change(tmp_path):
+    x = tmp_path / "x.npy"
+    np.save(x, np.random.default_rng(10).uniform(0, 40, size=(1 << 20, 2)))
+    subprocess.run([LAUNCHER, "--version"], capture_output=True, check=True)  # any build happens here
+    # the exact max-min ordering keeps about 40 bytes a point on the heap: 2^20 points do not fit in 32 MB
+    r = subprocess.run([LAUNCHER, "knn", "--coords", str(x), "--metric", "euclidean", "--k", "5", "--all",
+                        "--predecessor", "--order", "maxmin", "--out-indices", str(tmp_path / "i.npy"),
+                        "--out-distances", str(tmp_path / "d.npy"), "--quiet"],
+                       capture_output=True, text=True, env=dict(os.environ, COVERTREE_JAVA_OPTS="-Xmx32m"))
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("covertree: out of memory") and "-Xmx" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path / "i.npy").exists() and not (tmp_path / "d.npy").exists()
+
+
 def test_errors_become_python_exceptions_with_the_cli_message(private_tmp):
     X = np.random.default_rng(0).normal(size=(50, 2))
     with pytest.raises(ValueError, match="--k must be >= 1"):

@@ -74,6 +74,13 @@ public final class Main implements Runnable {
                     + "rewritten by another process, or an output's disk full? (no output was committed)");
             err.flush();
             return EXIT_BAD_INPUT;
+        } catch (OutOfMemoryError e) {
+            // the big arrays live off the heap; what ran out holds per-point bookkeeping (an ordering's heap,
+            // a job's query ids), which grows with N
+            err.println("covertree: out of memory (" + e.getMessage() + "): give the JVM more, e.g. "
+                    + "COVERTREE_JAVA_OPTS=-Xmx8g (no output was committed)");
+            err.flush();
+            return 1;
         }
     }
 
