@@ -35,7 +35,7 @@ esac
 
 [[ ! -f "$dir/pids" ]] || { echo "spark_cluster.sh: a cluster runs in $dir already (stop it first)" >&2; exit 1; }
 min_java=22
-source "$here/scripts/find-jdk.sh"
+source "$here/scripts/jvm.sh"
 jdk=$(find_jdk)
 [[ -n "$jdk" ]] || { echo "spark_cluster.sh: no JDK >= $min_java found" >&2; exit 1; }
 # the spark module and its resolved class path (the launcher builds them for any --spark run)
@@ -43,12 +43,9 @@ jdk=$(find_jdk)
 home="$dir/spark-home"
 rm -rf "$home"
 mkdir -p "$home/jars" "$dir/logs"
-tr ':' '\n' <"$here/spark/target/classpath.txt" | while read -r jar; do
-  # Spark and its dependencies only: this project's jars reach the executors with the job
-  [[ "$jar" == "$here"/* ]] || ln -sf "$jar" "$home/jars/"
-done
-read -r -a flags <"$here/spark/target/jvm-flags.txt"
-[[ "$(java_major "$jdk")" -ge 24 ]] && flags+=(--sun-misc-unsafe-memory-access=allow)
+# Spark and its dependencies only: this project's jars reach the executors with the job
+spark_jars "$here" | while read -r jar; do ln -sf "$jar" "$home/jars/"; done
+read -r -a flags <<<"$(spark_flags "$here" "$jdk")"
 export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 JAVA_HOME="$jdk"
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)

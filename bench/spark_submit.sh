@@ -13,21 +13,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 master="$1"
 shift
 min_java=22
-source "$here/scripts/find-jdk.sh"
+source "$here/scripts/jvm.sh"
 jdk=$(find_jdk)
 [[ -n "$jdk" ]] || { echo "spark_submit.sh: no JDK >= $min_java found" >&2; exit 1; }
 "$here/covertree" knn --spark local[1] --help >/dev/null # builds the spark module and its class path
 jar_of() { ls "$here/$1"/target/covertree-"$1"-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1; }
-spark_cp=()
-while read -r jar; do
-  [[ "$jar" == "$here"/* ]] || spark_cp+=("$jar")
-done < <(tr ':' '\n' <"$here/spark/target/classpath.txt")
+mapfile -t spark_cp < <(spark_jars "$here")
 picocli=$(tr ':' '\n' <"$here/cli/target/classpath.txt" | grep '/picocli-' | head -1)
 jars="$(jar_of numpy-io),$(jar_of engine),$(jar_of spark),$picocli"
 read -r -a flags <"$here/cli/target/jvm-flags.txt"
-read -r -a spark_flags <"$here/spark/target/jvm-flags.txt"
+read -r -a spark_flags <<<"$(spark_flags "$here" "$jdk")"
 flags+=("${spark_flags[@]}")
-[[ "$(java_major "$jdk")" -ge 24 ]] && flags+=(--sun-misc-unsafe-memory-access=allow)
 # client mode: the driver is this JVM, so it gets the flags itself; the executors get them by configuration
 exec "$jdk/bin/java" "${flags[@]}" -cp "$(IFS=:; echo "${spark_cp[*]}")" org.apache.spark.deploy.SparkSubmit \
   --master "$master" --deploy-mode client --class dev.covertree.cli.Main --jars "$jars" \

@@ -18,13 +18,15 @@ import java.lang.foreign.ValueLayout;
  */
 public final class Dataset implements AutoCloseable {
     /** Coordinates whose largest magnitude has a binary exponent within ± this are not rescaled. */
-    static final int UNSCALED_EXPONENT = 400;
+    private static final int UNSCALED_EXPONENT = 400;
 
     private final MetricType metric;
     private final Matrix coords;
     private final Matrix v;
     private final Matrix p;
     private final Kernel kernel;
+    /** The largest coordinate magnitude (Euclidean; a prefix keeps its parent's, an upper bound; 0 for residual). */
+    private final double coordinateReach;
     private final int coordinateExponent;
     private Arena derived;
     private final MemorySegment scaled;
@@ -44,7 +46,10 @@ public final class Dataset implements AutoCloseable {
         this.v = v;
         this.p = p;
         this.kernel = kernel;
-        this.coordinateExponent = metric == MetricType.EUCLIDEAN ? coordinateExponent(coords) : 0;
+        this.coordinateReach = metric == MetricType.EUCLIDEAN ? coords.maxAbs() : 0;
+        // float32 coordinates are never rescaled: their squares always fit float64's normal range
+        this.coordinateExponent = metric == MetricType.EUCLIDEAN && coords.dtype() == NpyDType.F8
+                ? exponentFor(coordinateReach) : 0;
         if (metric == MetricType.RESIDUAL) {
             this.derived = Arena.ofShared();
             long n = coords.rows();
@@ -70,18 +75,19 @@ public final class Dataset implements AutoCloseable {
     }
 
     /**
-     * Coordinates whose largest magnitude lies within 2^±400 are used as they are; others are rescaled by
-     * 2^−e, e the exponent of their largest magnitude, so that squared differences neither overflow (d ≤ 2^20
-     * terms of at most (2^401)² stay below 2^823) nor lose bits to underflow where the data's own spread
-     * lies. float32 coordinates need neither: their squares always fit float64's normal range.
+     * The exponent e that float64 coordinates of largest magnitude {@code maxAbs} are rescaled by (times 2^−e):
+     * 0 within 2^±400, where they are used as they are; otherwise the exponent of {@code maxAbs}, so that
+     * squared differences neither overflow (d ≤ 2^20 terms of at most (2^401)² stay below 2^823) nor lose bits
+     * to underflow where the data's own spread lies.
      */
-    private static int coordinateExponent(Matrix coords) {
-        if (coords.dtype() == NpyDType.F4) {
-            return 0;
-        }
-        double max = coords.maxAbs();
-        int e = max == 0 ? 0 : Math.getExponent(max);
+    static int exponentFor(double maxAbs) {
+        int e = maxAbs == 0 ? 0 : Math.getExponent(maxAbs);
         return e < -UNSCALED_EXPONENT || e > UNSCALED_EXPONENT ? e : 0;
+    }
+
+    /** The largest magnitude of the coordinates (Euclidean; for a {@link #prefix}, its parent's). */
+    double coordinateReach() {
+        return coordinateReach;
     }
 
     /**
@@ -131,6 +137,7 @@ public final class Dataset implements AutoCloseable {
         this.v = parent.v == null ? null : parent.v.firstRows(rows);
         this.p = parent.p == null ? null : parent.p.firstRows(rows);
         this.kernel = parent.kernel;
+        this.coordinateReach = parent.coordinateReach;
         this.coordinateExponent = parent.coordinateExponent;
         int d = (int) coords.cols();
         this.scaled = parent.scaled == null ? null : parent.scaled.asSlice(0, 8L * rows * d);

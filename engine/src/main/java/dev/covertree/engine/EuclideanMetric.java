@@ -49,10 +49,11 @@ final class EuclideanMetric extends Metric {
         this.f4 = dc.dtype() == NpyDType.F4;
         this.boxShrink = 1 - 4.0 * (d + 2) * 0x1p-53;
         if (queries != data) {
-            double reach = qc.maxAbs() + dc.maxAbs();
+            double reach = Math.scalb(queries.coordinateReach() + data.coordinateReach(), -exponent);
             if (!(reach * reach * d <= SAFE_SUM)) {
-                throw new InvalidInputException(qRaw.name() + ": query coordinates reach " + qRaw.maxAbs() + ", so far beyond "
-                        + dRaw.name() + "'s (which reach " + dRaw.maxAbs() + ") that their squared distances overflow float64");
+                throw new InvalidInputException(qRaw.name() + ": query coordinates reach " + queries.coordinateReach()
+                        + ", so far beyond " + dRaw.name() + "'s (which reach " + data.coordinateReach()
+                        + ") that their squared distances overflow float64");
             }
         }
     }
@@ -100,7 +101,7 @@ final class EuclideanMetric extends Metric {
     private InvalidInputException unrepresentable(QuerySet qs, KnnResult out, long s, int c, String why) {
         return new InvalidInputException(String.format("%s: point %d is %.3g from %s %d, %s (coordinates reach %.3g)",
                 dc.name(), out.index(s, c), out.distance(s, c) * unit, selfQueries() ? "point" : "query", qs.row(s), why,
-                data.coords().maxAbs()));
+                data.coordinateReach()));
     }
 
     private boolean sameRow(long q, long j) {

@@ -78,8 +78,7 @@ public final class Ordering {
             }
             // coordinates of extreme magnitude are rescaled by a power of two (as the Euclidean metric does), which
             // changes no comparison the ordering makes and keeps the squared distances inside float64's range
-            int e = maxAbs == 0 ? 0 : Math.getExponent(maxAbs);
-            int shift = Math.abs(e) > Dataset.UNSCALED_EXPONENT ? -e : 0;
+            int shift = -Dataset.exponentFor(maxAbs);
             for (long i = 0; i < (long) n * d; i++) {
                 double x = Math.scalb(scaled.getAtIndex(ValueLayout.JAVA_DOUBLE, i), shift);
                 scaled.setAtIndex(ValueLayout.JAVA_DOUBLE, i, x);
