@@ -74,11 +74,18 @@ def run(args: Sequence[str], quiet: bool) -> str:
         raise
     finally:
         reader.join(timeout=5)
-    if proc.returncode == 0:
+    return result(proc.returncode, out, err_lines)
+
+
+def result(code: int, out: str, err_lines: Sequence[str]) -> str:
+    """A run's standard output when it succeeded; else its error line as the exception for its exit code."""
+    if code == 0:
         return out
     message = _message(err_lines)
-    if proc.returncode == 2:
+    if code == 2:
         raise CovertreeUsageError(message)
-    if proc.returncode == 3:
+    if code == 3:
         raise InputDataError(message)
-    raise CovertreeError(f"covertree exited with code {proc.returncode}: {message}")
+    if code == 130:
+        raise KeyboardInterrupt
+    raise CovertreeError(f"covertree exited with code {code}: {message}")

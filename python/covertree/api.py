@@ -8,7 +8,7 @@ from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import _runner
+from . import _runner, _worker
 
 ArrayLike = Union[np.ndarray, Sequence]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -35,23 +35,40 @@ def _mapped_file(a) -> Optional[str]:
     return None
 
 
-def _save(folder: Path, name: str, a: ArrayLike, dtype=None) -> str:
-    """An array as a .npy file the tool reads: the file a memory-mapped array came from, else a file in the
-    call's private folder (a C-contiguous array is written as it is, without a copy)."""
+def _save(folder: Path, name: str, a: ArrayLike, dtype=None, worker: Optional[_worker.Worker] = None) -> str:
+    """An array as a .npy file the tool reads: the file a memory-mapped array came from, else the worker's
+    file of the same content (so its kept inputs are found again), else a file in the call's private folder
+    (a C-contiguous array is written as it is, without a copy)."""
     mapped = _mapped_file(a)
     if mapped is not None and (dtype is None or np.dtype(dtype) == a.dtype):
         return mapped
     arr = np.asarray(a) if dtype is None else np.asarray(a, dtype=dtype)
     if arr.dtype not in (np.float32, np.float64, np.int32, np.int64):
         arr = arr.astype(np.float64)
+    if worker is not None:
+        kept = worker.array_file(arr)
+        if kept is not None:
+            return kept
     path = folder / f"{name}.npy"
     np.save(path, np.ascontiguousarray(arr))
     return str(path)
 
 
 def _load(path: Path) -> np.ndarray:
-    """Maps an output back copy-on-write: the caller may modify it; the private file goes with the folder."""
+    """An output as an array the caller may modify: read into memory when small, else mapped back
+    copy-on-write (the private file goes with the folder; the mapping keeps its pages)."""
+    if path.stat().st_size <= _READ_BYTES:
+        return np.load(path)
     return np.load(path, mmap_mode="c")
+
+
+#: Outputs up to this size are read into memory (faster than mapping for the small answers of repeated calls).
+_READ_BYTES = 16 << 20
+
+
+def _call(worker: Optional[_worker.Worker], args, quiet: bool) -> str:
+    """Runs the command in the worker when there is one, else as a process of its own."""
+    return worker.run(args, quiet) if worker is not None else _runner.run(args, quiet)
 
 
 def _lengthscale(lengthscale: Union[float, Sequence[float]]) -> str:
@@ -90,22 +107,24 @@ def knn(X: ArrayLike, k: int, *, metric: str = "residual", kernel: Optional[str]
     Raises CovertreeUsageError (a ValueError) for bad arguments, InputDataError for data that cannot be used,
     CovertreeError otherwise; each carries the tool's one-line message.
     """
+    worker = _worker.current(["--spark"] if spark is not None else [])
     with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
         folder = Path(tmp)
         args = _knn_args(folder, X, k, metric=metric, kernel=kernel, variance=variance, lengthscale=lengthscale,
                          inducing=inducing, inducing_method=inducing_method, V=V, p=p, model=model, query_ids=query_ids,
                          query_coords=query_coords, predecessor=predecessor, include_self=include_self, order=order,
-                         seed=seed, threads=threads, engine=engine, spark=spark, spark_segments=spark_segments)
-        _runner.run(args, quiet)
+                         seed=seed, threads=threads, engine=engine, spark=spark, spark_segments=spark_segments,
+                         worker=worker)
+        _call(worker, args, quiet)
         return _load(folder / "i.npy"), _load(folder / "d.npy")
 
 
 def _knn_args(folder: Path, X, k, *, metric="residual", kernel=None, variance=1.0, lengthscale=1.0, inducing=256,
               inducing_method="random", V=None, p=None, model=None, query_ids=None, query_coords=None,
               predecessor=False, include_self=False, order=None, seed=0, threads=None, engine="auto", spark=None,
-              spark_segments=1):
+              spark_segments=1, worker=None):
     """The ``covertree knn`` command line for :func:`knn`'s arguments, its inputs saved in ``folder``."""
-    args = ["knn", "--coords", _save(folder, "x", X), "--metric", metric, "--k", str(int(k)),
+    args = ["knn", "--coords", _save(folder, "x", X, worker=worker), "--metric", metric, "--k", str(int(k)),
             "--engine", engine, "--out-indices", str(folder / "i.npy"), "--out-distances", str(folder / "d.npy")]
     if metric == "residual":
         if model is not None:
@@ -117,7 +136,7 @@ def _knn_args(folder: Path, X, k, *, metric="residual", kernel=None, variance=1.
             if V is not None or p is not None:
                 if V is None or p is None:
                     raise _runner.CovertreeUsageError("give both V and p, or neither")
-                args += ["--v", _save(folder, "v", V), "--p", _save(folder, "p", p, np.float64)]
+                args += ["--v", _save(folder, "v", V, worker=worker), "--p", _save(folder, "p", p, np.float64, worker)]
             else:
                 args += ["--inducing", str(int(inducing)), "--inducing-method", inducing_method]
     if (metric == "residual" and model is None and V is None) or order == "random":
@@ -149,9 +168,10 @@ def prepare(X: ArrayLike, kernel: str, *, variance: float = 1.0, lengthscale: Un
     m inducing points U, ``L = chol(k(U,U) + 1e-6 variance I)``, ``V = (L^-1 k(U,X))^T``,
     ``p = max(variance - |V_i|^2, 1e-9)``. With ``out_model`` the model bundle is also written there (an .npz
     that :func:`knn` takes as ``model=`` and ``np.load`` reads)."""
+    worker = _worker.current([])
     with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
         folder = Path(tmp)
-        args = ["prepare", "--coords", _save(folder, "x", X), "--kernel", kernel, "--variance", repr(float(variance)),
+        args = ["prepare", "--coords", _save(folder, "x", X, worker=worker), "--kernel", kernel, "--variance", repr(float(variance)),
                 "--lengthscale", _lengthscale(lengthscale), "--inducing", str(int(inducing)), "--inducing-method",
                 inducing_method, "--seed", str(int(seed)), "--v-dtype", v_dtype, "--out-v", str(folder / "v.npy"),
                 "--out-p", str(folder / "p.npy"), "--out-inducing", str(folder / "u.npy")]
@@ -159,7 +179,7 @@ def prepare(X: ArrayLike, kernel: str, *, variance: float = 1.0, lengthscale: Un
             args += ["--out-model", os.fspath(out_model)]
         if threads is not None:
             args += ["--threads", str(int(threads))]
-        _runner.run(args, quiet)
+        _call(worker, args, quiet)
         return _load(folder / "v.npy"), _load(folder / "p.npy"), _load(folder / "u.npy")
 
 
@@ -184,10 +204,11 @@ def vecchia_neighbors(X: ArrayLike, k: int = 30, *, order: str = "maxmin", kerne
         order_e, nn_e = covertree.vecchia_neighbors(X, k=30, metric="euclidean")
         # GPBoost's default ordering is random: order="random", seed=...
     """
+    worker = _worker.current(["--spark"] if options.get("spark") is not None else [])
     with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
         folder = Path(tmp)
         metric = options.pop("metric", "residual")
         args = _knn_args(folder, X, k, metric=metric, kernel=kernel if metric == "residual" else None,
-                         predecessor=True, order=order, **options)
-        _runner.run(args + ["--out-order", str(folder / "o.npy")], quiet)
+                         predecessor=True, order=order, worker=worker, **options)
+        _call(worker, args + ["--out-order", str(folder / "o.npy")], quiet)
         return _load(folder / "o.npy"), _load(folder / "i.npy")

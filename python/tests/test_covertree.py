@@ -21,6 +21,18 @@ def cli(*args):
     return r
 
 
+def call_folders(tmp):
+    """What calls left in a temporary folder: anything but a running worker's own folder (socket, log and
+    its kept arrays, removed when the worker stops), whose arrays must all be whole .npy files."""
+    left = []
+    for p in tmp.iterdir():
+        if p.name.startswith("covertree-worker-"):
+            left += [a for a in (p / "arrays").iterdir() if a.suffix != ".npy"]
+        else:
+            left.append(p)
+    return left
+
+
 def maxmin_reference(X, lengthscale=1.0):
     """Straightforward O(N^2) max-min ordering, the definition the package documents."""
     X = np.asarray(X, dtype=np.float64) / np.asarray(lengthscale, dtype=np.float64)
@@ -167,7 +179,7 @@ def test_errors_become_python_exceptions_with_the_cli_message(private_tmp):
         covertree.knn(bad, 3, metric="euclidean", quiet=True)
     with pytest.raises(covertree.CovertreeUsageError, match="kernel"):
         covertree.knn(X, 3, quiet=True)
-    assert list(private_tmp.iterdir()) == [], "no temporary file survives a failure"
+    assert call_folders(private_tmp) == [], "no temporary file survives a failure"
 
 
 def test_orderings_random_is_seeded_and_maxmin_is_exact_with_ties(private_tmp):
@@ -189,7 +201,7 @@ def test_orderings_random_is_seeded_and_maxmin_is_exact_with_ties(private_tmp):
     r3, _ = covertree.vecchia_neighbors(grid, k=4, order="random", seed=6, metric="euclidean", quiet=True)
     np.testing.assert_array_equal(r1, r2)
     assert not np.array_equal(r1, r3) and sorted(r1) == list(range(300))
-    assert list(private_tmp.iterdir()) == [], "no temporary file survives a call"
+    assert call_folders(private_tmp) == [], "no temporary file survives a call"
 
 
 def test_prepare_and_a_model_bundle_give_the_same_neighbours(tmp_path):
@@ -304,3 +316,153 @@ def test_ctrl_c_stops_the_tool_and_leaves_no_temporary_file(tmp_path):
     assert proc.returncode != 0
     assert b"KeyboardInterrupt" in err
     assert list(tmp.iterdir()) == [], "the private folder is removed after Ctrl-C"
+
+
+# -- the worker behind the package (issue 27) ----------------------------------------------------------------
+
+def one_shot(monkeypatch, f):
+    """f() as a process of its own per call (the tool as it runs without a worker)."""
+    with monkeypatch.context() as m:
+        m.setenv("COVERTREE_WORKER", "0")
+        return f()
+
+
+def test_repeated_worker_calls_with_a_changing_lengthscale_equal_fresh_processes(monkeypatch):
+    X = np.random.default_rng(7).uniform(0, 20, size=(3000, 2))
+    ids = np.random.default_rng(8).choice(3000, 200, replace=False)
+    with covertree.Worker() as w:
+        for ell in (0.3, 0.5, 1.0, 0.5, 0.3):
+            for job in (dict(predecessor=True), dict(query_ids=ids), dict(predecessor=True, order="maxmin")):
+                call = lambda: covertree.knn(X, 8, kernel="matern32", lengthscale=ell, inducing=40, quiet=True, **job)
+                i, d = call()
+                fi, fd = one_shot(monkeypatch, call)
+                assert i.tobytes() == fi.tobytes() and d.tobytes() == fd.tobytes(), (ell, job)
+        pid = w.pid
+        for _ in range(3):  # the same data again: the worker's kept inputs and trees
+            i, d = covertree.knn(X, 8, metric="euclidean", query_ids=ids, quiet=True)
+        fi, fd = one_shot(monkeypatch, lambda: covertree.knn(X, 8, metric="euclidean", query_ids=ids, quiet=True))
+        assert i.tobytes() == fi.tobytes() and d.tobytes() == fd.tobytes()
+        assert w.pid == pid, "one worker served every call"
+        X[5] += 1.0  # the caller changes the array in place: the next call sees the new points
+        i2, _ = covertree.knn(X, 8, metric="euclidean", query_ids=ids, quiet=True)
+        f2, _ = one_shot(monkeypatch, lambda: covertree.knn(X, 8, metric="euclidean", query_ids=ids, quiet=True))
+        assert i2.tobytes() == f2.tobytes()
+    assert w.pid is None
+
+
+def test_a_file_rewritten_in_place_is_read_again_by_the_worker(tmp_path):
+    rng = np.random.default_rng(3)
+    path = tmp_path / "x.npy"
+    np.save(path, rng.normal(size=(2000, 3)))
+    with covertree.Worker():
+        a, _ = covertree.knn(np.load(path, mmap_mode="r"), 5, metric="euclidean", quiet=True)
+        np.save(path, rng.normal(size=(2000, 3)))  # same name, size and shape, new points
+        b, _ = covertree.knn(np.load(path, mmap_mode="r"), 5, metric="euclidean", quiet=True)
+        want, _ = covertree.knn(np.load(path), 5, metric="euclidean", quiet=True)
+    assert not np.array_equal(a, b) and np.array_equal(b, want)
+
+
+def worker_of(script_lines, tmp):
+    """A Python process running the script with the package, its stdout lines read as they come."""
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT / "python"))
+    env.pop("COVERTREE_WORKER", None)
+    return subprocess.Popen([sys.executable, "-u", "-c", "\n".join(script_lines)], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (ended, not yet reaped by its parent) counts as gone
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_two_python_processes_each_get_their_own_worker_which_ends_with_them(tmp_path):
+    script = ["import numpy as np, sys, covertree", "from covertree import _worker",
+              "X = np.random.default_rng(0).normal(size=(500, 2))",
+              "covertree.knn(X, 3, metric='euclidean', quiet=True)",
+              "print(_worker.current([]).pid, flush=True)", "sys.stdin.readline()"]
+    procs = [worker_of(script, tmp_path) for _ in range(2)]
+    pids = [int(p.stdout.readline()) for p in procs]
+    assert pids[0] != pids[1] and all(alive(w) for w in pids)
+    procs[0].kill()  # no atexit: the worker notices its parent is gone
+    procs[1].stdin.close()  # a normal end: the package stops its worker
+    for p in procs:
+        p.wait(timeout=30)
+    deadline = time.time() + 20
+    while time.time() < deadline and any(alive(w) for w in pids):
+        time.sleep(0.2)
+    assert not any(alive(w) for w in pids), "each worker ends with its parent"
+
+
+def test_an_idle_worker_stops_and_the_next_call_starts_another():
+    X = np.random.default_rng(0).normal(size=(500, 2))
+    with covertree.Worker(idle_timeout=1) as w:
+        a, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        first = w.pid
+        deadline = time.time() + 20
+        while time.time() < deadline and alive(first):
+            time.sleep(0.2)
+        assert not alive(first), "an idle worker stops"
+        b, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        assert w.pid not in (None, first) and np.array_equal(a, b)
+
+
+LONG_JOB = dict(metric="euclidean", engine="scan", quiet=True)  # O(N^2): seconds at N = 60000
+LONG_X = np.random.default_rng(0).normal(size=(60000, 3))
+
+
+def test_a_killed_worker_fails_the_call_clearly_and_the_next_call_starts_a_new_one():
+    import threading
+    X = np.random.default_rng(0).normal(size=(500, 2))
+    with covertree.Worker() as w:
+        want, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        victim = w.pid
+        threading.Timer(1.5, os.kill, (victim, signal.SIGKILL)).start()
+        with pytest.raises(covertree.CovertreeError, match="worker .* stopped during the call"):
+            covertree.knn(LONG_X, 5, **LONG_JOB)
+        got, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        assert w.pid not in (None, victim) and np.array_equal(got, want)
+
+
+def test_ctrl_c_during_a_worker_call_leaves_no_temporary_file_and_a_usable_worker(private_tmp):
+    import threading
+    X = np.random.default_rng(0).normal(size=(500, 2))
+    main = threading.main_thread().ident
+    with covertree.Worker() as w:
+        want, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        pid = w.pid
+        threading.Timer(1.5, signal.pthread_kill, (main, signal.SIGINT)).start()
+        t0 = time.time()
+        with pytest.raises(KeyboardInterrupt):
+            covertree.knn(LONG_X, 5, **LONG_JOB)
+        assert time.time() - t0 < 30
+        assert call_folders(private_tmp) == []
+        got, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        assert w.pid == pid and np.array_equal(got, want), "the same worker answers the next call"
+    assert list(private_tmp.iterdir()) == [], "the worker's folder goes with it"
+
+
+def test_another_user_cannot_connect_to_a_worker(tmp_path):
+    import socket
+    import stat
+    with covertree.Worker() as w:
+        covertree.knn(np.zeros((3, 2)), 1, metric="euclidean", quiet=True)
+        folder = w._socket().parent
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        if os.geteuid() == 0:
+            probe = ("import socket, sys\ns = socket.socket(socket.AF_UNIX)\n"
+                     f"try:\n    s.connect({str(w._socket())!r})\nexcept OSError as e:\n    sys.exit(7)\nsys.exit(0)")
+            # an interpreter user nobody may run (a pyenv one under /root is not)
+            python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+            r = subprocess.run([python, "-c", probe], user=65534, group=65534, cwd="/")
+            assert r.returncode == 7, "user nobody could connect"
+    # and the worker refuses a folder others may enter
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    r = subprocess.run([LAUNCHER, "serve", "--socket", str(shared / "s")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "mode 0700" in r.stderr, r.stderr

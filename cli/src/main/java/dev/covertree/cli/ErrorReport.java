@@ -18,6 +18,9 @@ final class ErrorReport {
         if (c instanceof CommandLine.ParameterException || c instanceof UsageException) {
             return Main.EXIT_USAGE;
         }
+        if (c instanceof Cancellation.CancelledException) {
+            return WorkerProtocol.EXIT_CANCELLED;
+        }
         if (c instanceof NpyFormatException || c instanceof InvalidInputException || c instanceof FileSystemException) {
             return Main.EXIT_BAD_INPUT;
         }

@@ -13,12 +13,18 @@ import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyReadOptions;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.ToLongFunction;
 
-/** The dataset a command works on, with everything it opened; closing releases it all. */
+/**
+ * The dataset a command works on, with everything it opened and what was derived from it (orderings,
+ * plans with their trees); closing releases it all. A worker keeps one between requests ({@link InputsCache}).
+ */
 final class Inputs implements AutoCloseable {
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final Closer opened = new Closer();
+    private final Map<String, AutoCloseable> derived = new HashMap<>();
+    private long derivedBytes;
     private final DataOptions options;
     private final int threads;
     Dataset dataset;
@@ -92,10 +98,11 @@ final class Inputs implements AutoCloseable {
      * The dataset of query points given by coordinates. The residual metric needs their V rows and p,
      * made from the inducing points: the ones just chosen, or {@code --inducing-ids} when V came from a file.
      */
-    Dataset queryPoints(Path file) throws IOException {
-        Matrix q = matrix(file, AccessHint.SEQUENTIAL);
+    Dataset queryPoints(Path file, Closer run) throws IOException {
+        ArrayFile a = run.keep(ArrayFile.open(file, NpyReadOptions.DEFAULT.withHint(AccessHint.SEQUENTIAL)));
+        Matrix q = Matrix.of(a.name(), a.array());
         if (dataset.metricType() == MetricType.EUCLIDEAN) {
-            return keep(Dataset.euclidean(q));
+            return run.keep(Dataset.euclidean(q));
         }
         if (basis == null) {
             if (model != null) {
@@ -111,8 +118,40 @@ final class Inputs implements AutoCloseable {
             throw new InvalidInputException("--inducing-ids has " + basis.inducing() + " ids but V has " + dataset.inducing()
                     + " columns");
         }
-        PreparedResidual prepared = keep(preparedQueries(q));
+        PreparedResidual prepared = run.keep(preparedQueries(q));
         return prepared.dataset();
+    }
+
+    /** Something made from this dataset, made by {@code make} on first use and kept (and closed) with it. */
+    @SuppressWarnings("unchecked")
+    <T extends AutoCloseable> T derived(String key, IoSupplier<T> make, ToLongFunction<T> bytes) throws IOException {
+        T value = (T) derived.get(key);
+        if (value == null) {
+            value = make.get();
+            derived.put(key, keep(value));
+            derivedBytes += bytes.applyAsLong(value);
+        }
+        return value;
+    }
+
+    /** Whether {@link #derived} already holds {@code key}. */
+    boolean has(String key) {
+        return derived.containsKey(key);
+    }
+
+    /** Memory this holds: the dataset's arrays (mapped or made) and everything derived from them. */
+    long bytes() {
+        long b = derivedBytes + dataset.coords().segment().byteSize();
+        if (dataset.metricType() == MetricType.RESIDUAL) {
+            b += dataset.v().segment().byteSize() + dataset.p().segment().byteSize();
+        }
+        return b;
+    }
+
+    /** A maker that may fail with an {@link IOException}. */
+    @FunctionalInterface
+    interface IoSupplier<T> {
+        T get() throws IOException;
     }
 
     private PreparedResidual preparedQueries(Matrix q) {
@@ -144,19 +183,13 @@ final class Inputs implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        opened.push(resource);
-        return resource;
+        return opened.keep(resource);
     }
 
     @Override
     public void close() {
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                // releasing memory; nothing to report
-            }
-        }
+        derived.clear();
+        opened.close();
     }
 
 }

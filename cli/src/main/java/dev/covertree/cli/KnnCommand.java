@@ -37,6 +37,20 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error", "2:usage error", "3:bad input data"})
 final class KnnCommand implements Callable<Integer> {
+    /** A worker's kept inputs, or null: one run, everything opened is closed at its end. */
+    private final InputsCache cache;
+    private final Cancellation cancellation;
+
+    KnnCommand() {
+        this(null, Cancellation.NEVER);
+    }
+
+    /** A knn command of a worker's request: inputs and plans come from and stay in {@code cache}. */
+    KnnCommand(InputsCache cache, Cancellation cancellation) {
+        this.cache = cache;
+        this.cancellation = cancellation;
+    }
+
     @Mixin
     DataOptions data = new DataOptions();
 
@@ -183,19 +197,19 @@ final class KnnCommand implements Callable<Integer> {
         PrintWriter out = run.out(spec);
         PrintWriter err = spec.commandLine().getErr();
         Telemetry.Phase loading = tel.phase("load");
-        try (Inputs in = Inputs.load(data, threads, tel); Arena ordered = Arena.ofShared()) {
-            // mapping and checking the inputs (a prepare phase of its own when V and p are made here)
-            loading.end();
+        try (Closer scope = new Closer()) {
+            // mapping and checking the inputs (a prepare phase of its own when V and p are made here); a worker
+            // keeps them, and what is derived from them, for its next requests
+            Inputs in = cache == null ? scope.keep(Inputs.load(data, threads, tel)) : cache.get(inputsKey(threads),
+                    () -> Inputs.load(data, threads, tel));
+            loading.count("reused", cache != null && cache.lastWasHit()).end();
             Dataset given = in.dataset;
             Telemetry.Phase ordering = tel.phase("order");
-            long[] perm = switch (order) {
-                case GIVEN -> null;
-                case RANDOM -> Ordering.random(given.size(), data.inducing.seed());
-                case MAXMIN -> Ordering.maxMin(given.coords(),
-                        given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale());
-            };
+            Ordered ordered = order == Order.GIVEN ? null : in.derived("order " + order, () -> ordered(given),
+                    Ordered::bytes);
+            long[] perm = ordered == null ? null : ordered.perm();
             ordering.count("order", order.toString()).end();
-            Dataset ds = perm == null ? given : permuted(given, perm, ordered, scratch.space());
+            Dataset ds = ordered == null ? given : ordered.data();
             QuerySet qs;
             Metric metric;
             if (queries.all) {
@@ -209,15 +223,20 @@ final class KnnCommand implements Callable<Integer> {
                 qs = QuerySet.ids(ids, ds.size(), queries.ids.toString());
                 metric = ds.metric();
             } else {
-                Dataset qd = in.queryPoints(queries.coords);
+                Dataset qd = in.queryPoints(queries.coords, scope);
                 metric = ds.metric(qd);
                 qs = QuerySet.external(qd.size());
             }
             KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng, !allowInconsistent);
             long[] shape = {qs.size(), k};
-            try (EnginePlan plan = tree != null ? EnginePlan.load(tree, ds, scratch.space())
-                    : scratch.plan(metric, qs, opt, tel, run.quiet, err);
-                 Progress progress = new Progress(err, "search", qs.size(), run.quiet);
+            String planKey = String.join(" ", "plan", String.valueOf(eng), String.valueOf(k), String.valueOf(includeSelf),
+                    String.valueOf(predecessor), queries.all ? "all" : queries.ids != null ? "ids" : "coords",
+                    String.valueOf(qs.size()), scratch.scratch, String.valueOf(scratch.dir));
+            boolean planKept = tree == null && in.has(planKey);
+            EnginePlan plan = tree != null ? scope.keep(EnginePlan.load(tree, ds, scratch.space()))
+                    : in.derived(planKey, () -> scratch.plan(metric, qs, opt, tel, run.quiet, err, cancellation),
+                    KnnCommand::treeBytes);
+            try (Progress progress = new Progress(err, "search", qs.size(), run.quiet, cancellation);
                  NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
                  NpyMappedFile distFile = NpyMappedFile.create(outDistances, NpyDType.F8, shape, run.force)) {
                 Telemetry.Phase phase = tel.phase("search");
@@ -240,6 +259,7 @@ final class KnnCommand implements Callable<Integer> {
                     }
                     progress.close();
                     double s = phase.end();
+                    cancellation.check();
                     Telemetry.Phase write = tel.phase("write");
                     idxFile.commit();
                     distFile.commit();
@@ -251,7 +271,7 @@ final class KnnCommand implements Callable<Integer> {
                     if (!in.vSource.isEmpty()) {
                         out.printf("  V and p: %s%n", in.vSource);
                     }
-                    out.printf("  engine: %s%n", plan.reason());
+                    out.printf("  engine: %s%s%n", plan.reason(), planKept ? " (plan kept from an earlier request)" : "");
                     if (plan.tree() != null && tree == null) {
                         out.printf("  tree built in %.3f s (%d distances); planning took %.3f s%n", plan.tree().buildSeconds(),
                                 plan.tree().buildDistances(), plan.seconds());
@@ -262,8 +282,64 @@ final class KnnCommand implements Callable<Integer> {
                     out.printf("  wrote %s and %s (%d x %d)%n", outIndices, outDistances, qs.size(), k);
                 }
             }
+        } finally {
+            if (cache != null) {
+                cache.trim();
+            }
         }
         return 0;
+    }
+
+    /** An ordering of the dataset and the dataset's rows in that order, in memory of its own. */
+    private record Ordered(long[] perm, Dataset data, Arena arena) implements AutoCloseable {
+        long bytes() {
+            long b = 8L * perm.length + data.coords().segment().byteSize();
+            return data.metricType() == dev.covertree.engine.MetricType.RESIDUAL
+                    ? b + data.v().segment().byteSize() + data.p().segment().byteSize() : b;
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    private Ordered ordered(Dataset given) {
+        long[] perm = switch (order) {
+            case GIVEN -> Ordering.given(given.size());
+            case RANDOM -> Ordering.random(given.size(), data.inducing.seed());
+            case MAXMIN -> Ordering.maxMin(given.coords(),
+                    given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale());
+        };
+        Arena arena = Arena.ofShared();
+        try {
+            return new Ordered(perm, permuted(given, perm, arena, scratch.space()), arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Memory a plan's tree holds. */
+    private static long treeBytes(EnginePlan plan) {
+        return plan.tree() != null ? plan.tree().byteSize() : plan.boundsTree() != null ? plan.boundsTree().byteSize() : 0;
+    }
+
+    /**
+     * What identifies this job's inputs for a worker's cache: every data setting as given, the thread count
+     * (V and p prepared on other threads could differ in the last bit) and the identity of each file read
+     * (device, inode, size, modification and change times), so a file rewritten in place is read again.
+     */
+    private String inputsKey(int threads) throws java.io.IOException {
+        StringBuilder key = new StringBuilder("threads=").append(threads);
+        for (CommandLine.Model.OptionSpec o : spec.mixins().get("data").options()) {
+            Object v = o.getValue();
+            key.append(' ').append(o.longestName()).append('=').append(v);
+            if (v instanceof Path p) {
+                key.append('@').append(InputsCache.identity(RunOptions.fileOf(p)));
+            }
+        }
+        return key.toString();
     }
 
     /**
@@ -298,9 +374,9 @@ final class KnnCommand implements Callable<Integer> {
         }
         DistributedKnn runner = DistributedKnn.find();
         int threads = run.threads();
-        try (Inputs in = queries.coords == null ? null : Inputs.load(data, threads, run.telemetry())) {
+        try (Inputs in = queries.coords == null ? null : Inputs.load(data, threads, run.telemetry()); Closer scope = new Closer()) {
             long[] ids = queries.ids == null ? null : Inputs.readIds(queries.ids, "--query-ids");
-            Dataset points = in == null ? null : in.queryPoints(queries.coords);
+            Dataset points = in == null ? null : in.queryPoints(queries.coords, scope);
             var kernel = data.metricType() == dev.covertree.engine.MetricType.RESIDUAL ? data.kernel.toKernel() : null;
             DistributedKnn.Request r = new DistributedKnn.Request(spark, sparkSegments, data.metricType(),
                     location("--coords", data.coords), location("--v", data.v), location("--p", data.p), kernel, k,

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = "Exact k-nearest neighbours under the residual-correlation (Vecchia / VIF) and Euclidean "
                 + "metrics, with a cover tree over off-heap, memory-mapped NumPy arrays.",
         subcommands = {DemoCommand.class, KnnCommand.class, PrepareCommand.class, BuildCommand.class, GenerateCommand.class,
-                NpyCommand.class,
+                NpyCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a bad command line. */
@@ -44,7 +44,22 @@ public final class Main implements Runnable {
 
     /** Runs the tool in-process (for tests and embedding) and returns its exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return run(args, out, err, null, Cancellation.NEVER);
+    }
+
+    /**
+     * Runs one command of a worker's request: {@code knn} takes its inputs and plans from {@code cache} and
+     * leaves them there, and stops when {@code cancellation} is cancelled.
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, InputsCache cache, Cancellation cancellation) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == KnnCommand.class && cache != null ? type.cast(new KnnCommand(cache, cancellation))
+                        : CommandLine.defaultFactory().create(type);
+            }
+        };
+        CommandLine cl = new CommandLine(new Main(), factory);
         for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
             cl.addSubcommand(plugin.name(), plugin.newCommand());
         }

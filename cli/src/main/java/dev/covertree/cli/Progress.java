@@ -20,10 +20,17 @@ public final class Progress implements LongConsumer, AutoCloseable {
     private final long start = System.nanoTime();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong lastPrint = new AtomicLong(System.nanoTime());
+    private final Cancellation cancellation;
     private boolean closed;
 
     /** A progress line for {@code phase} of {@code total} steps on {@code err}; nothing at all when {@code quiet}. */
     public Progress(PrintWriter err, String phase, long total, boolean quiet) {
+        this(err, phase, total, quiet, Cancellation.NEVER);
+    }
+
+    /** As above; a report after {@code cancellation} was cancelled throws, which stops the phase's workers. */
+    Progress(PrintWriter err, String phase, long total, boolean quiet, Cancellation cancellation) {
+        this.cancellation = cancellation;
         this.err = err;
         this.phase = phase;
         this.total = total;
@@ -33,6 +40,7 @@ public final class Progress implements LongConsumer, AutoCloseable {
 
     @Override
     public void accept(long increment) {
+        cancellation.check();
         long d = done.addAndGet(increment);
         if (!enabled) {
             return;

@@ -69,8 +69,8 @@ final class ScratchOptions {
      * Decides the engine (building the tree it needs) as the telemetry phase "plan": tree build and AUTO's
      * sample, timed apart from the search.
      */
-    EnginePlan plan(Metric metric, QuerySet qs, KnnOptions opt, Telemetry tel, boolean quiet, PrintWriter err)
-            throws IOException {
+    EnginePlan plan(Metric metric, QuerySet qs, KnnOptions opt, Telemetry tel, boolean quiet, PrintWriter err,
+                    Cancellation cancellation) throws IOException {
         ScratchSpace space = space();
         if (!quiet) {
             err.printf("knn: choosing the engine (%s; a tree, if one is built, %s) ...%n", opt.engine().name().toLowerCase(),
@@ -79,7 +79,7 @@ final class ScratchOptions {
         }
         Telemetry.Phase phase = tel.phase("plan");
         EnginePlan plan;
-        try (Progress progress = new Progress(err, "build", metric.data().size(), quiet)) {
+        try (Progress progress = new Progress(err, "build", metric.data().size(), quiet, cancellation)) {
             plan = EnginePlan.of(metric, qs, opt, space, progress);
         }
         phase.count("engine", plan.engine().name().toLowerCase()).count("reason", plan.reason());

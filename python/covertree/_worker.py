@@ -1,0 +1,303 @@
+"""A long-lived ``covertree serve`` process per Python process: later calls skip the JVM's start, reuse its
+compiled code, and the inputs and trees it keeps (by file identity and settings).
+
+The protocol is the tool's (docs/worker.md): one request per connection over a Unix-domain socket in a
+private (0700) folder; the reply is text frames and the exit code. Closing the sending side cancels the
+running command (Ctrl-C does that); a worker that dies mid-call makes the call raise, and the next call
+starts a fresh one.
+"""
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import _runner
+from .errors import CovertreeError
+
+#: Environment variable: ``0`` (or ``off``, ``false``, ``no``) runs every call as a one-shot process.
+WORKER_VARIABLE = "COVERTREE_WORKER"
+_MAGIC = b"CTW1"
+_EXIT_CANCELLED = 130
+
+
+class Worker:
+    """One ``covertree serve`` process, started on first use and stopped by :meth:`close` (or when this
+    process ends, or after ``idle_timeout`` seconds without a call).
+
+    Used as a context manager, the calls inside the block go to this worker::
+
+        with covertree.Worker(cache_memory="8g") as w:
+            for ell in (0.3, 0.5, 1.0):
+                idx, dist = covertree.knn(X, 30, kernel="matern32", lengthscale=ell, predecessor=True)
+
+    Outside any block, calls use a default worker of this process (``COVERTREE_WORKER=0`` turns that off).
+    Arrays given to it are saved once per content (hashed) in the worker's private folder, so a repeated
+    call finds the worker's kept inputs and trees; ``array_memory`` bounds the bytes of those files.
+    """
+
+    def __init__(self, *, idle_timeout: float = 600, cache_memory: Optional[str] = None,
+                 array_memory: int = 1 << 30, start_timeout: float = 900):
+        self.idle_timeout = idle_timeout
+        self.cache_memory = cache_memory
+        self.array_memory = array_memory
+        self.start_timeout = start_timeout
+        self._lock = threading.RLock()
+        self._proc: Optional[subprocess.Popen] = None
+        self._dir: Optional[Path] = None
+        self._owner = os.getpid()
+        self._arrays: Dict[str, Tuple[int, float]] = {}
+
+    # -- life cycle ---------------------------------------------------------------------------------------
+    @property
+    def pid(self) -> Optional[int]:
+        """The worker process's id, or None when it is not running."""
+        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+
+    def start(self) -> "Worker":
+        """Starts the worker process unless it runs; returns self."""
+        with self._lock:
+            if self._owner != os.getpid():  # a forked child: the parent's worker is not ours
+                self._proc, self._dir, self._arrays, self._owner = None, None, {}, os.getpid()
+            if self._proc is not None and self._proc.poll() is None:
+                return self
+            self._discard()
+            self._dir = Path(tempfile.mkdtemp(prefix="covertree-worker-"))  # mode 0700
+            (self._dir / "arrays").mkdir()
+            cmd = [str(_runner.project_home() / "covertree"), "serve", "--socket", str(self._socket()),
+                   "--parent-pid", str(os.getpid()), "--idle-exit", str(int(self.idle_timeout))]
+            if self.cache_memory is not None:
+                cmd += ["--cache-memory", str(self.cache_memory)]
+            with open(self._dir / "log", "wb") as log:
+                self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                              start_new_session=True)  # Ctrl-C in a terminal is for us, not it
+            deadline = time.monotonic() + self.start_timeout
+            while True:
+                if self._proc.poll() is not None:
+                    log = self._log()
+                    self._discard()
+                    raise CovertreeError(f"the covertree worker did not start: {_runner._message(log)}")
+                try:
+                    with self._connect():
+                        return self
+                except OSError:
+                    if time.monotonic() > deadline:
+                        self._discard()
+                        raise CovertreeError(f"the covertree worker did not start within {self.start_timeout:.0f} s")
+                    time.sleep(0.02)
+
+    def close(self) -> None:
+        """Stops the worker and removes its folder (the next call through it starts a new one)."""
+        with self._lock:
+            self._discard()
+
+    def __enter__(self) -> "Worker":
+        self.start()
+        _stack.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self in _stack:
+            _stack.remove(self)
+        self.close()
+
+    def _discard(self) -> None:
+        proc, folder = self._proc, self._dir
+        self._proc, self._dir, self._arrays = None, None, {}
+        if proc is not None and self._owner == os.getpid():
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _socket(self) -> Path:
+        assert self._dir is not None
+        return self._dir / "socket"
+
+    def _connect(self) -> socket.socket:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(str(self._socket()))
+        except OSError:
+            s.close()
+            raise
+        return s
+
+    def _log(self) -> List[str]:
+        try:
+            return (self._dir / "log").read_text(errors="replace").splitlines() if self._dir else []
+        except OSError:
+            return []
+
+    # -- arrays -------------------------------------------------------------------------------------------
+    def array_file(self, arr: np.ndarray) -> Optional[str]:
+        """The worker's file of this array's content (saved on first use), or None when it is larger than
+        ``array_memory`` (the caller then writes it for this call only)."""
+        with self._lock:
+            self.start()
+            arr = np.ascontiguousarray(arr)
+            if arr.nbytes > self.array_memory:
+                return None
+            path = self._dir / "arrays" / f"{_digest(arr)}.npy"
+            key = str(path)
+            if key not in self._arrays or not path.is_file():
+                tmp = path.with_suffix(".tmp")
+                with open(tmp, "wb") as f:
+                    np.save(f, arr)
+                os.replace(tmp, path)
+                self._arrays[key] = (arr.nbytes, 0.0)
+            self._arrays[key] = (self._arrays[key][0], time.monotonic())
+            self._trim_arrays(keep=key)
+            return key
+
+    def _trim_arrays(self, keep: str) -> None:
+        total = sum(size for size, _ in self._arrays.values())
+        for key, (size, _) in sorted(self._arrays.items(), key=lambda e: e[1][1]):
+            if total <= self.array_memory:
+                break
+            if key != keep:
+                Path(key).unlink(missing_ok=True)
+                del self._arrays[key]
+                total -= size
+
+    # -- calls --------------------------------------------------------------------------------------------
+    def run(self, args: Sequence[str], quiet: bool) -> str:
+        """Runs ``covertree ARGS`` in the worker; returns its standard output, raises as a one-shot run would."""
+        args = list(args) + (["--quiet"] if quiet else [])
+        with self._lock:
+            self.start()
+            try:
+                sock = self._connect()
+            except OSError:  # it stopped since (idle): once more with a fresh one
+                self._discard()
+                self.start()
+                sock = self._connect()
+            with sock:
+                payload = [_MAGIC, struct.pack(">i", len(args))]
+                for a in args:
+                    b = a.encode()
+                    payload += [struct.pack(">i", len(b)), b]
+                sock.sendall(b"".join(payload))
+                out: List[str] = []
+                err: List[str] = []
+                try:
+                    code = self._replies(sock, out, err, quiet)
+                except KeyboardInterrupt:
+                    self._cancel(sock)
+                    raise
+        if code is None:
+            pid = self._proc.pid if self._proc is not None else None
+            status = self._proc.poll() if self._proc is not None else None
+            self._discard()
+            raise CovertreeError(f"the covertree worker (pid {pid}) stopped during the call"
+                                 f"{'' if status is None else f' (exit status {status})'}; the next call starts a new one")
+        return _runner.result(code, "".join(out), "".join(err).splitlines())
+
+    @staticmethod
+    def _replies(sock: socket.socket, out: List[str], err: List[str], quiet: bool,
+                 deadline: Optional[float] = None) -> Optional[int]:
+        """Reads frames until the exit code (returned), or None when the connection ends first (or the
+        deadline passes). Reads time out often so that Ctrl-C is seen at once."""
+        sock.settimeout(0.2)
+        buf = b""
+        while True:
+            while len(buf) >= 5:
+                kind, n = buf[0:1], struct.unpack(">i", buf[1:5])[0]
+                if len(buf) < 5 + n:
+                    break
+                body, buf = buf[5:5 + n], buf[5 + n:]
+                if kind == b"X":
+                    return struct.unpack(">i", body)[0]
+                text = body.decode("utf-8", errors="replace")
+                if kind == b"O":
+                    out.append(text)
+                else:
+                    err.append(text)
+                    if not quiet:
+                        sys.stderr.write(text)
+                        sys.stderr.flush()
+            try:
+                chunk = sock.recv(1 << 16)
+            except socket.timeout:
+                if deadline is not None and time.monotonic() > deadline:
+                    return None
+                continue
+            except OSError:
+                return None
+            if not chunk:
+                return None
+            buf += chunk
+
+    def _cancel(self, sock: socket.socket) -> None:
+        """After Ctrl-C: tells the worker to stop the command and waits (a little) until it has, so that it
+        writes nothing more into the call's folder; a worker that does not answer is stopped."""
+        try:
+            sock.shutdown(socket.SHUT_WR)
+            code = self._replies(sock, [], [], True, deadline=time.monotonic() + 30)
+        except (OSError, KeyboardInterrupt):
+            code = None
+        if code is None:
+            self._discard()
+
+
+def _digest(arr: np.ndarray) -> str:
+    """SHA-256 of the array's bytes, dtype and shape; large arrays in parts hashed on several threads (hashlib
+    releases the GIL), whose digests are hashed together."""
+    data = memoryview(arr).cast("B") if arr.nbytes else memoryview(b"")
+    parts = max(1, min(8, len(data) >> 22))
+    if parts == 1:
+        digests = [hashlib.sha256(data).digest()]
+    else:
+        n = len(data)
+        chunks = [data[i * n // parts:(i + 1) * n // parts] for i in range(parts)]
+        with ThreadPoolExecutor(min(parts, os.cpu_count() or 1)) as pool:
+            digests = list(pool.map(lambda c: hashlib.sha256(c).digest(), chunks))
+    h = hashlib.sha256(b"".join(digests))
+    h.update(f"{arr.dtype.str}{arr.shape}".encode())
+    return h.hexdigest()[:40]
+
+
+_stack: List[Worker] = []
+_default: Optional[Worker] = None
+
+
+def current(args: Sequence[str]) -> Optional[Worker]:
+    """The worker a call with these arguments goes to: the innermost ``with Worker()`` block's, else the
+    process's default one; None for Spark jobs (the worker runs without Spark) and with ``COVERTREE_WORKER=0``."""
+    global _default
+    if "--spark" in args:
+        return None
+    if _stack:
+        return _stack[-1]
+    if os.environ.get(WORKER_VARIABLE, "1").strip().lower() in ("0", "off", "false", "no"):
+        return None
+    if _default is None or _default._owner != os.getpid():
+        _default = Worker()
+    return _default
+
+
+def _close_default() -> None:
+    if _default is not None and _default._owner == os.getpid():
+        _default.close()
+
+
+atexit.register(_close_default)

@@ -1,0 +1,171 @@
+package dev.covertree.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.covertree.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code covertree serve} spoken to over its socket, as the Python package does (docs/worker.md). */
+class WorkerTest {
+    @TempDir
+    static Path dir;
+    private static Path socket;
+    private static Thread server;
+
+    record Reply(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void startWorker() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("w"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        socket = folder.resolve("socket");
+        server = Thread.ofPlatform().daemon().start(() -> Main.run(new String[] {"serve", "--socket", socket.toString(),
+                "--idle-exit", "0", "--quiet"}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        for (int i = 0; i < 500 && !Files.exists(socket); i++) {
+            Thread.sleep(10);
+        }
+        Cli.ok(Cli.run("generate", "--n", "3000", "--d", "2", "--out", dir.resolve("x.npy").toString(), "--quiet"));
+        Cli.ok(Cli.run("generate", "--n", "40000", "--d", "3", "--out", dir.resolve("big.npy").toString(), "--quiet"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.interrupt();
+    }
+
+    private static String[] knn(String coords, String out, String... more) {
+        return Cli.concat(new String[] {"knn", "--coords", dir.resolve(coords).toString(), "--metric", "euclidean",
+                "--k", "7", "--out-indices", dir.resolve(out + "-i.npy").toString(), "--out-distances",
+                dir.resolve(out + "-d.npy").toString()}, more);
+    }
+
+    private static SocketChannel send(String... args) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        List<byte[]> parts = new ArrayList<>();
+        int size = 8;
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            parts.add(b);
+            size += 4 + b.length;
+        }
+        ByteBuffer req = ByteBuffer.allocate(size).put("CTW1".getBytes(StandardCharsets.US_ASCII)).putInt(args.length);
+        for (byte[] b : parts) {
+            req.putInt(b.length).put(b);
+        }
+        req.flip();
+        while (req.hasRemaining()) {
+            ch.write(req);
+        }
+        return ch;
+    }
+
+    private static Reply reply(SocketChannel ch) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        while (true) {
+            ByteBuffer head = read(ch, 5);
+            byte type = head.get();
+            ByteBuffer body = read(ch, head.getInt());
+            switch (type) {
+                case 'X' -> {
+                    return new Reply(body.getInt(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+                }
+                case 'O' -> out.write(body.array(), 0, body.limit());
+                case 'E' -> err.write(body.array(), 0, body.limit());
+                default -> throw new AssertionError("frame type " + type);
+            }
+        }
+    }
+
+    private static ByteBuffer read(SocketChannel ch, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new IOException("the worker closed the connection");
+            }
+        }
+        return b.flip();
+    }
+
+    private static Reply call(String... args) throws IOException {
+        try (SocketChannel ch = send(args)) {
+            return reply(ch);
+        }
+    }
+
+    @Test
+    void repeatedRequestsWriteTheOneShotRunsFilesByteForByte() throws IOException {
+        Cli.ok(Cli.run(knn("x.npy", "fresh", "--all", "--quiet")));
+        for (int r = 0; r < 3; r++) {
+            Reply rep = call(knn("x.npy", "warm" + r, "--all"));
+            assertEquals(0, rep.exit(), rep.err());
+            assertTrue(rep.out().contains("knn: 3000 queries"), rep.out());
+            if (r > 0) {
+                assertTrue(rep.out().contains("plan kept from an earlier request"), rep.out());
+            }
+            assertArrayEquals(Files.readAllBytes(dir.resolve("fresh-i.npy")), Files.readAllBytes(dir.resolve("warm" + r + "-i.npy")));
+            assertArrayEquals(Files.readAllBytes(dir.resolve("fresh-d.npy")), Files.readAllBytes(dir.resolve("warm" + r + "-d.npy")));
+        }
+    }
+
+    @Test
+    void aFailingRequestIsItsOwnExitCodeAndTheWorkerStaysUp() throws IOException {
+        Reply bad = call(knn("missing.npy", "bad", "--all"));
+        assertEquals(3, bad.exit(), bad.err());
+        assertTrue(bad.err().startsWith("covertree: ") && bad.err().contains("missing.npy"), bad.err());
+        Reply usage = call("knn", "--k", "0");
+        assertEquals(2, usage.exit());
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.write(ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            int got;
+            try {
+                got = ch.read(ByteBuffer.allocate(16));
+            } catch (java.net.SocketException reset) {
+                got = -1; // closed with the request unread: a reset
+            }
+            assertEquals(-1, got, "a request in another protocol is closed unanswered");
+        }
+        assertEquals(2, call("serve", "--socket", "/tmp/nested").exit(), "a worker does not start workers");
+        assertEquals(0, call(knn("x.npy", "after", "--all")).exit());
+    }
+
+    @Test
+    void closingTheSendingSideCancelsTheRequestAndCommitsNoOutput() throws Exception {
+        SocketChannel ch = send(knn("big.npy", "cancelled", "--all", "--engine", "scan"));
+        Thread.sleep(1000);
+        ch.shutdownOutput();
+        long t0 = System.nanoTime();
+        Reply r = reply(ch);
+        ch.close();
+        assertEquals(130, r.exit(), r.err());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 20, "the request stopped soon after");
+        assertFalse(Files.exists(dir.resolve("cancelled-i.npy")) || Files.exists(dir.resolve("cancelled-d.npy")));
+        try (var left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("cancelled")), "no partial file is left");
+        }
+        assertEquals(0, call(knn("x.npy", "next", "--all")).exit(), "the worker answers the next request");
+    }
+}
