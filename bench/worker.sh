@@ -6,12 +6,14 @@
 #   2. gold-32k (the same points, RBF, m = 512, V f4 and p given), 1024 query ids, k = 50: covertree.knn (warm)
 #      against the NumPy blocked brute force of `covertree bench` (python_peers.py).
 # Each reports the first call (a fresh worker: JVM start, load, plan) and the median of ROUNDS warm calls, the
-# one-shot process (COVERTREE_WORKER=0) for reference, and checks the answers equal.
-#   bash bench/worker.sh [OUT] [ROUNDS]
+# one-shot process (COVERTREE_WORKER=0) for reference, and checks the answers equal. WARMUP calls (untimed) may
+# precede the timed ones, to show the worker once the JIT has compiled the per-request code too.
+#   bash bench/worker.sh [OUT] [ROUNDS] [WARMUP]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/covertree-worker}"
 rounds="${2:-20}"
+warmup="${3:-0}"
 mkdir -p "$out"
 ct="$here/covertree"
 "$ct" --version >/dev/null 2>&1 || true # builds on first use, outside the timings
@@ -20,10 +22,10 @@ if [[ ! -f "$out/v.npy" ]]; then
   "$ct" generate --n 32768 --d 3 --out "$out/x.npy" --quiet
   "$ct" prepare --coords "$out/x.npy" --kernel rbf --inducing 512 --out-v "$out/v.npy" --out-p "$out/p.npy" --quiet
 fi
-python3 - "$out" "$rounds" "$here/bench/src/main/resources/dev/covertree/bench" <<'PY'
+python3 - "$out" "$rounds" "$here/bench/src/main/resources/dev/covertree/bench" "$warmup" <<'PY'
 import os, sys, time
 import numpy as np
-out, rounds, peers = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+out, rounds, peers, warmup = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 sys.path.insert(0, peers)
 import python_peers
 import covertree
@@ -51,6 +53,8 @@ ours = lambda: covertree.knn(X, 10, metric="euclidean", query_ids=ids, quiet=Tru
 shot, _ = one_shot(ours)
 covertree.api._worker.current([]).close()
 first, (i0, d0) = timed(ours)
+for _ in range(warmup):
+    ours()
 tree = cKDTree(X)
 def scipy_query():
     d, i = tree.query(X[ids], k=11, workers=-1)
@@ -65,7 +69,7 @@ for r in range(rounds):
 # scipy's rows hold the query itself first (distance 0); ours exclude it
 assert np.allclose(sd[:, 1:], d0, rtol=1e-12, atol=0), "distances differ from scipy's"
 mo, ms = np.median(t_ours), np.median(t_scipy)
-print(f"euclid-32k, 1024 ids, k = 10: first call {first * 1e3:.0f} ms, one-shot process {shot * 1e3:.0f} ms; "
+print(f"euclid-32k, 1024 ids, k = 10, {warmup} warm-up calls: first call {first * 1e3:.0f} ms, one-shot process {shot * 1e3:.0f} ms; "
       f"warm median {mo * 1e3:.2f} ms (min {min(t_ours) * 1e3:.2f}); scipy cKDTree.query median {ms * 1e3:.2f} ms; "
       f"ratio scipy/ours {ms / mo:.2f}")
 
@@ -73,6 +77,8 @@ print(f"euclid-32k, 1024 ids, k = 10: first call {first * 1e3:.0f} ms, one-shot 
 ours = lambda: covertree.knn(X, 50, kernel="rbf", V=V, p=p, query_ids=ids, quiet=True)
 shot, _ = one_shot(ours)
 first, (i0, d0) = timed(ours)
+for _ in range(min(warmup, 5)):
+    ours()
 def numpy_brute():
     return python_peers.numpy_brute(X, V, p, "rbf", 1.0, 1.0, 50, ids, False)
 t_ours, t_np = [], []
@@ -86,7 +92,7 @@ for r in range(rounds):
 # NumPy forms rho in another order of operations: distances agree to ~1e-7 (near 1, sqrt(1 - |rho|) magnifies it)
 assert (ni == i0).mean() > 0.999 and np.abs(nd - d0).max() < 1e-6, "answers differ from the NumPy brute force"
 mo, mn = np.median(t_ours), np.median(t_np)
-print(f"gold-32k, 1024 ids, k = 50: first call {first * 1e3:.0f} ms, one-shot process {shot * 1e3:.0f} ms; "
+print(f"gold-32k, 1024 ids, k = 50, {warmup} warm-up calls: first call {first * 1e3:.0f} ms, one-shot process {shot * 1e3:.0f} ms; "
       f"warm median {mo * 1e3:.1f} ms (min {min(t_ours) * 1e3:.1f}); NumPy blocked brute force median {mn * 1e3:.1f} ms; "
       f"ratio numpy/ours {mn / mo:.2f}")
 PY
