@@ -3,6 +3,7 @@ package dev.covertree.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
@@ -16,10 +17,12 @@ import picocli.CommandLine.Option;
 @Command(name = "covertree", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact k-nearest neighbours under the residual-correlation (Vecchia / VIF) and Euclidean "
                 + "metrics, with a cover tree over off-heap, memory-mapped NumPy arrays.",
-        subcommands = {DemoCommand.class, KnnCommand.class, PrepareCommand.class, BuildCommand.class, GenerateCommand.class,
-                NpyCommand.class, ServeCommand.class,
-                CommandLine.HelpCommand.class})
+        commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
+    /** The built-in commands, in the order help lists them (plugins follow, then help). */
+    private static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, KnnCommand.class, PrepareCommand.class,
+            BuildCommand.class, GenerateCommand.class, NpyCommand.class, ServeCommand.class);
+
     /** Exit code for a bad command line. */
     public static final int EXIT_USAGE = 2;
     /** Exit code for input data that cannot be used (unreadable file, wrong dtype or shape, NaN...). */
@@ -60,9 +63,7 @@ public final class Main implements Runnable {
             }
         };
         CommandLine cl = new CommandLine(new Main(), factory);
-        for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
-            cl.addSubcommand(plugin.name(), plugin.newCommand());
-        }
+        addCommands(cl, factory, args);
         // enum options (--metric, --kernel, --engine) accept any case; help lists them as typed (lower case)
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
@@ -97,6 +98,53 @@ public final class Main implements Runnable {
             err.flush();
             return 1;
         }
+    }
+
+    /**
+     * Adds the subcommands: only the one the command line names, when its first word is a command (picocli
+     * builds each command's model from its annotations, which costs more than a short request's work in a
+     * worker); every command otherwise, so that help and usage errors list them all.
+     */
+    private static void addCommands(CommandLine cl, CommandLine.IFactory factory, String[] args) {
+        String named = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                named = a;
+                break;
+            }
+        }
+        try {
+            for (Class<?> c : COMMANDS) {
+                String name = c.getAnnotation(Command.class).name();
+                if (named == null || named.equals(name) || !isCommand(named)) {
+                    cl.addSubcommand(name, factory.create(c));
+                }
+            }
+            for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
+                if (named == null || named.equals(plugin.name()) || !isCommand(named)) {
+                    cl.addSubcommand(plugin.name(), plugin.newCommand());
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make the command objects", e);
+        }
+        if (named == null || !isCommand(named)) {
+            cl.addSubcommand("help", new CommandLine.HelpCommand());
+        }
+    }
+
+    private static boolean isCommand(String word) {
+        for (Class<?> c : COMMANDS) {
+            if (c.getAnnotation(Command.class).name().equals(word)) {
+                return true;
+            }
+        }
+        for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
+            if (plugin.name().equals(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads the version Maven wrote into the jar. */
