@@ -182,7 +182,12 @@ class Worker:
     # -- calls --------------------------------------------------------------------------------------------
     def run(self, args: Sequence[str], quiet: bool) -> str:
         """Runs ``covertree ARGS`` in the worker; returns its standard output, raises as a one-shot run would."""
-        args = list(args) + (["--quiet"] if quiet else [])
+        code, out, err = self.request(list(args) + (["--quiet"] if quiet else []), quiet)
+        return _runner.result(code, out, err.splitlines())
+
+    def request(self, args: Sequence[str], quiet: bool = True) -> Tuple[int, str, str]:
+        """One command's exit code, standard output and standard error, as the worker replied (its standard
+        error also echoed to ours unless quiet). Raises CovertreeError when the worker dies during it."""
         with self._lock:
             self.start()
             try:
@@ -204,13 +209,13 @@ class Worker:
                 except KeyboardInterrupt:
                     self._cancel(sock)
                     raise
-        if code is None:
-            pid = self._proc.pid if self._proc is not None else None
-            status = self._proc.poll() if self._proc is not None else None
-            self._discard()
-            raise CovertreeError(f"the covertree worker (pid {pid}) stopped during the call"
-                                 f"{'' if status is None else f' (exit status {status})'}; the next call starts a new one")
-        return _runner.result(code, "".join(out), "".join(err).splitlines())
+            if code is None:
+                pid = self._proc.pid if self._proc is not None else None
+                status = self._proc.poll() if self._proc is not None else None
+                self._discard()
+                raise CovertreeError(f"the covertree worker (pid {pid}) stopped during the call"
+                                     f"{'' if status is None else f' (exit status {status})'}; the next call starts a new one")
+        return code, "".join(out), "".join(err)
 
     @staticmethod
     def _replies(sock: socket.socket, out: List[str], err: List[str], quiet: bool,

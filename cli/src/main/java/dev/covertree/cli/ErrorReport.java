@@ -36,12 +36,30 @@ final class ErrorReport {
         } else if (exitCode(c) == 1 && !(c instanceof IOException)) {
             msg = "internal error: " + c + (debug ? "" : " (run with --debug for details)");
         }
-        err.println("covertree: " + msg.lines().findFirst().orElse(""));
+        err.println("covertree: " + printable(msg.lines().findFirst().orElse("")));
         if (debug) {
             t.printStackTrace(err);
         }
         err.flush();
         return exitCode(c);
+    }
+
+    /**
+     * The message with control and line-separating characters escaped ({@code \u001d}): the error stays one
+     * line for every reader (Python's {@code splitlines} also breaks at 0x1c-0x1e, 0x85, U+2028 and U+2029),
+     * whatever bytes a damaged file or a file name put into it.
+     */
+    static String printable(String msg) {
+        StringBuilder sb = new StringBuilder(msg.length());
+        for (int i = 0; i < msg.length(); i++) {
+            char c = msg.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -136,7 +136,7 @@ public record NpyHeader(int version, NpyDType dtype, ByteOrder byteOrder, boolea
             throws NpyFormatException {
         Map<String, Object> dict;
         try {
-            dict = new DictParser(text.strip()).parseDict();
+            dict = new DictParser(text).parseDict();
         } catch (IllegalArgumentException e) {
             throw new NpyFormatException(source, "malformed header: " + e.getMessage());
         }
@@ -228,6 +228,7 @@ public record NpyHeader(int version, NpyDType dtype, ByteOrder byteOrder, boolea
 
         Map<String, Object> parseDict() {
             Map<String, Object> map = new HashMap<>();
+            skipSpace();
             expect('{');
             while (true) {
                 skipSpace();
@@ -342,8 +343,13 @@ public record NpyHeader(int version, NpyDType dtype, ByteOrder byteOrder, boolea
             return s.charAt(pos);
         }
 
+        /**
+         * Skips what Python's tokenizer takes for blanks between tokens (space, tab, form feed, line ends);
+         * not every character Java calls whitespace (such as the control characters 0x1c-0x1f), which make
+         * NumPy refuse the header.
+         */
         private void skipSpace() {
-            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+            while (pos < s.length() && " \t\f\r\n".indexOf(s.charAt(pos)) >= 0) {
                 pos++;
             }
         }

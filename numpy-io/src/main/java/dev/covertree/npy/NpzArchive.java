@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -28,7 +29,7 @@ public final class NpzArchive implements AutoCloseable {
     private static final int STORED = 0;
     private static final int DEFLATED = 8;
 
-    private record Entry(int method, long compressedSize, long size, long localHeader) {
+    private record Entry(String name, int flags, int method, long compressedSize, long size, long localHeader, int crc) {
     }
 
     private final String source;
@@ -82,13 +83,28 @@ public final class NpzArchive implements AutoCloseable {
         if (e.localHeader + 30 > file.byteSize() || file.get(U32, e.localHeader) != 0x04034b50) {
             throw new NpyFormatException(where, "corrupt archive (bad local header)");
         }
-        long data = e.localHeader + 30 + Short.toUnsignedLong(file.get(U16, e.localHeader + 26))
-                + Short.toUnsignedLong(file.get(U16, e.localHeader + 28));
+        // general-purpose flags: encrypted (bit 0), patched (bit 5) or strongly encrypted (bit 6) data is not an array
+        if (((e.flags | Short.toUnsignedInt(file.get(U16, e.localHeader + 6))) & 0x61) != 0) {
+            throw new NpyFormatException(where, "an encrypted or patched archive entry, which cannot be read as an array");
+        }
+        int localNameLen = Short.toUnsignedInt(file.get(U16, e.localHeader + 26));
+        long data = e.localHeader + 30 + localNameLen + Short.toUnsignedLong(file.get(U16, e.localHeader + 28));
+        // the local header repeats the entry's name; zip readers (NumPy's among them) refuse an archive where
+        // the two differ, a sign that the header, and so what follows it, is damaged
+        if (e.localHeader + 30 + localNameLen > file.byteSize() || !e.name.equals(new String(
+                file.asSlice(e.localHeader + 30, localNameLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8))) {
+            throw new NpyFormatException(where, "corrupt archive: the entry's local header names another file");
+        }
         if (data + e.compressedSize > file.byteSize()) {
             throw new NpyFormatException(where, "truncated archive");
         }
         MemorySegment raw = file.asSlice(data, e.compressedSize);
         if (e.method == STORED) {
+            if (e.compressedSize != e.size) {
+                throw new NpyFormatException(where, "corrupt archive: a stored entry of " + e.compressedSize
+                        + " bytes that says it holds " + e.size);
+            }
+            checkCrc(raw, e.crc, where);
             return NpyImage.toArray(raw, where, arena, null, true, options);
         }
         if (e.method != DEFLATED) {
@@ -99,7 +115,25 @@ public final class NpzArchive implements AutoCloseable {
         }
         MemorySegment image = arena.allocate(e.size, 64);
         inflate(raw, image, where);
+        checkCrc(image, e.crc, where);
         return NpyImage.toArray(image, where, arena, null, false, options);
+    }
+
+    /**
+     * The entry's bytes against the directory's CRC-32, as zip readers (and NumPy's) check them: a mismatch
+     * means the archive was damaged, and an answer from damaged data would be silently wrong. One pass over
+     * the entry, at memory speed.
+     */
+    private static void checkCrc(MemorySegment bytes, int expected, String where) throws NpyFormatException {
+        CRC32 crc = new CRC32();
+        final long chunk = 1L << 30;
+        for (long off = 0; off < bytes.byteSize(); off += chunk) {
+            crc.update(bytes.asSlice(off, Math.min(chunk, bytes.byteSize() - off)).asByteBuffer());
+        }
+        if ((int) crc.getValue() != expected) {
+            throw new NpyFormatException(where, String.format("corrupt archive: the entry's CRC-32 is %08x, the archive "
+                    + "says %08x", (int) crc.getValue(), expected));
+        }
     }
 
     /** Releases every array read from this archive. */
@@ -160,14 +194,26 @@ public final class NpzArchive implements AutoCloseable {
             throw new NpyFormatException(source, "not an .npz (zip) archive: no end-of-directory record");
         }
         long count = Short.toUnsignedLong(f.get(U16, eocd + 10));
+        long cdSize = Integer.toUnsignedLong(f.get(U32, eocd + 12));
         long cdOffset = Integer.toUnsignedLong(f.get(U32, eocd + 16));
+        long cdEnd = eocd;
+        boolean oneDisk = f.get(U16, eocd + 4) == 0 && f.get(U16, eocd + 6) == 0
+                && f.get(U16, eocd + 8) == f.get(U16, eocd + 10);
         if ((count == 0xFFFF || cdOffset == 0xFFFFFFFFL) && eocd >= 20 && f.get(U32, eocd - 20) == 0x07064b50) {
             long z = f.get(U64, eocd - 20 + 8);
             if (z < 0 || z + 56 > size || f.get(U32, z) != 0x06064b50) {
                 throw new NpyFormatException(source, "corrupt zip64 directory");
             }
+            oneDisk = f.get(U32, z + 16) == 0 && f.get(U32, z + 20) == 0 && f.get(U64, z + 24) == f.get(U64, z + 32);
             count = f.get(U64, z + 32);
+            cdSize = f.get(U64, z + 40);
             cdOffset = f.get(U64, z + 48);
+            cdEnd = z;
+        }
+        // the directory ends where the end records begin; an archive whose records disagree (or that says it
+        // spans several disks) is damaged, and zip readers refuse it
+        if (!oneDisk || cdOffset < 0 || cdSize < 0 || cdOffset + cdSize != cdEnd) {
+            throw new NpyFormatException(source, "corrupt archive: its end-of-directory record does not match its directory");
         }
         Map<String, Entry> map = new LinkedHashMap<>();
         long p = cdOffset;
@@ -176,6 +222,7 @@ public final class NpzArchive implements AutoCloseable {
                 throw new NpyFormatException(source, "corrupt archive directory");
             }
             int method = Short.toUnsignedInt(f.get(U16, p + 10));
+            int crc = f.get(U32, p + 16);
             long csize = Integer.toUnsignedLong(f.get(U32, p + 20));
             long usize = Integer.toUnsignedLong(f.get(U32, p + 24));
             int nameLen = Short.toUnsignedInt(f.get(U16, p + 28));
@@ -207,7 +254,7 @@ public final class NpzArchive implements AutoCloseable {
                 x += 4 + len;
             }
             map.put(name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name,
-                    new Entry(method, csize, usize, local));
+                    new Entry(name, Short.toUnsignedInt(f.get(U16, p + 8)), method, csize, usize, local, crc));
             p += 46 + nameLen + extraLen + commentLen;
         }
         return Collections.unmodifiableMap(map);
