@@ -169,6 +169,30 @@ def test_out_of_heap_is_one_line_that_says_what_to_change(tmp_path):
     assert not (tmp_path / "i.npy").exists() and not (tmp_path / "d.npy").exists()
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_a_full_disk_is_one_line_exit_1_before_the_work_and_leaves_no_output(tmp_path):
+    x = tmp_path / "x.npy"
+    np.save(x, np.random.default_rng(0).normal(size=(50000, 2)))
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], check=True)
+    try:
+        t0 = time.time()
+        r = subprocess.run([LAUNCHER, "knn", "--coords", str(x), "--metric", "euclidean", "--k", "10", "--all",
+                            "--out-indices", str(disk / "i.npy"), "--out-distances", str(disk / "d.npy"), "--quiet"],
+                           capture_output=True, text=True)
+        assert r.returncode == 1, r.stderr
+        assert r.stderr.count("\n") == 1 and "no space left" in r.stderr and str(disk / "i.npy") in r.stderr, r.stderr
+        assert "another file system" in r.stderr, "the line says what to change"
+        assert list(disk.iterdir()) == [], "no output and no temporary file"
+        # what fits is written whole
+        cli("knn", "--coords", str(x), "--metric", "euclidean", "--k", "1", "--all",
+            "--out-indices", str(disk / "i.npy"), "--out-distances", str(disk / "d.npy"))
+        assert np.load(disk / "i.npy").shape == (50000, 1)
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
 def test_errors_become_python_exceptions_with_the_cli_message(private_tmp):
     X = np.random.default_rng(0).normal(size=(50, 2))
     with pytest.raises(ValueError, match="--k must be >= 1"):

@@ -232,13 +232,14 @@ final class KnnCommand implements Callable<Integer> {
             String planKey = String.join(" ", "plan", String.valueOf(eng), String.valueOf(k), String.valueOf(includeSelf),
                     String.valueOf(predecessor), queries.all ? "all" : queries.ids != null ? "ids" : "coords",
                     String.valueOf(qs.size()), scratch.scratch, String.valueOf(scratch.dir));
-            boolean planKept = tree == null && in.has(planKey);
-            EnginePlan plan = tree != null ? scope.keep(EnginePlan.load(tree, ds, scratch.space()))
-                    : in.derived(planKey, () -> scratch.plan(metric, qs, opt, tel, run.quiet, err, cancellation),
-                    KnnCommand::treeBytes);
-            try (Progress progress = new Progress(err, "search", qs.size(), run.quiet, cancellation);
-                 NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
+            // the outputs first: a disk without room for them fails here, before the tree is built
+            try (NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
                  NpyMappedFile distFile = NpyMappedFile.create(outDistances, NpyDType.F8, shape, run.force)) {
+                boolean planKept = tree == null && in.has(planKey);
+                EnginePlan plan = tree != null ? scope.keep(EnginePlan.load(tree, ds, scratch.space()))
+                        : in.derived(planKey, () -> scratch.plan(metric, qs, opt, tel, run.quiet, err, cancellation),
+                        KnnCommand::treeBytes);
+                Progress progress = scope.keep(new Progress(err, "search", qs.size(), run.quiet, cancellation));
                 Telemetry.Phase phase = tel.phase("search");
                 try (KnnResult r = Knn.search(metric, qs, opt, plan, progress, perm == null ? idxFile.data() : null,
                         perm == null ? distFile.data() : null)) {

@@ -38,7 +38,10 @@ public final class NpyMappedFile implements AutoCloseable {
         this.overwrite = overwrite;
     }
 
-    /** Creates the file (zero-filled, sparse where the file system allows) and maps its data. */
+    /**
+     * Creates the file (zero-filled, its blocks reserved where the file system can, so that a full disk is
+     * an {@link IOException} here rather than a fault while the mapping is written) and maps its data.
+     */
     public static NpyMappedFile create(Path path, NpyDType dtype, long[] shape, boolean overwrite) throws IOException {
         if (!overwrite && Files.exists(path)) {
             throw new FileAlreadyExistsException(path.toString(), null, "exists and overwriting was not asked for");
@@ -57,6 +60,7 @@ public final class NpyMappedFile implements AutoCloseable {
             }
             if (bytes > 0) {
                 ch.write(ByteBuffer.wrap(new byte[1]), header.length + bytes - 1);
+                FileSpace.reserve(temp, header.length + bytes, path.toString());
             }
             MemorySegment data = bytes == 0 ? arena.allocate(1).asSlice(0, 0)
                     : ch.map(FileChannel.MapMode.READ_WRITE, header.length, bytes, arena);

@@ -66,8 +66,12 @@ public final class NpyRowWriter implements AutoCloseable {
         Path temp = PartialFiles.createBeside(path);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         try {
-            writeFully(ch, ByteBuffer.wrap(NpyHeader.encode(dtype, shape)));
-        } catch (IOException e) {
+            byte[] header = NpyHeader.encode(dtype, shape);
+            // the whole file's room up front: a full disk fails here, naming the output, not after the rows
+            FileSpace.reserve(temp, header.length + Math.multiplyExact(Math.multiplyExact(rowElems, dtype.itemSize()),
+                    shape[0]), path.toString());
+            writeFully(ch, ByteBuffer.wrap(header));
+        } catch (IOException | ArithmeticException e) {
             ch.close();
             PartialFiles.discard(temp);
             throw e;
