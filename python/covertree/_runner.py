@@ -65,16 +65,22 @@ def run(args: Sequence[str], quiet: bool) -> str:
         out = proc.stdout.read()
         proc.wait()
     except BaseException:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 30)
         raise
     finally:
         reader.join(timeout=5)
     return result(proc.returncode, out, err_lines)
+
+
+def stop(proc: subprocess.Popen, grace: float) -> None:
+    """Asks the process to end (SIGTERM: the tool removes its partial files), kills it after ``grace`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def result(code: int, out: str, err_lines: Sequence[str]) -> str:

@@ -119,13 +119,7 @@ class Worker:
         proc, folder = self._proc, self._dir
         self._proc, self._dir, self._arrays = None, None, {}
         if proc is not None and self._owner == os.getpid():
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            _runner.stop(proc, 10)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
