@@ -37,16 +37,23 @@ class WorkerTest {
 
     @BeforeAll
     static void startWorker() throws Exception {
-        Path folder = Files.createDirectory(dir.resolve("w"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        socket = folder.resolve("socket");
-        server = Thread.ofPlatform().daemon().start(() -> Main.run(new String[] {"serve", "--socket", socket.toString(),
-                "--idle-exit", "0", "--quiet"}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
-        for (int i = 0; i < 500 && !Files.exists(socket); i++) {
-            Thread.sleep(10);
-        }
+        socket = startServe("w");
         Cli.ok(Cli.run("generate", "--n", "3000", "--d", "2", "--out", dir.resolve("x.npy").toString(), "--quiet"));
         Cli.ok(Cli.run("generate", "--n", "40000", "--d", "3", "--out", dir.resolve("big.npy").toString(), "--quiet"));
+    }
+
+    /** A worker in a fresh private folder under {@code dir}; returns its socket once it listens. */
+    private static Path startServe(String folderName, String... more) throws Exception {
+        Path folder = Files.createDirectory(dir.resolve(folderName), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Path sock = folder.resolve("socket");
+        String[] args = Cli.concat(new String[] {"serve", "--socket", sock.toString(), "--idle-exit", "0", "--quiet"}, more);
+        server = Thread.ofPlatform().daemon().start(() -> Main.run(args, new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter())));
+        for (int i = 0; i < 500 && !Files.exists(sock); i++) {
+            Thread.sleep(10);
+        }
+        return sock;
     }
 
     @AfterAll
@@ -61,8 +68,12 @@ class WorkerTest {
     }
 
     private static SocketChannel send(String... args) throws IOException {
+        return send(socket, args);
+    }
+
+    private static SocketChannel send(Path to, String... args) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(socket));
+        ch.connect(UnixDomainSocketAddress.of(to));
         List<byte[]> parts = new ArrayList<>();
         int size = 8;
         for (String a : args) {
@@ -127,6 +138,20 @@ class WorkerTest {
             }
             assertArrayEquals(Files.readAllBytes(dir.resolve("fresh-i.npy")), Files.readAllBytes(dir.resolve("warm" + r + "-i.npy")));
             assertArrayEquals(Files.readAllBytes(dir.resolve("fresh-d.npy")), Files.readAllBytes(dir.resolve("warm" + r + "-d.npy")));
+        }
+    }
+
+    @Test
+    void pastItsMemoryBudgetAWorkerKeepsNothingAndStillAnswersTheSame() throws Exception {
+        Path small = startServe("small", "--cache-memory", "1k");
+        for (int r = 0; r < 2; r++) {
+            Reply rep;
+            try (SocketChannel ch = send(small, knn("x.npy", "budget" + r, "--all"))) {
+                rep = reply(ch);
+            }
+            assertEquals(0, rep.exit(), rep.err());
+            assertFalse(rep.out().contains("plan kept"), "inputs over the budget are closed after their request");
+            assertArrayEquals(Files.readAllBytes(dir.resolve("budget0-i.npy")), Files.readAllBytes(dir.resolve("budget" + r + "-i.npy")));
         }
     }
 
