@@ -1,6 +1,6 @@
 package dev.covertree.bench;
 
-import dev.covertree.engine.KernelType;
+import dev.covertree.engine.internal.vector.KernelShape;
 import dev.covertree.engine.internal.vector.Ops;
 import dev.covertree.engine.internal.vector.ResidualFormula;
 import dev.covertree.engine.internal.vector.ScreenTile;
@@ -36,7 +36,7 @@ public class ScreenBench {
     private static final int SLICE = 128;
 
     @Param({"RBF", "MATERN32"})
-    KernelType kernel;
+    KernelShape kernel;
 
     private final VectorOps ops = Ops.IMPL;
     private ScreenTile tile;

@@ -40,7 +40,7 @@ final class KernelBounds {
         lowerTable = new double[CELLS + 1];
         for (int i = 0; i <= CELLS; i++) {
             double s = i * DELTA;
-            double c = variance * ResidualFormula.correlation(type, s * s);
+            double c = variance * ResidualFormula.correlation(type.shape(), s * s);
             upperTable[i] = c * (1 + 2 * ResidualMetric.KERNEL_REL) + ResidualMetric.KERNEL_ABS * variance;
             lowerTable[i] = c * (1 - 2 * ResidualMetric.KERNEL_REL) - ResidualMetric.KERNEL_ABS * variance;
         }

@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.vector.KernelShape;
 import dev.covertree.engine.internal.vector.ResidualFormula;
 
 import java.util.Locale;
@@ -7,20 +8,27 @@ import java.util.Locale;
 /** The stationary covariance kernels, as a function of the scaled squared distance. */
 public enum KernelType {
     /** Squared exponential: {@code exp(-s²/2)}. */
-    RBF("rbf", 1),
+    RBF("rbf", 1, KernelShape.RBF),
     /** Matérn 1/2 (exponential): {@code exp(-r)}. */
-    MATERN12("matern12", 2),
+    MATERN12("matern12", 2, KernelShape.MATERN12),
     /** Matérn 3/2: {@code (1 + a) exp(-a)}, {@code a = √3 r}. */
-    MATERN32("matern32", 3),
+    MATERN32("matern32", 3, KernelShape.MATERN32),
     /** Matérn 5/2: {@code (1 + a + a²/3) exp(-a)}, {@code a = √5 r}. */
-    MATERN52("matern52", 4);
+    MATERN52("matern52", 4, KernelShape.MATERN52);
 
     private final String cliName;
     private final int fileCode;
+    private final KernelShape shape;
 
-    KernelType(String cliName, int fileCode) {
+    KernelType(String cliName, int fileCode, KernelShape shape) {
         this.cliName = cliName;
         this.fileCode = fileCode;
+        this.shape = shape;
+    }
+
+    /** The correlation function as the kernels compute it. */
+    KernelShape shape() {
+        return shape;
     }
 
     /** The number that stands for this kernel in saved files: fixed, whatever the order of the constants. */
@@ -35,7 +43,7 @@ public enum KernelType {
 
     /** The correlation {@code k / σ²} at scaled squared distance {@code s2}. */
     public double correlation(double s2) {
-        return ResidualFormula.correlation(this, s2);
+        return ResidualFormula.correlation(shape, s2);
     }
 
     /** The kernel named {@code name} ({@link #cliName}, any case); {@code where} names the source in the error. */

@@ -161,7 +161,7 @@ final class ProductBlock {
             qx[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, row * dim + k);
         }
         TopK upper = s.upper(r);
-        int within = ops.residualScreen(type, variance, tile, c0, count, s.dots(), r * TILE + c0, qx, s.isp(r), s.norm(r),
+        int within = ops.residualScreen(type.shape(), variance, tile, c0, count, s.dots(), r * TILE + c0, qx, s.isp(r), s.norm(r),
                 near(upper.bound()));
         for (int c = 0; c < within; c++) {
             int i = tile.within(c);

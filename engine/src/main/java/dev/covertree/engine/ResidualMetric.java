@@ -184,7 +184,7 @@ final class ResidualMetric extends Metric {
                     continue;
                 }
                 double allowed = allowedRho(row, j);
-                double rho = ResidualFormula.rho(type, variance, scaledSquaredDistance(row, dScaled, j * dim * 8L),
+                double rho = ResidualFormula.rho(type.shape(), variance, scaledSquaredDistance(row, dScaled, j * dim * 8L),
                         ops.dot(qv.segment(), qv.rowOffset(row), dv.segment(), dv.rowOffset(j), m, f4),
                         qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, row), dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
                 if (Math.abs(rho) > allowed) {
@@ -199,7 +199,7 @@ final class ResidualMetric extends Metric {
 
     /** The distance given {@code V_q · V_j}, as the blocked brute force computes it. */
     double fromDot(long q, long j, double dot) {
-        return ResidualFormula.distance(type, variance, scaledSquaredDistance(q, dScaled, j * dim * 8L), dot,
+        return ResidualFormula.distance(type.shape(), variance, scaledSquaredDistance(q, dScaled, j * dim * 8L), dot,
                 qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q), dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
     }
 
@@ -270,7 +270,7 @@ final class ResidualMetric extends Metric {
                     finishInputs(4 * j + r, w.groupRow[Math.min(r, g - 1)], records, h, w);
                 }
             }
-            ops.residualDistances(type, variance, w.s2, w.dots, w.ispQ, w.tileIsp, w.dist, 16);
+            ops.residualDistances(type.shape(), variance, w.s2, w.dots, w.ispQ, w.tileIsp, w.dist, 16);
             for (int j = 0; j < c; j++) {
                 for (int r = 0; r < g; r++) {
                     w.childDist[Worker.GROUP * (from + j) + r] = childDistance(w.groupRow[r], from + j, 4 * j + r, w);
@@ -302,7 +302,7 @@ final class ResidualMetric extends Metric {
             for (int i = 0; i < c; i++) {
                 finishInputs(i, q, records, nodes[from + i] * bytes + ho, w);
             }
-            ops.residualDistances(type, variance, w.s2, w.dots, w.ispQ, w.tileIsp, w.dist, c);
+            ops.residualDistances(type.shape(), variance, w.s2, w.dots, w.ispQ, w.tileIsp, w.dist, c);
             for (int i = 0; i < c; i++) {
                 w.childDist[Worker.GROUP * (from + i) + b] = childDistance(q, from + i, i, w);
             }
@@ -404,7 +404,7 @@ final class ResidualMetric extends Metric {
                 ops.dot4x4(qPack, q4 * m, tile, 0, m, dots);
                 ops.squaredDistances(qCoords, quad * d * 16, tCoords, 0, d, s2, 16);
                 System.arraycopy(qIspLanes, quad * 16, ispQ, 0, 16);
-                ops.residualDistances(type, variance, s2, dots, ispQ, tIsp, dist, 16);
+                ops.residualDistances(type.shape(), variance, s2, dots, ispQ, tIsp, dist, 16);
                 for (int r = 0; r < Math.min(4, b - q4); r++) {
                     long row = rows[q4 + r];
                     long lim = qs.idLimit(row, opt, n);

@@ -156,8 +156,8 @@ class MagnitudeTest {
     @Test
     void kernelsAtAnOverflowedDistanceAreZero() {
         for (KernelType t : KernelType.values()) {
-            assertEquals(0.0, ResidualFormula.correlation(t, Double.POSITIVE_INFINITY), t.toString());
-            assertEquals(0.0, ResidualFormula.correlation(t, 1e300), t.toString());
+            assertEquals(0.0, ResidualFormula.correlation(t.shape(), Double.POSITIVE_INFINITY), t.toString());
+            assertEquals(0.0, ResidualFormula.correlation(t.shape(), 1e300), t.toString());
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.covertree.engine.internal.vector;
 
-import dev.covertree.engine.KernelType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -350,7 +349,7 @@ public final class PanamaOps implements VectorOps {
     }
 
     @Override
-    public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ,
+    public void residualDistances(KernelShape type, double variance, double[] s2, double[] dot, double[] ispQ,
                                   double[] ispJ, double[] out, int n) {
         kernelValues(type, variance, ResidualFormula.C, s2, out, 0, D.loopBound(n));
         int i = 0;
@@ -372,7 +371,7 @@ public final class PanamaOps implements VectorOps {
      * Arrays in, arrays out: a helper that took or returned vectors would, when C2 does not inline it (this
      * one is too large to be inlined everywhere), box every vector it passes.
      */
-    private static void kernelValues(KernelType type, double variance, double[] c, double[] s2, double[] out, int from,
+    private static void kernelValues(KernelShape type, double variance, double[] c, double[] s2, double[] out, int from,
                                      int to) {
         for (int i = from; i < to; i += L) {
             DoubleVector sq = DoubleVector.fromArray(D, s2, i);
@@ -426,7 +425,7 @@ public final class PanamaOps implements VectorOps {
      * every row the canonical screen lists is kept.
      */
     @Override
-    public int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
+    public int residualScreen(KernelShape type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
                               double[] qx, double qIsp, double qNorm, double bound) {
         int dim = tile.dim;
         int cap = tile.capacity;

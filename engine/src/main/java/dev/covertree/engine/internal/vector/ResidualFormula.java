@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
-import dev.covertree.engine.KernelType;
 
 /**
  * The scalar arithmetic of the residual distance after the dot product, and the exponential it uses.
@@ -66,7 +65,7 @@ public final class ResidualFormula {
     }
 
     /** The kernel's correlation {@code k / σ²} at scaled squared distance {@code s2}. */
-    public static double correlation(KernelType type, double s2) {
+    public static double correlation(KernelShape type, double s2) {
         return switch (type) {
             case RBF -> exp(-0.5 * s2);
             case MATERN12 -> exp(-Math.sqrt(s2));
@@ -97,12 +96,12 @@ public final class ResidualFormula {
     }
 
     /** {@code √(1 − min(|ρ|, 1))} with ρ from {@link #rho}. */
-    public static double distance(KernelType type, double variance, double s2, double dot, double ispQ, double ispJ) {
+    public static double distance(KernelShape type, double variance, double s2, double dot, double ispQ, double ispJ) {
         return Math.sqrt(1.0 - Math.min(Math.abs(rho(type, variance, s2, dot, ispQ, ispJ)), 1.0));
     }
 
     /** The residual correlation before clamping: {@code (σ² corr(s2) − dot) · ispQ · ispJ}. */
-    public static double rho(KernelType type, double variance, double s2, double dot, double ispQ, double ispJ) {
+    public static double rho(KernelShape type, double variance, double s2, double dot, double ispQ, double ispJ) {
         return (variance * correlation(type, s2) - dot) * ispQ * ispJ;
     }
 }

@@ -1,6 +1,5 @@
 package dev.covertree.engine.internal.vector;
 
-import dev.covertree.engine.KernelType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -141,7 +140,7 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
-    public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ,
+    public void residualDistances(KernelShape type, double variance, double[] s2, double[] dot, double[] ispQ,
                                   double[] ispJ, double[] out, int n) {
         for (int i = 0; i < n; i++) {
             out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i]);
@@ -149,7 +148,7 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
-    public int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
+    public int residualScreen(KernelShape type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
                               double[] qx, double qIsp, double qNorm, double bound) {
         int count = 0;
         for (int i = from; i < from + n; i++) {
@@ -162,7 +161,7 @@ public final class ScalarOps implements VectorOps {
     }
 
     /** Row i of {@link #residualScreen}; also the vector implementation's tail. */
-    static void screenLane(KernelType type, double variance, ScreenTile tile, int i, double dot, double[] qx, double qIsp,
+    static void screenLane(KernelShape type, double variance, ScreenTile tile, int i, double dot, double[] qx, double qIsp,
                            double qNorm) {
         double s2 = 0;
         for (int k = 0; k < tile.dim; k++) {

@@ -1,6 +1,5 @@
 package dev.covertree.engine.internal.vector;
 
-import dev.covertree.engine.KernelType;
 
 import java.lang.foreign.MemorySegment;
 
@@ -64,7 +63,7 @@ public interface VectorOps {
     public void squaredDistances(double[] q, int qOff, double[] t, int tOff, int dim, double[] out, int n);
 
     /** {@code out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i])} for i &lt; n. */
-    public void residualDistances(KernelType type, double variance, double[] s2, double[] dot, double[] ispQ, double[] ispJ,
+    public void residualDistances(KernelShape type, double variance, double[] s2, double[] dot, double[] ispQ, double[] ispJ,
                            double[] out, int n);
 
     /**
@@ -88,7 +87,7 @@ public interface VectorOps {
      * the computed distance from below and above. Other rows' values may be left unwritten. Both
      * implementations list the same rows and write the same values.
      */
-    int residualScreen(KernelType type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
+    int residualScreen(KernelShape type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
                        double[] qx, double qIsp, double qNorm, double bound);
 
     /**

@@ -1,6 +1,5 @@
 package dev.covertree.engine.internal.vector;
 
-import dev.covertree.engine.KernelType;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.TestData;
 
@@ -198,8 +197,8 @@ class OpsParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(KernelType.class)
-    void blockedResidualDistancesAreBitIdenticalToTheScalarFormula(KernelType type) {
+    @EnumSource(KernelShape.class)
+    void blockedResidualDistancesAreBitIdenticalToTheScalarFormula(KernelShape type) {
         SplittableRandom rnd = new SplittableRandom(type.ordinal());
         int n = 37;
         double[] s2 = new double[n];
@@ -240,8 +239,8 @@ class OpsParityTest {
      * rounding of the dot product matters most.
      */
     @ParameterizedTest
-    @EnumSource(KernelType.class)
-    void theScreenBoundsTheCanonicalDistanceWhateverOrderTheDotWasSummedIn(KernelType type) {
+    @EnumSource(KernelShape.class)
+    void theScreenBoundsTheCanonicalDistanceWhateverOrderTheDotWasSummedIn(KernelShape type) {
         SplittableRandom rnd = new SplittableRandom(40 + type.ordinal());
         int m = 300;
         int n = 203;
