@@ -72,13 +72,21 @@ final class ServeCommand implements Callable<Integer> {
         Path sock = socket.toAbsolutePath();
         UserPrincipal me = checkPrivateFolder(sock.getParent());
         if (Files.exists(sock, LinkOption.NOFOLLOW_LINKS)) {
-            throw new UsageException("--socket " + socket + " exists: another worker may be using it");
+            removeStale(sock);
         }
         PrintWriter err = spec.commandLine().getErr();
         try (InputsCache cache = new InputsCache(budget);
              ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
+            // a worker stopped by a signal (the package's close, Ctrl-C) takes its socket with it too
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Files.deleteIfExists(sock);
+                } catch (IOException e) {
+                    // the folder may be gone already
+                }
+            }));
             watch(server);
             if (!quiet) {
                 err.printf("covertree serve: listening on %s (pid %d, cache %d MiB)%n", sock, ProcessHandle.current().pid(),
@@ -178,6 +186,22 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
         });
+    }
+
+    /**
+     * A socket file left by a worker that died without removing it (nobody answers on it) is removed; one a
+     * worker still listens on, or a file that is not a socket, is refused.
+     */
+    private void removeStale(Path sock) throws IOException {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(sock));
+            throw new UsageException("--socket " + socket + ": a worker already listens there");
+        } catch (java.net.SocketException e) {
+            if (!Files.readAttributes(sock, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+                throw new UsageException("--socket " + socket + " exists and is not a socket");
+            }
+            Files.delete(sock);
+        }
     }
 
     /** The socket's folder: it must belong to this process's user and be closed to group and others. */
