@@ -265,22 +265,25 @@ final class KnnCommand implements Callable<Integer> {
                     idxFile.commit();
                     distFile.commit();
                     write.end();
-                    out.printf("knn: %d %s, k = %d, %s metric, engine %s%s, %d threads%n", qs.size(),
-                            qs.size() == 1 ? "query" : "queries", k,
-                            ds.metricType().name().toLowerCase(), r.engine().name().toLowerCase(),
-                            eng == Engine.AUTO && tree == null ? " (auto)" : "", threads);
-                    if (!in.vSource.isEmpty()) {
-                        out.printf("  V and p: %s%n", in.vSource);
+                    if (!run.quiet) {
+                        // formatted only when shown: a worker's quiet requests run this code cold, once each
+                        out.printf("knn: %d %s, k = %d, %s metric, engine %s%s, %d threads%n", qs.size(),
+                                qs.size() == 1 ? "query" : "queries", k,
+                                ds.metricType().name().toLowerCase(), r.engine().name().toLowerCase(),
+                                eng == Engine.AUTO && tree == null ? " (auto)" : "", threads);
+                        if (!in.vSource.isEmpty()) {
+                            out.printf("  V and p: %s%n", in.vSource);
+                        }
+                        out.printf("  engine: %s%s%n", plan.reason(), planKept ? " (plan kept from an earlier request)" : "");
+                        if (plan.tree() != null && tree == null) {
+                            out.printf("  tree built in %.3f s (%d distances); planning took %.3f s%n", plan.tree().buildSeconds(),
+                                    plan.tree().buildDistances(), plan.seconds());
+                        }
+                        out.printf("  search %.3f s (%.0f queries/s), %.1f distances per query%s%n", s, qs.size() / Math.max(s, 1e-9),
+                                (double) r.distanceEvaluations() / Math.max(1, qs.size()), r.medianDistancesPerQuery() < 0 ? ""
+                                        : String.format(" (median %d, max %d)", r.medianDistancesPerQuery(), r.maxDistancesPerQuery()));
+                        out.printf("  wrote %s and %s (%d x %d)%n", outIndices, outDistances, qs.size(), k);
                     }
-                    out.printf("  engine: %s%s%n", plan.reason(), planKept ? " (plan kept from an earlier request)" : "");
-                    if (plan.tree() != null && tree == null) {
-                        out.printf("  tree built in %.3f s (%d distances); planning took %.3f s%n", plan.tree().buildSeconds(),
-                                plan.tree().buildDistances(), plan.seconds());
-                    }
-                    out.printf("  search %.3f s (%.0f queries/s), %.1f distances per query%s%n", s, qs.size() / Math.max(s, 1e-9),
-                            (double) r.distanceEvaluations() / Math.max(1, qs.size()), r.medianDistancesPerQuery() < 0 ? ""
-                                    : String.format(" (median %d, max %d)", r.medianDistancesPerQuery(), r.maxDistancesPerQuery()));
-                    out.printf("  wrote %s and %s (%d x %d)%n", outIndices, outDistances, qs.size(), k);
                 }
             }
         } finally {
