@@ -51,7 +51,7 @@ def one_shot(f):
 # 1. euclid-32k
 ours = lambda: covertree.knn(X, 10, metric="euclidean", query_ids=ids, quiet=True)
 shot, _ = one_shot(ours)
-covertree.api._worker.current([]).close()
+covertree.api._worker.current().close()
 first, (i0, d0) = timed(ours)
 for _ in range(warmup):
     ours()

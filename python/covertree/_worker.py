@@ -158,8 +158,7 @@ class Worker:
                 with open(tmp, "wb") as f:
                     np.save(f, arr)
                 os.replace(tmp, path)
-                self._arrays[key] = (arr.nbytes, 0.0)
-            self._arrays[key] = (self._arrays[key][0], time.monotonic())
+            self._arrays[key] = (arr.nbytes, time.monotonic())
             self._trim_arrays(keep=key)
             return key
 
@@ -279,11 +278,11 @@ _stack: List[Worker] = []
 _default: Optional[Worker] = None
 
 
-def current(args: Sequence[str]) -> Optional[Worker]:
-    """The worker a call with these arguments goes to: the innermost ``with Worker()`` block's, else the
-    process's default one; None for Spark jobs (the worker runs without Spark) and with ``COVERTREE_WORKER=0``."""
+def current(spark: bool = False) -> Optional[Worker]:
+    """The worker a call goes to: the innermost ``with Worker()`` block's, else the process's default one;
+    None for a Spark job (the worker runs without Spark) and with ``COVERTREE_WORKER=0``."""
     global _default
-    if "--spark" in args:
+    if spark:
         return None
     if _stack:
         return _stack[-1]

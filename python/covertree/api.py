@@ -107,7 +107,7 @@ def knn(X: ArrayLike, k: int, *, metric: str = "residual", kernel: Optional[str]
     Raises CovertreeUsageError (a ValueError) for bad arguments, InputDataError for data that cannot be used,
     CovertreeError otherwise; each carries the tool's one-line message.
     """
-    worker = _worker.current(["--spark"] if spark is not None else [])
+    worker = _worker.current(spark=spark is not None)
     with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
         folder = Path(tmp)
         args = _knn_args(folder, X, k, metric=metric, kernel=kernel, variance=variance, lengthscale=lengthscale,
@@ -168,7 +168,7 @@ def prepare(X: ArrayLike, kernel: str, *, variance: float = 1.0, lengthscale: Un
     m inducing points U, ``L = chol(k(U,U) + 1e-6 variance I)``, ``V = (L^-1 k(U,X))^T``,
     ``p = max(variance - |V_i|^2, 1e-9)``. With ``out_model`` the model bundle is also written there (an .npz
     that :func:`knn` takes as ``model=`` and ``np.load`` reads)."""
-    worker = _worker.current([])
+    worker = _worker.current()
     with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
         folder = Path(tmp)
         args = ["prepare", "--coords", _save(folder, "x", X, worker=worker), "--kernel", kernel, "--variance", repr(float(variance)),
@@ -204,7 +204,7 @@ def vecchia_neighbors(X: ArrayLike, k: int = 30, *, order: str = "maxmin", kerne
         order_e, nn_e = covertree.vecchia_neighbors(X, k=30, metric="euclidean")
         # GPBoost's default ordering is random: order="random", seed=...
     """
-    worker = _worker.current(["--spark"] if options.get("spark") is not None else [])
+    worker = _worker.current(spark=options.get("spark") is not None)
     with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
         folder = Path(tmp)
         metric = options.pop("metric", "residual")

@@ -408,7 +408,7 @@ def test_two_python_processes_each_get_their_own_worker_which_ends_with_them(tmp
     script = ["import numpy as np, sys, covertree", "from covertree import _worker",
               "X = np.random.default_rng(0).normal(size=(500, 2))",
               "covertree.knn(X, 3, metric='euclidean', quiet=True)",
-              "print(_worker.current([]).pid, flush=True)", "sys.stdin.readline()"]
+              "print(_worker.current().pid, flush=True)", "sys.stdin.readline()"]
     procs = [worker_of(script, tmp_path) for _ in range(2)]
     pids = [int(p.stdout.readline()) for p in procs]
     assert pids[0] != pids[1] and all(alive(w) for w in pids)

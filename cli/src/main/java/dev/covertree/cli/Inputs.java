@@ -53,7 +53,7 @@ final class Inputs implements AutoCloseable {
         MetricType metric = options.metricType();
         // the kernel's default read-ahead: every input is read front to back once by the finite check, and a
         // random-access hint would fault each 4 KiB page of a large V in one by one (seconds per GiB)
-        Matrix coords = matrix(options.coords, AccessHint.NORMAL);
+        Matrix coords = matrix(options.coords, AccessHint.NORMAL, opened);
         if (metric == MetricType.EUCLIDEAN) {
             if (options.v != null || options.p != null || options.model != null) {
                 throw new UsageException((options.model != null ? "--model is" : "--v/--p are")
@@ -78,7 +78,7 @@ final class Inputs implements AutoCloseable {
         }
         var kernel = options.kernel.toKernel();
         if (options.v != null) {
-            dataset = keep(Dataset.residual(coords, matrix(options.v, AccessHint.NORMAL), matrix(options.p, AccessHint.NORMAL),
+            dataset = keep(Dataset.residual(coords, matrix(options.v, AccessHint.NORMAL, opened), matrix(options.p, AccessHint.NORMAL, opened),
                     kernel));
             vSource = "read from " + options.v;
             return;
@@ -99,8 +99,7 @@ final class Inputs implements AutoCloseable {
      * made from the inducing points: the ones just chosen, or {@code --inducing-ids} when V came from a file.
      */
     Dataset queryPoints(Path file, Closer run) throws IOException {
-        ArrayFile a = run.keep(ArrayFile.open(file, NpyReadOptions.DEFAULT.withHint(AccessHint.SEQUENTIAL)));
-        Matrix q = Matrix.of(a.name(), a.array());
+        Matrix q = matrix(file, AccessHint.SEQUENTIAL, run);
         if (dataset.metricType() == MetricType.EUCLIDEAN) {
             return run.keep(Dataset.euclidean(q));
         }
@@ -141,11 +140,13 @@ final class Inputs implements AutoCloseable {
 
     /** Memory this holds: the dataset's arrays (mapped or made) and everything derived from them. */
     long bytes() {
-        long b = derivedBytes + dataset.coords().segment().byteSize();
-        if (dataset.metricType() == MetricType.RESIDUAL) {
-            b += dataset.v().segment().byteSize() + dataset.p().segment().byteSize();
-        }
-        return b;
+        return derivedBytes + bytesOf(dataset);
+    }
+
+    /** The bytes of a dataset's arrays: coordinates, and V and p for the residual metric. */
+    static long bytesOf(Dataset ds) {
+        long b = ds.coords().segment().byteSize();
+        return ds.metricType() == MetricType.RESIDUAL ? b + ds.v().segment().byteSize() + ds.p().segment().byteSize() : b;
     }
 
     /** A maker that may fail with an {@link IOException}. */
@@ -158,8 +159,9 @@ final class Inputs implements AutoCloseable {
         return PreparedResidual.fromBasis(basis, q, dataset.v().dtype(), threads);
     }
 
-    private Matrix matrix(Path file, AccessHint hint) throws IOException {
-        ArrayFile a = keep(ArrayFile.open(file, NpyReadOptions.DEFAULT.withHint(hint)));
+    /** The array in {@code file}, open as long as {@code owner}. */
+    private static Matrix matrix(Path file, AccessHint hint, Closer owner) throws IOException {
+        ArrayFile a = owner.keep(ArrayFile.open(file, NpyReadOptions.DEFAULT.withHint(hint)));
         return Matrix.of(a.name(), a.array());
     }
 

@@ -297,9 +297,7 @@ final class KnnCommand implements Callable<Integer> {
     /** An ordering of the dataset and the dataset's rows in that order, in memory of its own. */
     private record Ordered(long[] perm, Dataset data, Arena arena) implements AutoCloseable {
         long bytes() {
-            long b = 8L * perm.length + data.coords().segment().byteSize();
-            return data.metricType() == dev.covertree.engine.MetricType.RESIDUAL
-                    ? b + data.v().segment().byteSize() + data.p().segment().byteSize() : b;
+            return 8L * perm.length + Inputs.bytesOf(data);
         }
 
         @Override

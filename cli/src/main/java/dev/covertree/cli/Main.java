@@ -106,45 +106,28 @@ public final class Main implements Runnable {
      * worker); every command otherwise, so that help and usage errors list them all.
      */
     private static void addCommands(CommandLine cl, CommandLine.IFactory factory, String[] args) {
-        String named = null;
-        for (String a : args) {
-            if (!a.startsWith("-")) {
-                named = a;
-                break;
-            }
-        }
+        String named = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        List<CommandPlugin> plugins = ServiceLoader.load(CommandPlugin.class).stream().map(ServiceLoader.Provider::get).toList();
+        boolean one = named != null && (COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(named))
+                || plugins.stream().anyMatch(p -> p.name().equals(named)));
         try {
             for (Class<?> c : COMMANDS) {
                 String name = c.getAnnotation(Command.class).name();
-                if (named == null || named.equals(name) || !isCommand(named)) {
+                if (!one || named.equals(name)) {
                     cl.addSubcommand(name, factory.create(c));
-                }
-            }
-            for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
-                if (named == null || named.equals(plugin.name()) || !isCommand(named)) {
-                    cl.addSubcommand(plugin.name(), plugin.newCommand());
                 }
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot make the command objects", e);
         }
-        if (named == null || !isCommand(named)) {
+        for (CommandPlugin plugin : plugins) {
+            if (!one || named.equals(plugin.name())) {
+                cl.addSubcommand(plugin.name(), plugin.newCommand());
+            }
+        }
+        if (!one) {
             cl.addSubcommand("help", new CommandLine.HelpCommand());
         }
-    }
-
-    private static boolean isCommand(String word) {
-        for (Class<?> c : COMMANDS) {
-            if (c.getAnnotation(Command.class).name().equals(word)) {
-                return true;
-            }
-        }
-        for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
-            if (plugin.name().equals(word)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Reads the version Maven wrote into the jar. */

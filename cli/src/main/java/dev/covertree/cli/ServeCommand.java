@@ -1,8 +1,8 @@
 package dev.covertree.cli;
 
+import dev.covertree.engine.internal.util.MemoryLimit;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -50,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
     long idleExit;
 
     @Option(names = "--cache-memory", paramLabel = "SIZE",
-            description = "Memory kept for inputs and trees between requests, e.g. 512m or 4g (default: a quarter of physical memory).")
+            description = "Memory kept for inputs and trees between requests, e.g. 512m or 4g (default: a quarter of the memory available when the worker starts, container limits included).")
     String cacheMemory;
 
     @Option(names = "--quiet", description = "Print nothing but errors (the requests' own output goes to their clients).")
@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         if (idleExit < 0) {
             throw new UsageException("--idle-exit must be >= 0, got " + idleExit);
         }
-        long budget = cacheMemory == null ? physicalMemory() / 4 : parseSize(cacheMemory);
+        long budget = cacheMemory == null ? MemoryLimit.available() / 4 : parseSize(cacheMemory);
         Path sock = socket.toAbsolutePath();
         UserPrincipal me = checkPrivateFolder(sock.getParent());
         if (Files.exists(sock, LinkOption.NOFOLLOW_LINKS)) {
@@ -220,10 +220,6 @@ final class ServeCommand implements Callable<Integer> {
                     + PosixFilePermissions.toString(perms));
         }
         return me;
-    }
-
-    private static long physicalMemory() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     }
 
     /** A size like {@code 512m}, {@code 4g} or a number of bytes. */
