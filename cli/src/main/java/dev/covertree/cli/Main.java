@@ -107,7 +107,7 @@ public final class Main implements Runnable {
      */
     private static void addCommands(CommandLine cl, CommandLine.IFactory factory, String[] args) {
         String named = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
-        List<CommandPlugin> plugins = ServiceLoader.load(CommandPlugin.class).stream().map(ServiceLoader.Provider::get).toList();
+        List<CommandPlugin> plugins = Plugins.ALL;
         boolean one = named != null && (COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(named))
                 || plugins.stream().anyMatch(p -> p.name().equals(named)));
         try {
@@ -128,6 +128,15 @@ public final class Main implements Runnable {
         if (!one) {
             cl.addSubcommand("help", new CommandLine.HelpCommand());
         }
+    }
+
+    /**
+     * The plugins on the class path, looked up once per JVM: a worker runs many commands, and the lookup
+     * reads every jar's service files.
+     */
+    private static final class Plugins {
+        static final List<CommandPlugin> ALL = ServiceLoader.load(CommandPlugin.class).stream()
+                .map(ServiceLoader.Provider::get).toList();
     }
 
     /** Reads the version Maven wrote into the jar. */
