@@ -1,6 +1,6 @@
 package dev.covertree.bench;
 
-import dev.covertree.engine.CoverTree;
+import dev.covertree.engine.cover.CoverTree;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,15 +1,15 @@
 package dev.covertree.bench;
 
-import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.EnginePlan;
-import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.MetricType;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.knn.EnginePlan;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
@@ -64,12 +64,12 @@ final class Comparison {
             KnnOptions base = KnnOptions.of(w.k()).withPredecessor(w.predecessor());
             log.printf("%s: N = %d, %d queries, k = %d%n", w.name(), w.n(), qs.size(), w.k());
             log.flush();
-            try (KnnResult truth = Knn.search(data.metric(), qs, base.withEngine(Engine.SCAN).withThreads(cores))) {
+            try (KnnResult truth = Knn.search(Metric.of(data), qs, base.withEngine(Engine.SCAN).withThreads(cores))) {
                 for (Engine e : engines) {
                     long h0 = heapUsed();
                     long t0 = System.nanoTime();
                     // the plan builds whatever tree the engine needs (AUTO: measures first), timed as the build
-                    EnginePlan plan = EnginePlan.of(data.metric(), qs, base.withEngine(e).withThreads(cores), ScratchSpace.auto());
+                    EnginePlan plan = EnginePlan.of(Metric.of(data), qs, base.withEngine(e).withThreads(cores), ScratchSpace.auto());
                     double build = (System.nanoTime() - t0) / 1e9;
                     double heapMb = Math.max(0, heapUsed() - h0) / 1e6;
                     double offHeapMb = (plan.tree() != null ? plan.tree().byteSize()
@@ -79,7 +79,7 @@ final class Comparison {
                             String label = "covertree-" + e + (e == Engine.AUTO ? "(" + plan.engine() + ")" : "");
                             rows.add(measure(w, label, threads, build, heapMb,
                                     offHeapMb, qs, () -> {
-                                        KnnResult r = Knn.search(data.metric(), qs, base.withEngine(e).withThreads(threads), plan);
+                                        KnnResult r = Knn.search(Metric.of(data), qs, base.withEngine(e).withThreads(threads), plan);
                                         return new Done(r.distanceEvaluations(), () -> recall(truth, r), r);
                                     }));
                         }

@@ -1,11 +1,11 @@
 package dev.covertree.bench;
 
 import dev.covertree.engine.Dataset;
-import dev.covertree.engine.RandomPoints;
-import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
-import dev.covertree.engine.Metric;
+import dev.covertree.engine.RandomPoints;
+import dev.covertree.engine.metric.Metric;
+import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.prepare.PreparedResidual;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
@@ -49,7 +49,7 @@ public class DistanceBench {
         prepared = PreparedResidual.prepare(RandomPoints.generate("x", 4096, 3, 1, arena), Kernel.of(KernelType.RBF, 1, 1),
                 Inducing.random(m, 0), NpyDType.F4, 1);
         Dataset ds = prepared.dataset();
-        metric = ds.metric();
+        metric = Metric.of(ds);
     }
 
     @TearDown(Level.Trial)

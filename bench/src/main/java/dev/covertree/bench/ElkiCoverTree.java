@@ -1,7 +1,7 @@
 package dev.covertree.bench;
 
 import dev.covertree.engine.Dataset;
-import dev.covertree.engine.Metric;
+import dev.covertree.engine.metric.Metric;
 import elki.data.type.TypeUtil;
 import elki.database.StaticArrayDatabase;
 import elki.database.ids.DBID;
@@ -44,7 +44,7 @@ final class ElkiCoverTree extends Peer {
     @Override
     void build(Dataset data) {
         int n = (int) data.size();
-        Metric m = data.metric();
+        Metric m = Metric.of(data);
         StaticArrayDatabase db = new StaticArrayDatabase(new DBIDRangeDatabaseConnection(0, n));
         db.initialize();
         Relation<DBID> rel = db.getRelation(TypeUtil.DBID);

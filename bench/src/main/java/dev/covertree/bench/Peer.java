@@ -1,12 +1,12 @@
 package dev.covertree.bench;
 
 import dev.covertree.engine.Dataset;
-import dev.covertree.engine.Metric;
 import dev.covertree.engine.MetricType;
+import dev.covertree.engine.metric.Metric;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.function.BiFunction;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 import smile.neighbor.CoverTree;
 import smile.neighbor.KDTree;
 import smile.neighbor.KNNSearch;
@@ -61,7 +61,7 @@ abstract class Peer {
             for (int i = 0; i < keys.length; i++) {
                 keys[i] = Integer.valueOf(i);
             }
-            Metric m = data.metric();
+            Metric m = Metric.of(data);
             metric = (a, b) -> {
                 counter.increment();
                 return m.distance(a, b);

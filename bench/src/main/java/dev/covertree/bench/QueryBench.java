@@ -1,13 +1,14 @@
 package dev.covertree.bench;
 
-import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.EnginePlan;
-import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.cover.CoverTree;
+import dev.covertree.engine.knn.EnginePlan;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -68,13 +69,13 @@ public class QueryBench {
             System.out.printf("%n[%s] tree build %.2f s, %.1f distances per point%n", workload, tree.buildSeconds(),
                     (double) tree.buildDistances() / w.n());
         }
-        plan = tree != null ? EnginePlan.withTree(tree) : EnginePlan.of(built.dataset().metric(), queries, options,
+        plan = tree != null ? EnginePlan.withTree(tree) : EnginePlan.of(Metric.of(built.dataset()), queries, options,
                 ScratchSpace.auto());
     }
 
     @Benchmark
     public long search() {
-        try (KnnResult r = Knn.search(built.dataset().metric(), queries, options, plan)) {
+        try (KnnResult r = Knn.search(Metric.of(built.dataset()), queries, options, plan)) {
             distances += r.distanceEvaluations();
             runs++;
             return r.index(0, 0);

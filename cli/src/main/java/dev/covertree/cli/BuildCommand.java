@@ -1,16 +1,16 @@
 package dev.covertree.cli;
 
-import dev.covertree.engine.BoundsTree;
-import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Engine;
+import dev.covertree.engine.bounds.BoundsTree;
+import dev.covertree.engine.cover.CoverTree;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code covertree build}: a cover tree saved to a file that 'knn --tree' maps back. */
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,

@@ -2,18 +2,19 @@ package dev.covertree.cli;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.EnginePlan;
-import dev.covertree.engine.RandomPoints;
-import dev.covertree.engine.prepare.Inducing;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
-import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
-import dev.covertree.engine.prepare.PreparedResidual;
 import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.knn.EnginePlan;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
+import dev.covertree.engine.prepare.Inducing;
+import dev.covertree.engine.prepare.PreparedResidual;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyRowWriter;
 import java.io.PrintWriter;
@@ -23,10 +24,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code covertree demo}: the main job on the built-in gold workload. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -115,15 +116,15 @@ final class DemoCommand implements Callable<Integer> {
                 KnnOptions opt = new KnnOptions(k, false, true, threads, eng);
                 Telemetry.Phase search = tel.phase("search");
                 try (Progress progress = new Progress(err, "neighbours", n, run.quiet);
-                     EnginePlan plan = EnginePlan.of(ds.metric(), QuerySet.allPoints(n), opt, ScratchSpace.auto());
-                     KnnResult res = Knn.search(ds.metric(), QuerySet.allPoints(n), opt, plan, progress, null, null)) {
+                     EnginePlan plan = EnginePlan.of(Metric.of(ds), QuerySet.allPoints(n), opt, ScratchSpace.auto());
+                     KnnResult res = Knn.search(Metric.of(ds), QuerySet.allPoints(n), opt, plan, progress, null, null)) {
                     progress.close();
                     double searchS = search.count("engine", res.engine().name().toLowerCase())
                             .count("distance_evaluations", res.distanceEvaluations()).end();
                     Telemetry.Phase check = tel.phase("check");
                     long[] sample = new SplittableRandom(seed + 1).longs(Math.min(checkRows, n), 0, n).toArray();
                     int bad = 0;
-                    try (KnnResult oracle = Knn.search(ds.metric(), QuerySet.ids(sample, n, "sample"),
+                    try (KnnResult oracle = Knn.search(Metric.of(ds), QuerySet.ids(sample, n, "sample"),
                             opt.withEngine(Engine.SCAN))) {
                         for (int i = 0; i < sample.length; i++) {
                             for (int j = 0; j < k; j++) {

@@ -2,15 +2,15 @@ package dev.covertree.cli;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.EnginePlan;
-import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
-import dev.covertree.engine.Metric;
-import dev.covertree.engine.Ordering;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.knn.EnginePlan;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
+import dev.covertree.engine.order.Ordering;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyMappedFile;
 import dev.covertree.npy.NpyRowWriter;
@@ -22,11 +22,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code covertree knn}: the k nearest neighbours of queries, written as .npy files. */
 @Command(name = "knn", mixinStandardHelpOptions = true, sortOptions = false,
@@ -214,17 +214,17 @@ final class KnnCommand implements Callable<Integer> {
             Metric metric;
             if (queries.all) {
                 qs = QuerySet.allPoints(ds.size());
-                metric = ds.metric();
+                metric = Metric.of(ds);
             } else if (queries.ids != null) {
                 long[] ids = Inputs.readIds(queries.ids, "--query-ids");
                 if (perm != null) {
                     ids = positionsOf(ids, perm, queries.ids.toString());
                 }
                 qs = QuerySet.ids(ids, ds.size(), queries.ids.toString());
-                metric = ds.metric();
+                metric = Metric.of(ds);
             } else {
                 Dataset qd = in.queryPoints(queries.coords, scope);
-                metric = ds.metric(qd);
+                metric = Metric.of(ds, qd);
                 qs = QuerySet.external(qd.size());
             }
             KnnOptions opt = new KnnOptions(k, includeSelf, predecessor, threads, eng, !allowInconsistent);

@@ -1,14 +1,14 @@
 package dev.covertree.cli;
 
-import dev.covertree.engine.BoundsTree;
-import dev.covertree.engine.CoverTree;
 import dev.covertree.engine.Dataset;
-import dev.covertree.engine.EnginePlan;
-import dev.covertree.engine.KnnOptions;
-import dev.covertree.engine.Metric;
-import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.KnnOptions;
+import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.bounds.BoundsTree;
+import dev.covertree.engine.cover.CoverTree;
+import dev.covertree.engine.knn.EnginePlan;
+import dev.covertree.engine.metric.Metric;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

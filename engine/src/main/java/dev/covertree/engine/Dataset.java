@@ -80,22 +80,22 @@ public final class Dataset implements AutoCloseable {
      * squared differences neither overflow (d ≤ 2^20 terms of at most (2^401)² stay below 2^823) nor lose bits
      * to underflow where the data's own spread lies.
      */
-    static int exponentFor(double maxAbs) {
+    public static int exponentFor(double maxAbs) {
         int e = maxAbs == 0 ? 0 : Math.getExponent(maxAbs);
         return e < -UNSCALED_EXPONENT || e > UNSCALED_EXPONENT ? e : 0;
     }
 
     /** The largest magnitude of the coordinates (Euclidean; for a {@link #prefix}, its parent's). */
-    double coordinateReach() {
+    public double coordinateReach() {
         return coordinateReach;
     }
 
     /**
      * The binary exponent e of the Euclidean metric's working units: distances are computed between the
-     * coordinates times 2^−e and multiplied by 2^e at the end ({@link Metric#unit}). 0, no rescaling, for
+     * coordinates times 2^−e and multiplied by 2^e at the end ({@code Metric.unit}). 0, no rescaling, for
      * coordinates of ordinary magnitude and for the residual metric.
      */
-    int coordinateExponent() {
+    public int coordinateExponent() {
         return coordinateExponent;
     }
 
@@ -103,7 +103,7 @@ public final class Dataset implements AutoCloseable {
      * The coordinates times 2^−e as float64: the coordinates themselves for e = 0, otherwise a copy made on
      * first use (N x d doubles off-heap, kept until {@link #close}).
      */
-    synchronized Matrix coordinatesScaledBy(int e) {
+    public synchronized Matrix coordinatesScaledBy(int e) {
         if (e == 0) {
             return coords;
         }
@@ -147,10 +147,10 @@ public final class Dataset implements AutoCloseable {
     /**
      * The first {@code rows} points as a dataset of their own: the same ids, the same arrays and derived values
      * (sliced, not copied or checked again), the same working units. A predecessor search whose query may only
-     * see ids below {@code rows} searches a tree over it ({@link BoundsTree#buildPrefixes}). Lives as long as
+     * see ids below {@code rows} searches a tree over it ({@code BoundsTree.buildPrefixes}). Lives as long as
      * this dataset; closing it frees nothing.
      */
-    Dataset prefix(long rows) {
+    public Dataset prefix(long rows) {
         if (rows < 1 || rows > size()) {
             throw new IllegalArgumentException("a prefix of " + rows + " rows of " + size());
         }
@@ -252,16 +252,11 @@ public final class Dataset implements AutoCloseable {
         return kernel;
     }
 
-    /** The distance between points of this dataset. */
-    public Metric metric() {
-        return metric(this);
-    }
-
     /**
-     * The distance from the points of {@code queries} (same metric, kernel and shapes) to this dataset's
-     * points: {@code distance(q, j)} takes a row of {@code queries} and an id of this dataset.
+     * Checks that {@code queries} can be searched against this dataset: the same metric, dimension, V width
+     * and kernel; the {@link InvalidInputException} names the query points' file.
      */
-    public Metric metric(Dataset queries) {
+    public void checkQueries(Dataset queries) {
         String q = queries.coords.name();
         String x = coords.name();
         if (queries.metric != metric) {
@@ -279,7 +274,6 @@ public final class Dataset implements AutoCloseable {
             throw new InvalidInputException(q + ": query points were prepared with kernel " + queries.kernel + ", the dataset with "
                     + kernel);
         }
-        return metric == MetricType.RESIDUAL ? new ResidualMetric(queries, this) : new EuclideanMetric(queries, this);
     }
 
     /**
@@ -287,30 +281,50 @@ public final class Dataset implements AutoCloseable {
      * match p, and float64 rounding): the slack of the residual metric's pruning bound. Computed once,
      * O(N m), on first use; N doubles off-heap.
      */
-    synchronized MemorySegment pointSlack() {
+    public synchronized MemorySegment pointSlack() {
         if (parent != null) {
             return parent.pointSlack().asSlice(0, 8L * size());
         }
         if (pointSlack == null) {
             MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
-            ResidualMetric.slacks(this, s);
+            slacks(s);
             pointSlack = s;
         }
         return pointSlack;
     }
 
+    /** Writes the slack s_i of every point into {@code out} (N doubles); see ResidualMetric's class comment. */
+    private void slacks(MemorySegment out) {
+        int m = inducing();
+        double variance = kernel().variance();
+        // k − V·V: each of the m + d + few terms rounds by at most one ulp of its magnitude; 4x for safety
+        double ulps = 4 * (m + dimension() + 8) * Math.ulp(1.0);
+        for (long i = 0; i < size(); i++) {
+            double v2 = squaredNorm(i);
+            double pi = p.get(i, 0);
+            double g = variance - v2;
+            double slack = g > 0 ? Math.abs(Math.sqrt(g / pi) - 1) + ulps * (variance + v2) / pi : Double.POSITIVE_INFINITY;
+            out.setAtIndex(ValueLayout.JAVA_DOUBLE, i, slack);
+        }
+    }
+
+    /**
+     * {@code V_i · V_i} as the kernels compute it (float64 over the stored row): the one computation behind
+     * the row norms and the slacks, so both see the same bits.
+     */
+    private double squaredNorm(long i) {
+        return Ops.IMPL.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), inducing(), vIsF4());
+    }
+
     /** A computed norm {@code √(V_i · V_i)} of every V row, float64, N (residual only); made on first use. */
-    synchronized MemorySegment vNorms() {
+    public synchronized MemorySegment vNorms() {
         if (parent != null) {
             return parent.vNorms().asSlice(0, 8L * size());
         }
         if (vNorms == null) {
             MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
-            int m = inducing();
-            boolean f4 = vIsF4();
             for (long i = 0; i < size(); i++) {
-                s.setAtIndex(ValueLayout.JAVA_DOUBLE, i,
-                        Math.sqrt(Ops.IMPL.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), m, f4)));
+                s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, Math.sqrt(squaredNorm(i)));
             }
             vNorms = s;
         }
@@ -321,7 +335,7 @@ public final class Dataset implements AutoCloseable {
      * Checks that other threads may read the arrays: searches and builds run on worker threads, which
      * memory from a confined arena refuses.
      */
-    void checkSharedAccess(String purpose) {
+    public void checkSharedAccess(String purpose) {
         Thread other = new Thread(() -> { });
         for (Matrix x : new Matrix[] {coords, v, p}) {
             if (x != null && !x.segment().isAccessibleBy(other)) {
@@ -332,16 +346,16 @@ public final class Dataset implements AutoCloseable {
     }
 
     /** Coordinates divided by the lengthscales, float64, N x d (residual only; null otherwise). */
-    MemorySegment scaledCoordinates() {
+    public MemorySegment scaledCoordinates() {
         return scaled;
     }
 
     /** {@code 1 / √p_i}, float64, N (residual only; null otherwise). */
-    MemorySegment invSqrtP() {
+    public MemorySegment invSqrtP() {
         return invSqrtP;
     }
 
-    boolean vIsF4() {
+    public boolean vIsF4() {
         return v.dtype() == NpyDType.F4;
     }
 

@@ -5,7 +5,7 @@ public enum Engine {
     /**
      * The fastest exact engine for the data: for Euclidean the bounds tree in low dimension, the cover tree
      * above; for the residual metric whichever of the bounds tree, the cover tree and the blocked brute
-     * force a timed sample of the job finds fastest (see {@link EnginePlan}; docs/benchmarks.md has the
+     * force a timed sample of the job finds fastest (see {@link dev.covertree.engine.knn.EnginePlan}; docs/benchmarks.md has the
      * measurements behind the rule).
      */
     AUTO,
@@ -14,7 +14,7 @@ public enum Engine {
     /**
      * The bounds tree: a k-d tree over the (lengthscale-scaled) coordinates whose nodes bound the distance
      * by the metric's structure (kernel decay over a box, V column ranges, the smallest p), not by the
-     * triangle inequality ({@link BoundsTree}).
+     * triangle inequality ({@link dev.covertree.engine.bounds.BoundsTree}).
      */
     BOUNDS,
     /**

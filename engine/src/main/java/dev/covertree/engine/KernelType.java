@@ -2,7 +2,6 @@ package dev.covertree.engine;
 
 import dev.covertree.engine.internal.vector.KernelShape;
 import dev.covertree.engine.internal.vector.ResidualFormula;
-
 import java.util.Locale;
 
 /** The stationary covariance kernels, as a function of the scaled squared distance. */
@@ -27,7 +26,7 @@ public enum KernelType {
     }
 
     /** The correlation function as the kernels compute it. */
-    KernelShape shape() {
+    public KernelShape shape() {
         return shape;
     }
 

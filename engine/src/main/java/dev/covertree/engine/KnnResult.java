@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.util.WorkHistogram;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,7 +24,7 @@ public final class KnnResult implements AutoCloseable {
     private double checkSeconds;
     private long maxPerQuery = -1;
 
-    KnnResult(long queries, int k) {
+    public KnnResult(long queries, int k) {
         this.arena = Arena.ofShared();
         this.queries = queries;
         this.k = k;
@@ -32,7 +33,7 @@ public final class KnnResult implements AutoCloseable {
     }
 
     /** A result written into the caller's segments (for example memory-mapped output files). */
-    KnnResult(long queries, int k, MemorySegment indices, MemorySegment distances) {
+    public KnnResult(long queries, int k, MemorySegment indices, MemorySegment distances) {
         if (indices.byteSize() != queries * k * 8 || distances.byteSize() != queries * k * 8) {
             throw new IllegalArgumentException("output segments must hold " + queries + " x " + k + " eight-byte values");
         }
@@ -73,8 +74,8 @@ public final class KnnResult implements AutoCloseable {
         return distances.getAtIndex(ValueLayout.JAVA_DOUBLE, q * k + j);
     }
 
-    /** Replaces the distance to neighbour {@code j} of query {@code q} ({@link Metric#finishAnswer}). */
-    void setDistance(long q, int j, double d) {
+    /** Replaces the distance to neighbour {@code j} of query {@code q} ({@link dev.covertree.engine.metric.Metric#finishAnswer}). */
+    public void setDistance(long q, int j, double d) {
         distances.setAtIndex(ValueLayout.JAVA_DOUBLE, q * k + j, d);
     }
 
@@ -120,12 +121,12 @@ public final class KnnResult implements AutoCloseable {
         return checkSeconds;
     }
 
-    void recordChecks(double seconds) {
+    public void recordChecks(double seconds) {
         this.checkSeconds = seconds;
     }
 
     /** Records how the search that filled this result ran (the search's own bookkeeping). */
-    void recordRun(Engine engine, double seconds, long distanceEvaluations, long nodesVisited, WorkHistogram perQuery) {
+    public void recordRun(Engine engine, double seconds, long distanceEvaluations, long nodesVisited, WorkHistogram perQuery) {
         this.engine = engine;
         this.seconds = seconds;
         this.distanceEvaluations = distanceEvaluations;

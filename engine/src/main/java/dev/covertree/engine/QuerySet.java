@@ -59,17 +59,17 @@ public final class QuerySet {
     }
 
     /** True for {@link #allPoints}: query i is point i. */
-    boolean isAllPoints() {
+    public boolean isAllPoints() {
         return byId && ids == null;
     }
 
     /** True when a tree search should take consecutive queries as a group: all points, or {@link #withNeighbours}. */
-    boolean neighbours() {
+    public boolean neighbours() {
         return isAllPoints() || neighbours;
     }
 
     /** The first {@code count} queries, as a set of the same kind. */
-    QuerySet head(int count, long n) {
+    public QuerySet head(int count, long n) {
         long[] first = new long[count];
         for (int i = 0; i < count; i++) {
             first[i] = row(i);
@@ -82,12 +82,12 @@ public final class QuerySet {
      * The ids query row {@code row} may return are below this: the row itself in predecessor mode (the
      * Vecchia ordering), else every one of the {@code n} points.
      */
-    long idLimit(long row, KnnOptions options, long n) {
+    public long idLimit(long row, KnnOptions options, long n) {
         return byId && options.predecessor() ? row : n;
     }
 
     /** The id query row {@code row} may not return: itself, for a query by id that excludes self; else −1. */
-    long excludedId(long row, KnnOptions options) {
+    public long excludedId(long row, KnnOptions options) {
         return byId && !options.includeSelf() ? row : -1;
     }
 
@@ -96,12 +96,12 @@ public final class QuerySet {
      * definition never computed): queries by id with self included, and in predecessor mode never, as the
      * point is not below its own id. Engines that skip the pair while scanning offer it up front.
      */
-    boolean selfCounts(long row, KnnOptions options, long n) {
+    public boolean selfCounts(long row, KnnOptions options, long n) {
         return byId && options.includeSelf() && row < idLimit(row, options, n);
     }
 
     /** The query row (in the metric's query set) of query {@code i}. */
-    long row(long i) {
+    public long row(long i) {
         return ids == null ? i : ids[(int) i];
     }
 }

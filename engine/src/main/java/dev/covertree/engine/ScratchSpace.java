@@ -1,7 +1,7 @@
 package dev.covertree.engine;
 
-import dev.covertree.engine.internal.util.NativeMemory;
 import dev.covertree.engine.internal.util.MemoryLimit;
+import dev.covertree.engine.internal.util.NativeMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -73,12 +73,12 @@ public final class ScratchSpace {
      * A zeroed segment of {@code bytes} living as long as {@code arena}: native memory, or a mapped file
      * when {@code inFiles}.
      */
-    MemorySegment allocate(Arena arena, long bytes, boolean inFiles) {
+    public MemorySegment allocate(Arena arena, long bytes, boolean inFiles) {
         return allocate(arena, bytes, inFiles, 1);
     }
 
     /** As {@link #allocate(Arena, long, boolean)}, native memory first touched by {@code threads} threads. */
-    MemorySegment allocate(Arena arena, long bytes, boolean inFiles, int threads) {
+    public MemorySegment allocate(Arena arena, long bytes, boolean inFiles, int threads) {
         long size = Math.max(bytes, 8);
         if (!inFiles) {
             // cache-line aligned, as a mapped file is: node-ordered rows then start on a line

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.covertree.engine.cover.CoverTree;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
@@ -56,10 +59,10 @@ class DatasetValidationTest {
     void memoryOfAConfinedArenaIsAClearErrorForAParallelSearchAndFineForOneThread() {
         try (Arena a = Arena.ofConfined();
              Dataset data = Dataset.euclidean(TestData.matrix(a, "x.npy", TestData.normal(10, 2, 1), NpyDType.F8))) {
-            fails("x.npy: its memory belongs to a confined arena", () -> Knn.search(data.metric(),
+            fails("x.npy: its memory belongs to a confined arena", () -> Knn.search(Metric.of(data),
                     QuerySet.allPoints(10), KnnOptions.of(2).withThreads(2).withEngine(Engine.BRUTE)));
             fails("x.npy: its memory belongs to a confined arena", () -> CoverTree.build(data, 1));
-            try (KnnResult r = Knn.search(data.metric(), QuerySet.allPoints(10), KnnOptions.of(2).withThreads(1)
+            try (KnnResult r = Knn.search(Metric.of(data), QuerySet.allPoints(10), KnnOptions.of(2).withThreads(1)
                     .withEngine(Engine.BRUTE))) {
                 assertEquals(10, r.queries());
             }
@@ -71,9 +74,9 @@ class DatasetValidationTest {
         try (Arena a = Arena.ofShared();
              Dataset data = Dataset.euclidean(TestData.matrix(a, "x", TestData.normal(10, 2, 1), NpyDType.F8));
              Dataset q = Dataset.euclidean(TestData.matrix(a, "q", TestData.normal(3, 2, 2), NpyDType.F8))) {
-            fails("predecessor mode needs queries by id", () -> Knn.search(data.metric(q), QuerySet.external(3),
+            fails("predecessor mode needs queries by id", () -> Knn.search(Metric.of(data, q), QuerySet.external(3),
                     KnnOptions.of(2).withPredecessor(true)));
-            try (KnnResult r = Knn.search(data.metric(q), QuerySet.external(3), KnnOptions.of(2))) {
+            try (KnnResult r = Knn.search(Metric.of(data, q), QuerySet.external(3), KnnOptions.of(2))) {
                 assertEquals(3, r.queries());
             }
         }

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.covertree.engine.cover.CoverTree;
+import dev.covertree.engine.knn.EnginePlan;
+import dev.covertree.engine.knn.ExactnessTest;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -37,8 +42,8 @@ class ScratchSpaceTest {
             inFiles.validate();
             assertEquals(-1, inMemory.nodes.mismatch(inFiles.nodes), "same tree");
             KnnOptions o = KnnOptions.of(12).withPredecessor(true).withEngine(Engine.TREE);
-            try (KnnResult a = Knn.search(data.metric(), QuerySet.allPoints(n), o, EnginePlan.withTree(inMemory));
-                 KnnResult b = Knn.search(data.metric(), QuerySet.allPoints(n), o, EnginePlan.withTree(inFiles))) {
+            try (KnnResult a = Knn.search(Metric.of(data), QuerySet.allPoints(n), o, EnginePlan.withTree(inMemory));
+                 KnnResult b = Knn.search(Metric.of(data), QuerySet.allPoints(n), o, EnginePlan.withTree(inFiles))) {
                 ExactnessTest.assertIdentical(a, b, "scratch in files");
             }
         }

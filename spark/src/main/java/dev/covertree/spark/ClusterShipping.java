@@ -1,7 +1,7 @@
 package dev.covertree.spark;
 
 import dev.covertree.cli.DistributedKnn;
-import dev.covertree.engine.Knn;
+import dev.covertree.engine.knn.Knn;
 import dev.covertree.npy.NpyArray;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;

@@ -1,16 +1,17 @@
 package dev.covertree.spark;
 
 import dev.covertree.engine.Dataset;
-import dev.covertree.engine.EnginePlan;
 import dev.covertree.engine.InvalidInputException;
 import dev.covertree.engine.Kernel;
-import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.MetricType;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.knn.EnginePlan;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -53,7 +54,7 @@ final class SegmentIndex implements AutoCloseable {
             d = vs == null ? Dataset.euclidean(x)
                     : Dataset.residual(x, vs.rows(start, end, arena), ps.rows(start, end, arena), kernel);
             // the executor's other tasks of this segment wait for the index, so its build takes all the cores
-            this.plan = EnginePlan.of(d.metric(), QuerySet.allPoints(d.size()), job.options().withThreads(buildThreads()),
+            this.plan = EnginePlan.of(Metric.of(d), QuerySet.allPoints(d.size()), job.options().withThreads(buildThreads()),
                     ScratchSpace.auto());
         } catch (InvalidInputException e) {
             abandon(d, c, vs, ps);
@@ -112,7 +113,7 @@ final class SegmentIndex implements AutoCloseable {
             at[i] = rows[order[i]];
         }
         QuerySet qs = QuerySet.ids(local, data.size(), "segment queries");
-        try (KnnResult r = Knn.search(data.metric(), position == null ? qs : qs.withNeighbours(), options, plan)) {
+        try (KnnResult r = Knn.search(Metric.of(data), position == null ? qs : qs.withNeighbours(), options, plan)) {
             copy(r, at, out);
             return r.distanceEvaluations();
         }
@@ -141,7 +142,7 @@ final class SegmentIndex implements AutoCloseable {
     long searchOthers(Dataset queries, int[] rows, KnnOptions options, NeighbourBlock out) {
         KnnOptions external = options.withPredecessor(false).withIncludeSelf(false);
         QuerySet qs = QuerySet.external(queries.size()).withNeighbours();
-        try (KnnResult r = Knn.search(data.metric(queries), qs, external, plan)) {
+        try (KnnResult r = Knn.search(Metric.of(data, queries), qs, external, plan)) {
             copy(r, rows, out);
             return r.distanceEvaluations();
         }

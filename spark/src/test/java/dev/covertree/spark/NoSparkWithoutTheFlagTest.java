@@ -26,7 +26,7 @@ class NoSparkWithoutTheFlagTest {
         String log = loadedClasses(List.of("knn", "--coords", dir.resolve("x.npy").toString(), "--metric", "euclidean",
                 "--k", "5", "--all", "--out-indices", dir.resolve("i.npy").toString(), "--out-distances",
                 dir.resolve("d.npy").toString(), "--quiet"));
-        assertTrue(log.contains("dev.covertree.engine.Knn "), "the log lists the classes loaded:\n" + head(log));
+        assertTrue(log.contains("dev.covertree.engine.knn.Knn "), "the log lists the classes loaded:\n" + head(log));
         assertFalse(log.contains("org.apache.spark"), "a run without --spark loaded Spark classes:\n"
                 + log.lines().filter(l -> l.contains("org.apache.spark")).limit(5).toList());
         assertFalse(log.contains("dev.covertree.spark"), "a run without --spark loaded the spark module");

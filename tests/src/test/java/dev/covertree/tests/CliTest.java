@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
-import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.RandomPoints;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.Npy;
 import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyDType;
@@ -51,7 +52,7 @@ class CliTest {
     /** The CLI's output file against the library's one-at-a-time brute force on the same inputs. */
     private void assertMatchesBruteForce(Dataset ds, QuerySet qs, KnnOptions opt, String idxFile, String distFile)
             throws Exception {
-        try (KnnResult want = Knn.search(ds.metric(), qs, opt.withEngine(Engine.SCAN));
+        try (KnnResult want = Knn.search(Metric.of(ds), qs, opt.withEngine(Engine.SCAN));
              NpyArray idx = Npy.open(Path.of(idxFile)); NpyArray dist = Npy.open(Path.of(distFile))) {
             assertEquals(NpyDType.I8, idx.dtype());
             assertEquals(NpyDType.F8, dist.dtype());

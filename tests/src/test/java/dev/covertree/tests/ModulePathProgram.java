@@ -2,12 +2,13 @@ package dev.covertree.tests;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.RandomPoints;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
 import java.lang.foreign.Arena;
 import java.lang.reflect.InvocationTargetException;
 
@@ -27,8 +28,8 @@ public final class ModulePathProgram {
             Matrix x = RandomPoints.generate("x", 3000, 3, 7, arena);
             Dataset data = Dataset.euclidean(x);
             KnnOptions options = KnnOptions.of(5);
-            try (KnnResult tree = Knn.search(data.metric(), QuerySet.allPoints(3000), options.withEngine(Engine.BOUNDS));
-                 KnnResult scan = Knn.search(data.metric(), QuerySet.allPoints(3000), options.withEngine(Engine.SCAN))) {
+            try (KnnResult tree = Knn.search(Metric.of(data), QuerySet.allPoints(3000), options.withEngine(Engine.BOUNDS));
+                 KnnResult scan = Knn.search(Metric.of(data), QuerySet.allPoints(3000), options.withEngine(Engine.SCAN))) {
                 boolean same = tree.indices().mismatch(scan.indices()) < 0 && tree.distances().mismatch(scan.distances()) < 0;
                 System.out.println("search " + (same ? "equal" : "DIFFERENT"));
             }

@@ -3,7 +3,7 @@ package dev.covertree.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.covertree.engine.Knn;
+import dev.covertree.engine.knn.Knn;
 import dev.covertree.npy.NpyArray;
 import java.io.File;
 import java.lang.module.ModuleDescriptor;
@@ -30,10 +30,12 @@ class ModulePathTest {
         ModuleFinder finder = ModuleFinder.of(home(Knn.class), home(NpyArray.class));
         ModuleDescriptor engine = finder.find("dev.covertree.engine").orElseThrow().descriptor();
         ModuleDescriptor npy = finder.find("dev.covertree.npy").orElseThrow().descriptor();
-        assertEquals(Set.of("dev.covertree.engine", "dev.covertree.engine.prepare"),
+        assertEquals(Set.of("dev.covertree.engine", "dev.covertree.engine.metric", "dev.covertree.engine.cover",
+                        "dev.covertree.engine.bounds", "dev.covertree.engine.order", "dev.covertree.engine.knn", "dev.covertree.engine.prepare"),
                 engine.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
         assertTrue(engine.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified));
-        assertTrue(engine.packages().contains("dev.covertree.engine.internal.vector"));
+        assertTrue(engine.packages().containsAll(Set.of("dev.covertree.engine.internal.vector", "dev.covertree.engine.internal.search",
+                "dev.covertree.engine.brute")));
         Set<String> requires = engine.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
         assertTrue(requires.containsAll(Set.of("jdk.incubator.vector", "dev.covertree.npy")), requires.toString());
         assertEquals(Set.of("dev.covertree.npy"),

@@ -10,6 +10,7 @@ import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.Npy;
 import dev.covertree.npy.NpyArray;
 import java.nio.file.Path;
@@ -45,10 +46,10 @@ class ReferenceAnswersTest {
                 ids[i] = qIds.getLong(i);
             }
             KnnOptions opt = KnnOptions.of(k).withEngine(engine);
-            try (KnnResult r = dev.covertree.engine.Knn.search(data.metric(), QuerySet.ids(ids, data.size(), "q_ids"), opt)) {
+            try (KnnResult r = dev.covertree.engine.knn.Knn.search(Metric.of(data), QuerySet.ids(ids, data.size(), "q_ids"), opt)) {
                 assertNull(SpecAgreement.compare(qIdx, qDist, r, Tolerance.relative(name), Tolerance.onRho(name)), name + " query ids, " + engine);
             }
-            try (KnnResult r = dev.covertree.engine.Knn.search(data.metric(), QuerySet.allPoints(data.size()),
+            try (KnnResult r = dev.covertree.engine.knn.Knn.search(Metric.of(data), QuerySet.allPoints(data.size()),
                     opt.withPredecessor(true))) {
                 assertNull(SpecAgreement.compare(predIdx, predDist, r, Tolerance.relative(name), Tolerance.onRho(name)), name + " predecessor, " + engine);
             }
@@ -64,7 +65,7 @@ class ReferenceAnswersTest {
              NpyArray idx = Npy.open(dir.resolve("eu_idx.npy"));
              NpyArray dist = Npy.open(dir.resolve("eu_dist.npy"));
              Dataset data = Dataset.euclidean(Matrix.of("coords.npy", x));
-             KnnResult r = dev.covertree.engine.Knn.search(data.metric(), QuerySet.allPoints(data.size()),
+             KnnResult r = dev.covertree.engine.knn.Knn.search(Metric.of(data), QuerySet.allPoints(data.size()),
                      KnnOptions.of((int) idx.dim(1)).withEngine(engine))) {
             assertNull(SpecAgreement.compare(idx, dist, r, 1e-9, 0), name + " euclidean, " + engine);
         }

@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
-import dev.covertree.engine.RandomPoints;
 import dev.covertree.engine.Kernel;
 import dev.covertree.engine.KernelType;
-import dev.covertree.engine.Knn;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.RandomPoints;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.Npy;
 import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyDType;
@@ -99,9 +100,9 @@ class SmallHeapTest {
              Dataset res = Dataset.residual(Matrix.of("x", xa), Matrix.of("v", v), Matrix.of("p", p),
                      Kernel.of(KernelType.RBF, 1, 0.7));
              Dataset euc = Dataset.euclidean(Matrix.of("x", xa));
-             KnnResult wantR = Knn.search(res.metric(), QuerySet.ids(ids, N, "q"),
+             KnnResult wantR = Knn.search(Metric.of(res), QuerySet.ids(ids, N, "q"),
                      KnnOptions.of(20).withPredecessor(true).withEngine(Engine.SCAN));
-             KnnResult wantE = Knn.search(euc.metric(), QuerySet.ids(ids, N, "q"), KnnOptions.of(10).withEngine(Engine.SCAN));
+             KnnResult wantE = Knn.search(Metric.of(euc), QuerySet.ids(ids, N, "q"), KnnOptions.of(10).withEngine(Engine.SCAN));
              NpyArray ri = Npy.open(dir.resolve("ri.npy")); NpyArray rd = Npy.open(dir.resolve("rd.npy"));
              NpyArray ei = Npy.open(dir.resolve("ei.npy")); NpyArray ed = Npy.open(dir.resolve("ed.npy"))) {
             assertEquals(-1, wantR.indices().mismatch(ri.segment()), "residual ids");

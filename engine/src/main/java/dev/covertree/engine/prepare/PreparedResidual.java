@@ -2,13 +2,8 @@ package dev.covertree.engine.prepare;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Kernel;
-import dev.covertree.engine.KernelType;
-import dev.covertree.engine.Knn;
-import dev.covertree.engine.KnnOptions;
-import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.QuerySet;
-
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,7 +16,7 @@ import java.lang.foreign.MemorySegment;
  * <pre>{@code
  * try (PreparedResidual r = PreparedResidual.prepare(coords, Kernel.of(KernelType.RBF, 1, 1),
  *                                                    Inducing.random(512, 0), NpyDType.F4, threads);
- *      KnnResult nn = Knn.search(r.dataset().metric(), QuerySet.allPoints(r.dataset().size()),
+ *      KnnResult nn = Knn.search(Metric.of(r.dataset()), QuerySet.allPoints(r.dataset().size()),
  *                                KnnOptions.of(50).withPredecessor(true))) {
  *     ...
  * }
@@ -69,7 +64,7 @@ public final class PreparedResidual implements AutoCloseable {
 
     /**
      * Query points given by coordinates: their V rows and p from this dataset's inducing
-     * points. Query with {@code dataset().metric(result.dataset())} and {@link QuerySet#external}; close
+     * points. Query with {@code Metric.of(dataset(), result.dataset())} and {@link QuerySet#external}; close
      * the result before this object.
      */
     public PreparedResidual queries(Matrix queryCoords, int threads) {

@@ -1,20 +1,18 @@
 package dev.covertree.engine.prepare;
 
-import dev.covertree.engine.Dataset;
-import dev.covertree.engine.InvalidInputException;
-import dev.covertree.engine.Kernel;
-import dev.covertree.engine.KernelType;
-import dev.covertree.engine.Matrix;
-import dev.covertree.engine.Metric;
-import dev.covertree.engine.TestData;
-
-import dev.covertree.engine.internal.linalg.LinearAlgebra;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.Kernel;
+import dev.covertree.engine.KernelType;
+import dev.covertree.engine.Matrix;
+import dev.covertree.engine.TestData;
+import dev.covertree.engine.internal.linalg.LinearAlgebra;
+import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.Npy;
 import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyDType;
@@ -97,8 +95,8 @@ class PrepareTest {
                  PreparedResidual q = r.queries(first10, 1)) {
                 assertEquals(40, r.basis().inducing());
                 Dataset data = r.dataset();
-                Metric cross = data.metric(q.dataset());
-                Metric self = data.metric();
+                Metric cross = Metric.of(data, q.dataset());
+                Metric self = Metric.of(data);
                 for (int i = 0; i < 10; i++) {
                     for (int j = 0; j < 300; j += 7) {
                         if (i != j) {

@@ -1,0 +1,457 @@
+package dev.covertree.engine.bounds;
+
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.internal.search.BoundsNodeLayout;
+import dev.covertree.engine.internal.search.NodeOrdered;
+import dev.covertree.engine.internal.search.TopK;
+import dev.covertree.engine.internal.search.Worker;
+import dev.covertree.engine.metric.Metric;
+import dev.covertree.engine.metric.SearchEngine;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.LongConsumer;
+
+/**
+ * A k-d tree over a dataset's tree coordinates ({@link Metric#treeCoordinate}: the lengthscale-scaled
+ * coordinates for the residual metric) whose nodes carry what bounds a distance without the triangle
+ * inequality: the bounding box, and for the residual metric each V column's range and the largest
+ * {@code 1/√p} of the node's points ({@link BoundsNodeLayout}).
+ *
+ * <h2>Why a second tree</h2>
+ * Where the residual metric saturates (a spatial field, a lengthscale short against the domain, few
+ * inducing points, p near σ²) almost every pair is at distance ≈ 1, the cover tree's triangle inequality
+ * prunes nothing and its build alone is quadratic. But |ρ| is small far away for a reason the metric's
+ * structure shows: the kernel decays over a box in coordinates and V varies little within it. The bound
+ * of {@link Metric#nodeLowerBound} uses exactly that; on ill-conditioned data (p near the jitter) it prunes
+ * nothing and the brute force is the engine to use, and on 3-D data with many inducing points the cover
+ * tree prunes better. {@link dev.covertree.engine.knn.EnginePlan} measures.
+ *
+ * <h2>Layout</h2>
+ * Built by median splits of the widest box side, leaves of a few dozen points. The split of a
+ * node depends only on its size, so the node numbering is known before a subtree is built: subtrees are
+ * built in parallel into disjoint ranges of the node segment, and the tree is the same for every thread
+ * count. The points are renumbered in node order ({@link #pointAt}) and each point's record (the rows a
+ * distance reads, {@link Metric#recordBytes}) is copied in that order, so a leaf is one sequential run of
+ * memory. Where the metric asks for it ({@link Metric#leafColumns}: Euclidean in few dimensions) a leaf
+ * keeps its coordinates column by column instead, and its distances are computed several points per vector
+ * instruction, only those within the k-th reaching the heap.
+ *
+ * <p>The tree holds off-heap memory (or mapped scratch files, as {@link ScratchSpace} decides); close it
+ * when done. It reads the dataset's arrays, which must stay alive as long as it is used.
+ */
+public final class BoundsTree implements AutoCloseable, NodeOrdered {
+    /** Most points in a leaf. */
+    static final int LEAF = BoundsNodeLayout.LEAF_POINTS;
+    /** Queries of an all-points job that share one descent ({@link #searchBatch}). */
+    static final int BATCH = Worker.BATCH;
+    /** The smallest prefix tree a plan makes ({@link #buildPrefixes}): below it a query's whole prefix is a few leaves. */
+    public static final int MIN_PREFIX = 256;
+    private static final BoundsTree[] NO_PREFIXES = {};
+
+    private final Dataset data;
+    private final Arena arena;
+    private final BoundsNodeLayout layout;
+    private final MemorySegment nodes;
+    private final MemorySegment order;
+    private final MemorySegment records;
+    private final int nodeCount;
+    private double buildSeconds;
+    /**
+     * Trees over the first ⌈N/4⌉, ⌈N/16⌉, … points ({@link #buildPrefixes}), largest first; empty unless a
+     * predecessor search asked for them.
+     */
+    private BoundsTree[] prefixes = NO_PREFIXES;
+    /** The records are each leaf's coordinates column by column ({@link Metric#leafColumns}). */
+    private final boolean columns;
+
+    private BoundsTree(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
+                       MemorySegment records, int nodeCount, double buildSeconds) {
+        this.data = data;
+        this.arena = arena;
+        this.layout = layout;
+        this.nodes = nodes;
+        this.order = order;
+        this.records = records;
+        this.nodeCount = nodeCount;
+        this.buildSeconds = buildSeconds;
+        this.columns = Metric.of(data).leafColumns();
+    }
+
+    /** Bytes a build of {@code data} allocates: nodes, the node order, records, and the builder's coordinates. */
+    public static long buildBytes(Dataset data) {
+        Metric metric = Metric.of(data);
+        long n = data.size();
+        BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns(),
+                BoundsNodeLayout.nodeCount((int) n, LEAF));
+        long record = metric.leafColumns() ? 8L * data.dimension() : metric.recordBytes();
+        return layout.byteSize() + n * (4 + record + 8L * data.dimension());
+    }
+
+    /** Builds the tree with {@code threads} threads, its arrays where {@code space} puts them. */
+    public static BoundsTree build(Dataset data, int threads, ScratchSpace space) {
+        return build(data, threads, space, null);
+    }
+
+    /** As {@link #build(Dataset, int, ScratchSpace)}, telling {@code progress} (if not null) how many more points are placed. */
+    public static BoundsTree build(Dataset data, int threads, ScratchSpace space, LongConsumer progress) {
+        if (threads < 1) {
+            throw new InvalidInputException("threads must be >= 1, got " + threads);
+        }
+        data.checkSharedAccess("building a tree");
+        long t0 = System.nanoTime();
+        Metric metric = Metric.of(data);
+        int n = (int) data.size();
+        boolean inFiles = space.usesFiles(buildBytes(data));
+        Arena arena = Arena.ofShared();
+        try {
+            int count = BoundsNodeLayout.nodeCount(n, LEAF);
+            BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns(), count);
+            MemorySegment nodes = space.allocate(arena, layout.byteSize(), inFiles, threads);
+            MemorySegment order = space.allocate(arena, 4L * n, inFiles, threads);
+            long bytes = metric.recordBytes();
+            // leaf columns: each leaf's coordinates, coordinate k of its i-th point at d start + k size + i;
+            // otherwise each point's record at its node-order position (both written by the build's leaf tasks)
+            MemorySegment records = metric.leafColumns() ? space.allocate(arena, 8L * n * data.dimension(), inFiles, threads)
+                    : bytes > 0 ? space.allocate(arena, n * bytes, inFiles, threads) : null;
+            try (Arena work = Arena.ofShared()) {
+                MemorySegment coords = space.allocate(work, 8L * n * data.dimension(), inFiles, threads);
+                ForkJoinPool pool = new ForkJoinPool(threads);
+                try {
+                    new BoundsTreeBuilder(metric, layout, nodes, order, coords, records, progress).build(pool, n);
+                } finally {
+                    pool.shutdown();
+                }
+            }
+            return new BoundsTree(data, arena, layout, nodes, order, records, count, (System.nanoTime() - t0) / 1e9);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** A tree whose arrays are a saved file's, mapped ({@link BoundsTreeFile}). */
+    static BoundsTree mapped(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
+                             MemorySegment records, int nodeCount) {
+        return new BoundsTree(data, arena, layout, nodes, order, records, nodeCount, 0);
+    }
+
+    /** Saves the tree (a {@code .btree} file) under a temporary name, renamed into place when complete. */
+    public void save(Path path, boolean overwrite) throws IOException {
+        BoundsTreeFile.save(this, nodes, order, records, path, overwrite);
+    }
+
+    /**
+     * Maps a saved tree; its nodes, node order and records are the file itself. Fails with a clear error
+     * when the file was built from another dataset (sizes, kernel, or a fingerprint of sampled rows differ)
+     * or by a build of another layout.
+     */
+    public static BoundsTree load(Path path, Dataset data) throws IOException {
+        return BoundsTreeFile.load(path, data);
+    }
+
+    /** The dataset the tree was built over. */
+    public Dataset data() {
+        return data;
+    }
+
+    /** Number of points. */
+    @Override
+    public long size() {
+        return data.size();
+    }
+
+    /** Number of nodes. */
+    public int nodeCount() {
+        return nodeCount;
+    }
+
+    /**
+     * Builds trees over the first ⌈N/4⌉, ⌈N/16⌉, … points (down to {@code minRows}), for a predecessor
+     * search: a query that may only see ids below L then searches the smallest of them holding all L ids,
+     * where at least a quarter of the points are its candidates, instead of a tree whose candidates for it
+     * are L of N, sparse, so that its k nearest lie far apart and the search opens many nodes to find them.
+     * Together they hold a third as many points as this tree; their build time counts in {@link #buildSeconds}.
+     * The same answer with or without them.
+     */
+    public void buildPrefixes(int threads, ScratchSpace space, long minRows) {
+        if (prefixes.length > 0) {
+            return;
+        }
+        java.util.List<BoundsTree> built = new java.util.ArrayList<>();
+        try {
+            for (long rows = (size() + 3) / 4; rows >= Math.max(1, minRows); rows = (rows + 3) / 4) {
+                BoundsTree t = build(data.prefix(rows), threads, space);
+                built.add(t);
+                buildSeconds += t.buildSeconds;
+            }
+        } catch (RuntimeException | Error e) {
+            built.forEach(BoundsTree::close);
+            throw e;
+        }
+        prefixes = built.toArray(NO_PREFIXES);
+    }
+
+    /** How many trees a search chooses from: this one and its {@link #buildPrefixes prefix trees}. */
+    int levels() {
+        return 1 + prefixes.length;
+    }
+
+    /** The level of the smallest tree that holds every id below {@code limit}: 0 for this one, i for prefix i − 1. */
+    int levelFor(long limit) {
+        for (int i = prefixes.length; i > 0; i--) {
+            if (prefixes[i - 1].size() >= limit) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** The tree at {@code level} ({@link #levelFor}). */
+    BoundsTree atLevel(int level) {
+        return level == 0 ? this : prefixes[level - 1];
+    }
+
+    /** Wall-clock seconds the build took. */
+    public double buildSeconds() {
+        return buildSeconds;
+    }
+
+    /** Bytes of tree storage: nodes, node order and records. */
+    public long byteSize() {
+        return nodes.byteSize() + order.byteSize() + (records == null ? 0 : records.byteSize());
+    }
+
+    /** The point at node-order position {@code pos}. */
+    @Override
+    public long pointAt(long pos) {
+        return order.getAtIndex(ValueLayout.JAVA_INT, pos);
+    }
+
+    MemorySegment records() {
+        return records;
+    }
+
+    public BoundsNodeLayout layout() {
+        return layout;
+    }
+
+    public MemorySegment nodes() {
+        return nodes;
+    }
+
+    /** Checks every summary against the points below it; throws {@link IllegalStateException} on the first violation. */
+    public void validate() {
+        BoundsTreeValidator.validate(this, Metric.of(data), layout, nodes);
+    }
+
+    /**
+     * The k nearest of query row {@code row} into {@code heap}: ids below {@code limit}, never
+     * {@code skip} (the query itself, when queries are dataset points; the caller offers it when it
+     * counts). Best first: nodes wait in a queue ordered by their lower bound, and the search stops when the
+     * smallest bound left exceeds the k-th distance. So it opens exactly the nodes whose bound is within the
+     * final k-th distance (ties included), where a depth-first descent also opens those within the k-th
+     * distance of the moment, which in predecessor mode stays large for long.
+     */
+    void search(Metric metric, long row, long skip, long limit, TopK heap, Worker w) {
+        int level = levelFor(limit);
+        if (level > 0) {
+            atLevel(level).search(metric, row, skip, limit, heap, w);
+            return;
+        }
+        if (layout.minId(nodes, 0) >= limit) {
+            return;
+        }
+        metric.prepareBoundsQuery(row, w);
+        w.groupRow[0] = row;
+        w.queueSize = 0;
+        w.boundCutoff = heap.bound();
+        w.enqueue(0, metric.nodeLowerBound(nodes, layout, 0, w));
+        w.ensureChildren(LEAF);
+        while (w.queueSize > 0) {
+            double key = w.queueKey[0];
+            if (key > heap.bound()) {
+                break;
+            }
+            int node = w.dequeue();
+            w.nodes++;
+            int right = layout.right(nodes, node);
+            if (right == BoundsNodeLayout.LEAF && columns) {
+                scanColumns(metric, node, w.boxQuery, limit, skip, heap, w);
+                continue;
+            }
+            if (right == BoundsNodeLayout.LEAF) {
+                int count = 0;
+                for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
+                    long id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
+                    if (id < limit && id != skip) {
+                        w.childNode[count] = pos;
+                        w.childPoint[count] = id;
+                        count++;
+                    }
+                }
+                if (count > 0) {
+                    w.distances += metric.childDistances(1, 1, records, count, w);
+                    w.queryDistances += count;
+                    for (int i = 0; i < count; i++) {
+                        heap.offer(w.childDist[Worker.GROUP * i], w.childPoint[i]);
+                    }
+                }
+                continue;
+            }
+            double bound = heap.bound();
+            w.boundCutoff = bound;
+            for (int child = node + 1, c = 0; c < 2; c++, child = right) {
+                if (layout.minId(nodes, child) < limit) {
+                    double b = metric.nodeLowerBound(nodes, layout, child, w);
+                    if (!(b > bound)) {
+                        w.enqueue(child, b);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Pushes the children that may hold a neighbour (open, and a bound not above {@code bound}), the nearer
+     * last, so that it is searched first.
+     */
+    private static void pushChildren(Worker w, int left, boolean leftOpen, double lb, int right, boolean rightOpen, double rb,
+                                     double bound) {
+        leftOpen &= !(lb > bound);
+        rightOpen &= !(rb > bound);
+        if (leftOpen && rightOpen) {
+            boolean leftFirst = lb <= rb;
+            w.pushBox(leftFirst ? right : left, leftFirst ? rb : lb);
+            w.pushBox(leftFirst ? left : right, leftFirst ? lb : rb);
+        } else if (leftOpen) {
+            w.pushBox(left, lb);
+        } else if (rightOpen) {
+            w.pushBox(right, rb);
+        }
+    }
+
+    /**
+     * Leaf {@code node} of a tree with leaf columns, for the query with tree coordinates {@code x}: its
+     * distances lane-wise, and those within the heap's k-th (ids below {@code limit}, never {@code skip})
+     * offered to {@code heap}.
+     */
+    private void scanColumns(Metric metric, int node, double[] x, long limit, long skip, TopK heap, Worker w) {
+        int start = layout.start(nodes, node);
+        int size = layout.end(nodes, node) - start;
+        int within = metric.leafWithin(records, 8L * layout.dimension() * start, size, heap.bound(), x, w);
+        w.distances += size;
+        w.queryDistances += size;
+        for (int c = 0; c < within; c++) {
+            int i = w.leafWithin[c];
+            long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
+            if (id < limit && id != skip) {
+                heap.offer(w.leafDist[i], id);
+            }
+        }
+    }
+
+    /**
+     * The k nearest of each of the query rows {@code rows[from, to)} into {@code w.heapFor(i)}, with one
+     * descent for all of them: for an all-points job, whose consecutive queries in node order are
+     * neighbours. A node is opened while its bound from the queries' bounding box
+     * ({@link Metric#boxLowerBound}) does not exceed the largest of their k-th distances; a leaf is then
+     * searched for each query whose own bound to it does not exceed its own k-th distance. Only for a
+     * metric with {@link Metric#leafColumns}; limits and skips as in {@link #search}.
+     */
+    void searchBatch(Metric metric, long[] rows, long[] skips, long[] limits, int from, int to, Worker w) {
+        int count = to - from;
+        int d = layout.dimension();
+        double[][] x = w.batchQuery(count, d);
+        double[] lo = w.batchLo;
+        double[] hi = w.batchHi;
+        long maxLimit = 0;
+        for (int i = 0; i < count; i++) {
+            metric.prepareBoundsQuery(rows[from + i], w);
+            System.arraycopy(w.boxQuery, 0, x[i], 0, d);
+            maxLimit = Math.max(maxLimit, limits[from + i]);
+        }
+        double[] columns = w.batchColumns();
+        for (int k = 0; k < d; k++) {
+            lo[k] = x[0][k];
+            hi[k] = x[0][k];
+            for (int i = 0; i < count; i++) {
+                lo[k] = Math.min(lo[k], x[i][k]);
+                hi[k] = Math.max(hi[k], x[i][k]);
+                columns[k * Worker.BATCH_STRIDE + i] = x[i][k];
+            }
+        }
+        double[] bounds = w.batchBound;
+        for (int i = 0; i < count; i++) {
+            bounds[i] = w.heapFor(from + i).bound();
+        }
+        if (layout.minId(nodes, 0) >= maxLimit) {
+            return;
+        }
+        w.boxTop = 0;
+        w.pushBox(0, metric.boxLowerBound(nodes, layout, 0, lo, hi));
+        double worst = worst(bounds, count);
+        while (w.boxTop > 0) {
+            w.boxTop--;
+            int node = w.boxNode[w.boxTop];
+            if (w.boxKey[w.boxTop] > worst) {
+                continue;
+            }
+            w.nodes++;
+            int right = layout.right(nodes, node);
+            if (right == BoundsNodeLayout.LEAF) {
+                int minId = layout.minId(nodes, node);
+                for (long near = metric.nodeNear(nodes, layout, node, columns, Worker.BATCH_STRIDE, count, bounds); near != 0;
+                     near &= near - 1) {
+                    int i = Long.numberOfTrailingZeros(near);
+                    if (minId >= limits[from + i]) {
+                        continue;
+                    }
+                    TopK heap = w.heapFor(from + i);
+                    long before = w.queryDistances;
+                    scanColumns(metric, node, x[i], limits[from + i], skips[from + i], heap, w);
+                    w.batchDistances[from + i] += w.queryDistances - before;
+                    bounds[i] = heap.bound();
+                }
+                worst = worst(bounds, count);
+                continue;
+            }
+            int left = node + 1;
+            boolean leftOpen = layout.minId(nodes, left) < maxLimit;
+            boolean rightOpen = layout.minId(nodes, right) < maxLimit;
+            double lb = leftOpen ? metric.boxLowerBound(nodes, layout, left, lo, hi) : 0;
+            double rb = rightOpen ? metric.boxLowerBound(nodes, layout, right, lo, hi) : 0;
+            pushChildren(w, left, leftOpen, lb, right, rightOpen, rb, worst);
+        }
+    }
+
+    /** The largest of the batch's k-th distances: a node beyond it holds no neighbour of any of them. */
+    private static double worst(double[] bounds, int count) {
+        double worst = 0;
+        for (int i = 0; i < count; i++) {
+            worst = Math.max(worst, bounds[i]);
+        }
+        return worst;
+    }
+
+    /** Frees the tree and its prefix trees. */
+    @Override
+    public void close() {
+        for (BoundsTree t : prefixes) {
+            t.close();
+        }
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+
+    /** The {@link dev.covertree.engine.Engine#BOUNDS} engine over this tree, for a plan to hand queries to. */
+    public SearchEngine searchEngine() {
+        return new BoundsTreeSearch(this);
+    }
+}

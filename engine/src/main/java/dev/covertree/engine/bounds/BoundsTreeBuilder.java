@@ -1,0 +1,253 @@
+package dev.covertree.engine.bounds;
+
+import dev.covertree.engine.internal.search.BoundsNodeLayout;
+import dev.covertree.engine.metric.Metric;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.function.LongConsumer;
+
+/**
+ * Builds a {@link BoundsTree}: median splits of the widest box side, found by quickselect on a node-ordered
+ * copy of the tree coordinates, summaries bottom-up. A subtree's node range follows from its size
+ * ({@link BoundsNodeLayout#nodeCount}), so large subtrees are built as independent fork/join tasks; each
+ * task's choices depend only on its points, so the tree is the same for every thread count.
+ */
+final class BoundsTreeBuilder {
+    /** Subtrees at least this large are split into two tasks. */
+    private static final int PARALLEL_MIN = 1 << 14;
+
+    private final Metric metric;
+    private final BoundsNodeLayout layout;
+    private final MemorySegment nodes;
+    private final MemorySegment order;
+    private final MemorySegment coords;
+    /**
+     * Where each leaf's coordinates go column by column ({@link Metric#leafColumns}), or each point's record
+     * ({@link Metric#writeRecord}) at its node-order position; null when the metric keeps neither.
+     */
+    private final MemorySegment records;
+    private final boolean leafColumns;
+    private final long recordBytes;
+    private final int d;
+    private final int m;
+    private final LongConsumer progress;
+    /** Per build thread: a leaf's running column ranges. */
+    private final ThreadLocal<double[]> ranges;
+    private final ThreadLocal<double[]> ranges2;
+    /** Per build thread: one V row as float64. */
+    private final ThreadLocal<double[]> rows;
+    /** Per build thread: a node's running box, lo[0, d) then hi[d, 2d). */
+    private final ThreadLocal<double[]> boxes;
+
+    BoundsTreeBuilder(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order, MemorySegment coords,
+                      MemorySegment records, LongConsumer progress) {
+        this.metric = metric;
+        this.records = records;
+        this.leafColumns = metric.leafColumns();
+        this.recordBytes = metric.recordBytes();
+        this.layout = layout;
+        this.nodes = nodes;
+        this.order = order;
+        this.coords = coords;
+        this.d = layout.dimension();
+        this.m = layout.columns();
+        this.progress = progress != null ? progress : x -> { };
+        this.ranges = ThreadLocal.withInitial(() -> new double[m]);
+        this.ranges2 = ThreadLocal.withInitial(() -> new double[m]);
+        this.rows = ThreadLocal.withInitial(() -> new double[m]);
+        this.boxes = ThreadLocal.withInitial(() -> new double[2 * d]);
+    }
+
+    void build(ForkJoinPool pool, int n) {
+        for (int i = 0; i < n; i++) {
+            order.setAtIndex(ValueLayout.JAVA_INT, i, i);
+            for (int k = 0; k < d; k++) {
+                coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * d + k, metric.treeCoordinate(i, k));
+            }
+        }
+        pool.invoke(new Subtree(0, 0, n));
+    }
+
+    private final class Subtree extends RecursiveAction {
+        private final int node;
+        private final int start;
+        private final int end;
+
+        Subtree(int node, int start, int end) {
+            this.node = node;
+            this.start = start;
+            this.end = end;
+        }
+
+        @Override
+        protected void compute() {
+            BoundsTreeBuilder.this.build(node, start, end, true);
+        }
+    }
+
+    private double coord(int pos, int k) {
+        return coords.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) pos * d + k);
+    }
+
+    private void build(int node, int start, int end, boolean forkable) {
+        // the box in one pass over the rows (they are row-major)
+        double[] box = boxes.get();
+        long at = (long) start * d;
+        for (int k = 0; k < d; k++) {
+            box[k] = coords.getAtIndex(ValueLayout.JAVA_DOUBLE, at + k);
+            box[d + k] = box[k];
+        }
+        for (long i = at + d, stop = (long) end * d; i < stop; i += d) {
+            for (int k = 0; k < d; k++) {
+                double x = coords.getAtIndex(ValueLayout.JAVA_DOUBLE, i + k);
+                box[k] = Math.min(box[k], x);
+                box[d + k] = Math.max(box[d + k], x);
+            }
+        }
+        int split = 0;
+        for (int k = 0; k < d; k++) {
+            layout.setBox(nodes, node, k, box[k], box[d + k]);
+            if (box[d + k] - box[k] > box[d + split] - box[split]) {
+                split = k;
+            }
+        }
+        int size = end - start;
+        if (size <= BoundsTree.LEAF) {
+            leafSummary(node, start, end);
+            if (records != null && leafColumns) {
+                writeColumns(start, size);
+            } else if (records != null) {
+                for (int pos = start; pos < end; pos++) {
+                    metric.writeRecord(order.getAtIndex(ValueLayout.JAVA_INT, pos), records, pos * recordBytes);
+                }
+            }
+            progress.accept(size);
+            return;
+        }
+        int mid = start + size / 2;
+        select(start, end, mid, split);
+        int left = node + 1;
+        int right = left + BoundsNodeLayout.nodeCount(mid - start, BoundsTree.LEAF);
+        if (forkable && size >= PARALLEL_MIN) {
+            RecursiveAction.invokeAll(new Subtree(left, start, mid), new Subtree(right, mid, end));
+        } else {
+            build(left, start, mid, false);
+            build(right, mid, end, false);
+        }
+        innerSummary(node, start, end, left, right);
+    }
+
+    /** The leaf's coordinates column by column, as {@link BoundsTree} reads them. */
+    private void writeColumns(int start, int size) {
+        long base = (long) d * start;
+        for (int i = 0; i < size; i++) {
+            for (int k = 0; k < d; k++) {
+                records.setAtIndex(ValueLayout.JAVA_DOUBLE, base + (long) k * size + i, coord(start + i, k));
+            }
+        }
+    }
+
+    private void leafSummary(int node, int start, int end) {
+        int minId = Integer.MAX_VALUE;
+        double maxIsp = 0;
+        double maxNorm = 0;
+        for (int pos = start; pos < end; pos++) {
+            int id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
+            minId = Math.min(minId, id);
+            maxIsp = Math.max(maxIsp, metric.summaryInvSqrtP(id));
+            maxNorm = Math.max(maxNorm, metric.summaryNorm(id));
+        }
+        if (m > 0) {
+            // row by row (V is row-major), the running ranges in the node's own slots, rounded outward at the end
+            double[] lo = ranges.get();
+            double[] hi = ranges2.get();
+            double[] row = rows.get();
+            for (int pos = start; pos < end; pos++) {
+                metric.summaryRow(order.getAtIndex(ValueLayout.JAVA_INT, pos), row);
+                for (int u = 0; u < m; u++) {
+                    double v = row[u];
+                    lo[u] = pos == start ? v : Math.min(lo[u], v);
+                    hi[u] = pos == start ? v : Math.max(hi[u], v);
+                }
+            }
+            for (int u = 0; u < m; u++) {
+                layout.setVRange(nodes, node, u, down(lo[u]), up(hi[u]));
+            }
+        }
+        layout.setHeader(nodes, node, start, end, BoundsNodeLayout.LEAF, minId, maxIsp, maxNorm);
+    }
+
+    private void innerSummary(int node, int start, int end, int left, int right) {
+        for (int u = 0; u < m; u++) {
+            layout.setVRange(nodes, node, u, Math.min(layout.vLo(nodes, left, u), layout.vLo(nodes, right, u)),
+                    Math.max(layout.vHi(nodes, left, u), layout.vHi(nodes, right, u)));
+        }
+        layout.setHeader(nodes, node, start, end, right, Math.min(layout.minId(nodes, left), layout.minId(nodes, right)),
+                Math.max(layout.maxIsp(nodes, left), layout.maxIsp(nodes, right)),
+                Math.max(layout.maxNorm(nodes, left), layout.maxNorm(nodes, right)));
+    }
+
+    /** The largest float not above {@code x}: a float32 lower bound of a float64 value. */
+    static float down(double x) {
+        float f = (float) x;
+        return f > x ? Math.nextDown(f) : f;
+    }
+
+    /** The smallest float not below {@code x}. */
+    static float up(double x) {
+        float f = (float) x;
+        return f < x ? Math.nextUp(f) : f;
+    }
+
+    /**
+     * Reorders positions {@code [start, end)} so that position {@code nth} holds the value it would hold if
+     * they were sorted by coordinate {@code k}, none before it larger and none after it smaller
+     * (Hoare's quickselect, median-of-three pivots; deterministic).
+     */
+    private void select(int start, int end, int nth, int k) {
+        int lo = start;
+        int hi = end - 1;
+        while (hi > lo) {
+            int mid = lo + (hi - lo) / 2;
+            double a = coord(lo, k);
+            double b = coord(mid, k);
+            double c = coord(hi, k);
+            double pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (coord(i, k) < pivot) {
+                    i++;
+                }
+                while (coord(j, k) > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    swap(i, j);
+                    i++;
+                    j--;
+                }
+            }
+            if (nth <= j) {
+                hi = j;
+            } else if (nth >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void swap(int a, int b) {
+        int t = order.getAtIndex(ValueLayout.JAVA_INT, a);
+        order.setAtIndex(ValueLayout.JAVA_INT, a, order.getAtIndex(ValueLayout.JAVA_INT, b));
+        order.setAtIndex(ValueLayout.JAVA_INT, b, t);
+        for (int k = 0; k < d; k++) {
+            double x = coord(a, k);
+            coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) a * d + k, coord(b, k));
+            coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) b * d + k, x);
+        }
+    }
+}

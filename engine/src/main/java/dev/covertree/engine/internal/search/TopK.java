@@ -1,0 +1,95 @@
+package dev.covertree.engine.internal.search;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The k best (distance, id) pairs seen so far, ordered by distance then id: two arrays kept sorted
+ * (an insertion walks down from the end), reused across queries, so offering allocates nothing. For the k of
+ * neighbour searches (tens) a sorted insert costs less than a heap's sift, and the result needs no sort.
+ */
+public final class TopK {
+    private final int k;
+    private final double[] dist;
+    private final long[] ids;
+    private int size;
+
+    public TopK(int k) {
+        this.k = k;
+        this.dist = new double[k];
+        this.ids = new long[k];
+    }
+
+    public int capacity() {
+        return k;
+    }
+
+    public void clear() {
+        size = 0;
+    }
+
+    /** The k-th distance so far, or +∞ while fewer than k are held: anything farther cannot enter. */
+    public double bound() {
+        return size < k ? Double.POSITIVE_INFINITY : dist[k - 1];
+    }
+
+    /** Offers a candidate whose id is not held yet (every engine but the seeded cover-tree search). */
+    public void offer(double d, long id) {
+        if (size == k && !better(d, id, dist[k - 1], ids[k - 1])) {
+            return;
+        }
+        insert(d, id);
+    }
+
+    /** Offers a candidate that may be held already: the cover tree's seeds meet the descent again. */
+    public void offerUnique(double d, long id) {
+        if (size == k && !better(d, id, dist[k - 1], ids[k - 1])) {
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            if (ids[i] == id) {
+                return;
+            }
+        }
+        insert(d, id);
+    }
+
+    /**
+     * Inserts at its sorted place, dropping the last when full: walks down from the end, shifting as it
+     * goes. Most candidates that get in land near the end (they just beat the k-th), so this moves few
+     * entries and mispredicts one branch, where a binary search mispredicts about half of its log k.
+     */
+    private void insert(double d, long id) {
+        int i = size == k ? k - 1 : size;
+        while (i > 0 && better(d, id, dist[i - 1], ids[i - 1])) {
+            dist[i] = dist[i - 1];
+            ids[i] = ids[i - 1];
+            i--;
+        }
+        dist[i] = d;
+        ids[i] = id;
+        if (size < k) {
+            size++;
+        }
+    }
+
+    /** (d1, id1) comes before (d2, id2): smaller distance, or the same distance and a smaller id. */
+    private static boolean better(double d1, long id1, double d2, long id2) {
+        return d1 < d2 || (d1 == d2 && id1 < id2);
+    }
+
+    /**
+     * Writes the held pairs sorted by (distance, id) into row {@code row} of the outputs, padding with
+     * −1 / +∞ up to k, and empties the heap.
+     */
+    public void drainTo(MemorySegment indices, MemorySegment distances, long row) {
+        long base = row * k;
+        MemorySegment.copy(ids, 0, indices, ValueLayout.JAVA_LONG, base * 8, size);
+        MemorySegment.copy(dist, 0, distances, ValueLayout.JAVA_DOUBLE, base * 8, size);
+        for (int i = size; i < k; i++) {
+            indices.setAtIndex(ValueLayout.JAVA_LONG, base + i, -1L);
+            distances.setAtIndex(ValueLayout.JAVA_DOUBLE, base + i, Double.POSITIVE_INFINITY);
+        }
+        size = 0;
+    }
+}

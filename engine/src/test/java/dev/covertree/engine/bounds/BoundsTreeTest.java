@@ -1,0 +1,219 @@
+package dev.covertree.engine.bounds;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.covertree.engine.Dataset;
+import dev.covertree.engine.Engine;
+import dev.covertree.engine.InvalidInputException;
+import dev.covertree.engine.Kernel;
+import dev.covertree.engine.KernelType;
+import dev.covertree.engine.KnnOptions;
+import dev.covertree.engine.KnnResult;
+import dev.covertree.engine.QuerySet;
+import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.TestData;
+import dev.covertree.engine.internal.search.BoundsNodeLayout;
+import dev.covertree.engine.internal.search.Worker;
+import dev.covertree.engine.knn.EnginePlan;
+import dev.covertree.engine.knn.ExactnessTest;
+import dev.covertree.engine.knn.Knn;
+import dev.covertree.engine.metric.Metric;
+import dev.covertree.npy.NpyDType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bounds tree's own guarantees: every node bound is at most the smallest distance to the node's
+ * points as {@link Metric#distance} computes it (the pruning is sound, float32 V and its rounding
+ * included), the validator catches a broken summary, and on a saturating spatial field the bounds prune
+ * where the triangle inequality cannot.
+ */
+class BoundsTreeTest {
+
+    private static double[][] uniform(int n, int d, double side, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[][] x = new double[n][d];
+        for (double[] row : x) {
+            for (int k = 0; k < d; k++) {
+                row[k] = side * rnd.nextDouble();
+            }
+        }
+        return x;
+    }
+
+    /** For random queries and every node: the bound (full, and the cheap stage's) is <= each computed distance. */
+    private static void assertBoundsSound(Dataset data, long seed) {
+        Metric metric = Metric.of(data);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+            tree.validate();
+            BoundsNodeLayout layout = tree.layout();
+            MemorySegment nodes = tree.nodes();
+            Worker w = new Worker(1, 1);
+            for (int t = 0; t < 12; t++) {
+                long q = rnd.nextLong(data.size());
+                metric.prepareBoundsQuery(q, w);
+                double[] d = new double[(int) data.size()];
+                for (long j = 0; j < data.size(); j++) {
+                    d[(int) j] = metric.distance(q, j);
+                }
+                for (int node = 0; node < tree.nodeCount(); node++) {
+                    double min = Double.POSITIVE_INFINITY;
+                    for (int pos = layout.start(nodes, node); pos < layout.end(nodes, node); pos++) {
+                        long j = tree.pointAt(pos);
+                        if (j != q) { // d(q, q) = 0 by definition, never computed: the search offers it itself
+                            min = Math.min(min, d[(int) j]);
+                        }
+                    }
+                    for (double cutoff : new double[] {Double.POSITIVE_INFINITY, 0.0}) {
+                        w.boundCutoff = cutoff;
+                        double lb = metric.nodeLowerBound(nodes, layout, node, w);
+                        if (!(lb <= min)) {
+                            throw new AssertionError("query " + q + ", node " + node + " (cutoff " + cutoff + "): bound " + lb
+                                    + " above the nearest computed distance " + min);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void residualBoundsNeverExceedAComputedDistance() {
+        int n = 1500;
+        try (Arena arena = Arena.ofShared()) {
+            Object[][] cases = {
+                // points, kernel, m, V dtype
+                {uniform(n, 2, 15, 1), Kernel.of(KernelType.MATERN32, 1.0, 0.5), 30, NpyDType.F4},
+                {uniform(n, 2, 15, 2), new Kernel(KernelType.RBF, 2.0, new double[] {0.4, 1.1}), 25, NpyDType.F8},
+                {uniform(n, 1, 30, 3), Kernel.of(KernelType.MATERN12, 0.7, 0.3), 12, NpyDType.F4},
+                {uniform(n, 3, 6, 4), new Kernel(KernelType.MATERN52, 1.3, new double[] {0.5, 0.8, 0.3}), 40, NpyDType.F4},
+                // ill-conditioned: many inducing points, p near the jitter, f4 V bends the exact correlation
+                {TestData.normal(n, 3, 5), Kernel.of(KernelType.RBF, 1.0, 1.0), 200, NpyDType.F4},
+            };
+            long seed = 10;
+            for (Object[] c : cases) {
+                try (Dataset data = TestData.residual(arena, (double[][]) c[0], (Kernel) c[1], (int) c[2], (NpyDType) c[3])) {
+                    assertBoundsSound(data, seed++);
+                }
+            }
+        }
+    }
+
+    /**
+     * In predecessor mode a query that may only see ids below L searches the smallest prefix tree holding them:
+     * the answers stay the scan's, bit for bit, on every path (one query at a time, the all-points batch in
+     * node order, declared neighbours) and for both metrics.
+     */
+    @Test
+    void prefixTreesGiveTheScansPredecessorAnswer() {
+        int n = 3000;
+        try (Arena arena = Arena.ofShared();
+             Dataset euclid = Dataset.euclidean(TestData.matrix(arena, "x", uniform(n, 2, 40, 11), NpyDType.F8));
+             Dataset residual = TestData.residual(arena, uniform(n, 2, 15, 12), Kernel.of(KernelType.MATERN32, 1.0, 0.5),
+                     30, NpyDType.F4)) {
+            long[] ids = new SplittableRandom(13).longs(200, 0, n).toArray();
+            for (Dataset data : new Dataset[] {euclid, residual}) {
+                try (BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+                    tree.buildPrefixes(2, ScratchSpace.auto(), 16);
+                    assertTrue(tree.levels() == 4, "prefixes of 750, 188 and 47 points");
+                    Metric metric = Metric.of(data);
+                    KnnOptions o = KnnOptions.of(7).withPredecessor(true);
+                    for (QuerySet qs : new QuerySet[] {QuerySet.allPoints(n), QuerySet.ids(ids, n, "ids"),
+                            QuerySet.ids(ids, n, "ids").withNeighbours()}) {
+                        try (KnnResult oracle = Knn.search(metric, qs, o.withEngine(Engine.SCAN));
+                             KnnResult r = Knn.search(metric, qs, o.withEngine(Engine.BOUNDS).withThreads(2),
+                                     EnginePlan.withTree(tree))) {
+                            ExactnessTest.assertIdentical(oracle, r, data.metricType() + " " + qs);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void euclideanBoundsNeverExceedAComputedDistance() {
+        try (Arena arena = Arena.ofShared()) {
+            for (NpyDType t : new NpyDType[] {NpyDType.F4, NpyDType.F8}) {
+                try (Dataset data = Dataset.euclidean(TestData.matrix(arena, "x", TestData.normal(1200, 4, 7), t))) {
+                    assertBoundsSound(data, 8);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSavedTreeMapsBackAndAnswersBitForBitAndRefusesOtherData(@TempDir Path dir) throws Exception {
+        Kernel kernel = Kernel.of(KernelType.MATERN32, 1.0, 0.5);
+        try (Arena arena = Arena.ofShared();
+             Dataset res = TestData.residual(arena, uniform(2000, 2, 20, 21), kernel, 30, NpyDType.F4);
+             Dataset euc = Dataset.euclidean(TestData.matrix(arena, "x", TestData.normal(2000, 3, 22), NpyDType.F4));
+             Dataset other = Dataset.euclidean(TestData.matrix(arena, "y", TestData.normal(2000, 3, 23), NpyDType.F4))) {
+            for (Dataset data : new Dataset[] {res, euc}) {
+                Path file = dir.resolve(data.metricType() + ".btree");
+                KnnOptions o = KnnOptions.of(12).withPredecessor(true).withEngine(Engine.BOUNDS);
+                try (BoundsTree built = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+                    built.save(file, false);
+                    try (BoundsTree loaded = BoundsTree.load(file, data);
+                         KnnResult want = Knn.search(Metric.of(data), QuerySet.allPoints(2000), o, EnginePlan.withTree(built));
+                         KnnResult got = Knn.search(Metric.of(data), QuerySet.allPoints(2000), o, EnginePlan.withTree(loaded))) {
+                        loaded.validate();
+                        ExactnessTest.assertIdentical(want, got, "saved " + data.metricType());
+                    }
+                }
+            }
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> BoundsTree.load(dir.resolve("euclidean.btree"), other));
+            assertTrue(e.getMessage().contains("was built from another dataset"), e.getMessage());
+        }
+    }
+
+    @Test
+    void validatorRejectsABoxThatMissesAPoint() {
+        try (Arena arena = Arena.ofShared();
+             Dataset data = Dataset.euclidean(TestData.matrix(arena, "x", TestData.normal(500, 2, 9), NpyDType.F8));
+             BoundsTree tree = BoundsTree.build(data, 1, ScratchSpace.auto())) {
+            tree.validate();
+            BoundsNodeLayout layout = tree.layout();
+            int leaf = tree.nodeCount() - 1;
+            layout.setBox(tree.nodes(), leaf, 0, layout.boxLo(tree.nodes(), leaf, 0) + 1e-9,
+                    layout.boxHi(tree.nodes(), leaf, 0));
+            IllegalStateException e = assertThrows(IllegalStateException.class, tree::validate);
+            assertTrue(e.getMessage().contains("outside the box of node " + leaf), e.getMessage());
+        }
+    }
+
+    @Test
+    void boundsPruneASaturatingSpatialFieldWithArdLengthscales() {
+        int n = 6000;
+        Kernel kernel = new Kernel(KernelType.MATERN32, 1.0, new double[] {0.5, 0.35});
+        try (Arena arena = Arena.ofShared();
+             Dataset data = TestData.residual(arena, uniform(n, 2, 30, 11), kernel, 40, NpyDType.F4)) {
+            KnnOptions o = KnnOptions.of(20).withPredecessor(true);
+            try (KnnResult want = Knn.search(Metric.of(data), QuerySet.allPoints(n), o.withEngine(Engine.SCAN));
+                 KnnResult got = Knn.search(Metric.of(data), QuerySet.allPoints(n), o.withEngine(Engine.BOUNDS))) {
+                ExactnessTest.assertIdentical(want, got, "bounds, ARD spatial");
+                double perQuery = (double) got.distanceEvaluations() / n;
+                assertTrue(perQuery < n / 20.0, perQuery + " distances per query: the bounds should prune most of the "
+                        + n + " points");
+            }
+        }
+    }
+
+    @Test
+    void float32ColumnRangesEncloseFloat64Values() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int i = 0; i < 100_000; i++) {
+            double x = (rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-30, 30));
+            assertTrue(BoundsTreeBuilder.down(x) <= x && x <= BoundsTreeBuilder.up(x), "float bounds of " + x);
+        }
+        assertTrue(BoundsTreeBuilder.up(1e300) == Float.POSITIVE_INFINITY);
+        assertTrue(BoundsTreeBuilder.down(-1e300) == Float.NEGATIVE_INFINITY);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.covertree.engine.internal.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class WorkHistogramTest {
+    @Test
+    void medianIsExactBelowOneThousandTwentyFourAndMaxAlwaysExact() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        long[] values = new long[10_001];
+        WorkHistogram a = new WorkHistogram();
+        WorkHistogram b = new WorkHistogram();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rnd.nextLong(0, 1000);
+            (i % 2 == 0 ? a : b).record(values[i]);
+        }
+        a.merge(b);
+        Arrays.sort(values);
+        assertEquals(values.length, a.count());
+        assertEquals(values[(values.length - 1) / 2], a.median());
+        assertEquals(values[values.length - 1], a.max());
+    }
+
+    @Test
+    void largeMediansAreWithinTwoTenthsOfAPercentBelow() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        for (int trial = 0; trial < 200; trial++) {
+            long v = rnd.nextLong(1024, 1L << 40);
+            WorkHistogram h = new WorkHistogram();
+            h.record(v);
+            assertTrue(h.median() <= v && h.median() >= v * 0.998, v + " -> " + h.median());
+            assertEquals(v, h.max());
+        }
+    }
+}
