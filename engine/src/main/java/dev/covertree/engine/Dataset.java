@@ -355,6 +355,7 @@ public final class Dataset implements AutoCloseable {
         return invSqrtP;
     }
 
+    /** True when V is stored as float32 (the kernels read it as stored). */
     public boolean vIsF4() {
         return v.dtype() == NpyDType.F4;
     }

@@ -12,6 +12,7 @@ import java.util.Arrays;
  */
 public record Kernel(KernelType type, double variance, double[] lengthscale) {
 
+    /** Checks the parts: a type, a finite variance &gt; 0, and finite lengthscales &gt; 0 (one, or one per dimension). */
     public Kernel {
         if (type == null) {
             throw new InvalidInputException("kernel type is missing");
@@ -35,6 +36,7 @@ public record Kernel(KernelType type, double variance, double[] lengthscale) {
         return new Kernel(type, variance, new double[] {lengthscale});
     }
 
+    /** A copy of the lengthscales. */
     @Override
     public double[] lengthscale() {
         return lengthscale.clone();

@@ -14,6 +14,7 @@ package dev.covertree.engine;
  */
 public record KnnOptions(int k, boolean includeSelf, boolean predecessor, int threads, Engine engine, boolean checkInputs) {
 
+    /** Checks the options: k &ge; 1, threads &ge; 1, an engine. */
     public KnnOptions {
         if (k < 1) {
             throw new InvalidInputException("k must be >= 1, got " + k);

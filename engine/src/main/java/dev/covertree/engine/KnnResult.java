@@ -24,6 +24,7 @@ public final class KnnResult implements AutoCloseable {
     private double checkSeconds;
     private long maxPerQuery = -1;
 
+    /** An empty result of {@code queries} x {@code k} ids and distances, off-heap, freed by {@link #close}. */
     public KnnResult(long queries, int k) {
         this.arena = Arena.ofShared();
         this.queries = queries;
@@ -121,6 +122,7 @@ public final class KnnResult implements AutoCloseable {
         return checkSeconds;
     }
 
+    /** Records how long the input checks that ran with the search took (the search sets it). */
     public void recordChecks(double seconds) {
         this.checkSeconds = seconds;
     }

@@ -18,6 +18,7 @@ import java.lang.foreign.ValueLayout;
  */
 public record Matrix(String name, MemorySegment segment, NpyDType dtype, long rows, long cols) {
 
+    /** Checks that the segment holds exactly {@code rows} x {@code cols} values of {@code dtype} (f4 or f8). */
     public Matrix {
         if (dtype != NpyDType.F4 && dtype != NpyDType.F8) {
             throw new InvalidInputException(name + ": dtype " + dtype.code() + " is not supported here (expected f4 or f8)");

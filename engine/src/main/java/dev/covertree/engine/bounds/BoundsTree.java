@@ -237,10 +237,12 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         return records;
     }
 
+    /** The layout of the node structs (the max-min ordering walks the nodes itself). */
     public BoundsNodeLayout layout() {
         return layout;
     }
 
+    /** The node structs, in the layout of {@link #layout}. */
     public MemorySegment nodes() {
         return nodes;
     }

@@ -52,7 +52,7 @@ import java.util.function.LongConsumer;
 public final class CoverTree implements AutoCloseable, NodeOrdered {
     private final Dataset data;
     private final Arena arena;
-    public final MemorySegment nodes;
+    final MemorySegment nodes;
     /** Node index of each point (for seeding a query by id with its tree neighbourhood). */
     final MemorySegment nodeOf;
     /**
