@@ -149,7 +149,13 @@ def test_outputs_are_absent_or_whole_after_concurrent_writers_and_a_kill(tmp_pat
     big = tmp_path / "big.npy"
     np.save(big, np.random.default_rng(9).normal(size=(1 << 21, 3)))
     job = subprocess.Popen([a if a != str(x) else str(big) for a in args], stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
+    # its outputs exist (under temporary names) from before the tree is built until the answer is committed: kill
+    # it a moment into that window, not after a fixed time, which a fast machine had already finished the job in
+    deadline = time.time() + 120
+    while len(list(tmp_path.glob(".*.partial"))) < 2 and job.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    assert job.poll() is None, "the job ended before it could be killed mid-run"
     job.send_signal(signal.SIGKILL)
     job.communicate(timeout=60)
     assert np.load(i).tobytes() == expected.tobytes() and np.load(d).tobytes() == dexpected.tobytes()
