@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,16 +40,20 @@ import picocli.CommandLine;
 final class KnnCommand implements Callable<Integer> {
     /** A worker's kept inputs, or null: one run, everything opened is closed at its end. */
     private final InputsCache cache;
-    private final Cancellation cancellation;
+    /** The request's cancellation: a worker keeps this command for many requests, each with its own. */
+    private final Supplier<Cancellation> cancellations;
 
     KnnCommand() {
-        this(null, Cancellation.NEVER);
+        this(null, () -> Cancellation.NEVER);
     }
 
-    /** A knn command of a worker's request: inputs and plans come from and stay in {@code cache}. */
-    KnnCommand(InputsCache cache, Cancellation cancellation) {
+    /**
+     * A knn command of a worker's requests: inputs and plans come from and stay in {@code cache}; each request
+     * stops when its own cancellation, from {@code cancellations}, is cancelled.
+     */
+    KnnCommand(InputsCache cache, Supplier<Cancellation> cancellations) {
         this.cache = cache;
-        this.cancellation = cancellation;
+        this.cancellations = cancellations;
     }
 
     @Mixin
@@ -158,6 +163,7 @@ final class KnnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Cancellation cancellation = cancellations.get();
         if (k < 1) {
             throw new UsageException("--k must be >= 1, got " + k);
         }

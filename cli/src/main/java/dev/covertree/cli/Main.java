@@ -47,25 +47,24 @@ public final class Main implements Runnable {
 
     /** Runs the tool in-process (for tests and embedding) and returns its exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return run(args, out, err, null, Cancellation.NEVER);
+        return run(args, out, err, null);
     }
 
     /**
-     * Runs one command of a worker's request: {@code knn} takes its inputs and plans from {@code cache} and
-     * leaves them there, and stops when {@code cancellation} is cancelled.
+     * Runs one command; for a worker's request ({@code worker} not null) {@code knn} takes its inputs and plans
+     * from the worker's cache and leaves them there, on the command line the worker keeps.
      */
-    static int run(String[] args, PrintWriter out, PrintWriter err, InputsCache cache, Cancellation cancellation) {
+    static int run(String[] args, PrintWriter out, PrintWriter err, WorkerCommands worker) {
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
-                return type == KnnCommand.class && cache != null ? type.cast(new KnnCommand(cache, cancellation))
+                return type == KnnCommand.class && worker != null ? type.cast(new KnnCommand(worker.cache(), worker::cancellation))
                         : CommandLine.defaultFactory().create(type);
             }
         };
-        CommandLine cl = new CommandLine(new Main(), factory);
-        addCommands(cl, factory, args);
-        // enum options (--metric, --kernel, --engine) accept any case; help lists them as typed (lower case)
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        String named = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        CommandLine kept = worker == null ? null : worker.kept(named, () -> commandLine(factory, named));
+        CommandLine cl = kept != null ? kept : commandLine(factory, named);
         cl.setOut(out);
         cl.setErr(err);
         Notes.install(err);
@@ -78,6 +77,15 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             boolean debug = java.util.Arrays.asList(parsed.originalArgs().toArray()).contains("--debug");
             return ErrorReport.report(e, err, debug);
+        });
+        cl.setExecutionStrategy(parsed -> {
+            // --quiet anywhere on the line turns the library's notes down to errors, for this run
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                if (p.hasMatchedOption("--quiet")) {
+                    Notes.quiet();
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
         });
         try {
             return cl.execute(args);
@@ -101,12 +109,13 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Adds the subcommands: only the one the command line names, when its first word is a command (picocli
-     * builds each command's model from its annotations, which costs more than a short request's work in a
-     * worker); every command otherwise, so that help and usage errors list them all.
+     * The tool's command line with its subcommands: only the one named ({@code named}, the command line's
+     * first word) when it is a command (picocli builds each command's model from its annotations, which costs
+     * more than a short request's work in a worker); every command otherwise, so that help and usage errors
+     * list them all. Enum options (--metric, --kernel, --engine) accept any case; help lists them as typed.
      */
-    private static void addCommands(CommandLine cl, CommandLine.IFactory factory, String[] args) {
-        String named = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+    private static CommandLine commandLine(CommandLine.IFactory factory, String named) {
+        CommandLine cl = new CommandLine(new Main(), factory);
         List<CommandPlugin> plugins = Plugins.ALL;
         boolean one = named != null && (COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(named))
                 || plugins.stream().anyMatch(p -> p.name().equals(named)));
@@ -128,6 +137,8 @@ public final class Main implements Runnable {
         if (!one) {
             cl.addSubcommand("help", new CommandLine.HelpCommand());
         }
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
     }
 
     /**

@@ -14,15 +14,10 @@ final class RunOptions {
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    boolean quiet;
-
+    // a field, not a setter that quiets the notes: picocli resets fields before each parse, and a worker
+    // parses many requests with one command object (Main turns the notes down from the parse result)
     @Option(names = "--quiet", description = "Only errors: no progress, notes or summary.")
-    void quiet(boolean q) {
-        quiet = q;
-        if (q) {
-            Notes.quiet();
-        }
-    }
+    boolean quiet;
 
     @Option(names = "--telemetry", paramLabel = "run.jsonl",
             description = "Append one JSON object per phase (name, seconds, counts) to this file.")

@@ -87,6 +87,7 @@ final class ServeCommand implements Callable<Integer> {
                     // the folder may be gone already
                 }
             }));
+            WorkerCommands commands = new WorkerCommands(cache);
             watch(server);
             if (!quiet) {
                 err.printf("covertree serve: listening on %s (pid %d, cache %d MiB)%n", sock, ProcessHandle.current().pid(),
@@ -100,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
                 } catch (ClosedChannelException e) {
                     break;
                 }
-                Thread.ofPlatform().daemon().name("covertree-request").start(() -> handle(ch, me, cache));
+                Thread.ofPlatform().daemon().name("covertree-request").start(() -> handle(ch, me, commands));
             }
         } finally {
             Files.deleteIfExists(sock);
@@ -109,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** Runs one connection's request and replies; a client that goes away cancels its request. */
-    private void handle(SocketChannel ch, UserPrincipal me, InputsCache cache) {
+    private void handle(SocketChannel ch, UserPrincipal me, WorkerCommands commands) {
         try (ch) {
             UserPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
             if (!peer.equals(me)) {
@@ -137,7 +138,7 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     code = args.length > 0 && args[0].equals("serve") ? refuse(err)
                             : cancellation.cancelled() ? WorkerProtocol.EXIT_CANCELLED
-                            : Main.run(args, out, err, cache, cancellation);
+                            : commands.run(args, out, err, cancellation);
                 } finally {
                     busy = false;
                     lastRequestEnd = System.nanoTime();

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.covertree.cli.Main;
+import dev.covertree.npy.NpyDType;
+import dev.covertree.npy.NpyMappedFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.foreign.ValueLayout;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -138,6 +141,43 @@ class WorkerTest {
             }
             assertArrayEquals(Files.readAllBytes(dir.resolve("fresh-i.npy")), Files.readAllBytes(dir.resolve("warm" + r + "-i.npy")));
             assertArrayEquals(Files.readAllBytes(dir.resolve("fresh-d.npy")), Files.readAllBytes(dir.resolve("warm" + r + "-d.npy")));
+        }
+    }
+
+    @Test
+    void theKeptKnnCommandTakesEveryRequestsOwnOptionsAndNothingFromTheOneBefore() throws IOException {
+        Path ids = dir.resolve("some-ids.npy");
+        try (NpyMappedFile f = NpyMappedFile.create(ids, NpyDType.I8, new long[] {50}, false)) {
+            for (int i = 0; i < 50; i++) {
+                f.data().setAtIndex(ValueLayout.JAVA_LONG, i, 17L * i + 3);
+            }
+            f.commit();
+        }
+        String x = dir.resolve("x.npy").toString();
+        // three differently set jobs, each once as a one-shot run and then twice through one worker, interleaved:
+        // a quiet max-min predecessor job, a talkative one over query ids including the query itself, a quiet plain one
+        String[][] jobs = {
+            {"--k", "7", "--all", "--predecessor", "--order", "maxmin", "--quiet"},
+            {"--k", "4", "--query-ids", ids.toString(), "--include-self", "--engine", "brute"},
+            {"--k", "5", "--all", "--quiet", "--threads", "1"}};
+        for (int j = 0; j < jobs.length; j++) {
+            Cli.ok(Cli.run(Cli.concat(new String[] {"knn", "--coords", x, "--metric", "euclidean", "--out-indices",
+                    dir.resolve("job" + j + "-i.npy").toString(), "--out-distances", dir.resolve("job" + j + "-d.npy").toString()}, jobs[j])));
+        }
+        for (int round = 0; round < 2; round++) {
+            for (int j = 0; j < jobs.length; j++) {
+                String tag = "kept" + round + "-" + j;
+                Reply rep = call(Cli.concat(new String[] {"knn", "--coords", x, "--metric", "euclidean", "--out-indices",
+                        dir.resolve(tag + "-i.npy").toString(), "--out-distances", dir.resolve(tag + "-d.npy").toString()}, jobs[j]));
+                assertEquals(0, rep.exit(), rep.err());
+                boolean quiet = List.of(jobs[j]).contains("--quiet");
+                assertEquals(quiet, rep.out().isEmpty(), tag + ": " + rep.out());
+                if (!quiet) {
+                    assertTrue(rep.out().contains("knn: 50 queries, k = 4") && rep.out().contains("engine brute"), rep.out());
+                }
+                assertArrayEquals(Files.readAllBytes(dir.resolve("job" + j + "-i.npy")), Files.readAllBytes(dir.resolve(tag + "-i.npy")), tag);
+                assertArrayEquals(Files.readAllBytes(dir.resolve("job" + j + "-d.npy")), Files.readAllBytes(dir.resolve(tag + "-d.npy")), tag);
+            }
         }
     }
 
