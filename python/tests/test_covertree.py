@@ -499,3 +499,20 @@ def test_another_user_cannot_connect_to_a_worker(tmp_path):
     os.chmod(shared, 0o755)
     r = subprocess.run([LAUNCHER, "serve", "--socket", str(shared / "s")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "mode 0700" in r.stderr, r.stderr
+
+
+def test_small_answers_read_back_as_numpy_reads_them(tmp_path):
+    from covertree import api
+    cases = [np.arange(30, dtype=np.int64).reshape(3, 10), np.random.default_rng(12).random((5, 7)),
+             np.zeros((0, 4)), np.arange(6, dtype=np.int32).reshape(2, 3), np.ones((2, 3, 4)),
+             np.asfortranarray(np.random.default_rng(13).random((4, 6)))]
+    for a in cases:
+        np.save(tmp_path / "a.npy", a)
+        b = api._read_answer(tmp_path / "a.npy")
+        assert b.dtype == a.dtype and b.shape == a.shape and (b == a).all() and b.flags.writeable
+    # a file cut short is refused as np.load refuses it, never read as a shorter answer
+    np.save(tmp_path / "a.npy", cases[0])
+    data = (tmp_path / "a.npy").read_bytes()
+    (tmp_path / "a.npy").write_bytes(data[:-8])
+    with pytest.raises(ValueError):
+        api._read_answer(tmp_path / "a.npy")
