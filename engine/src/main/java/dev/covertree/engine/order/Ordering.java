@@ -221,24 +221,39 @@ public final class Ordering {
                     first = i;
                 }
             }
-            // every key +∞, the heap in id order: a heap, ties going to the smaller id
-            Arrays.fill(dmin, Double.POSITIVE_INFINITY);
-            Arrays.fill(key, Double.POSITIVE_INFINITY);
-            for (int pos = 0; pos < n; pos++) {
-                heap[idOf[pos]] = pos;
-                where[pos] = idOf[pos];
+            // the first point lowers every other point's distance, from +∞ to the distance to it: computed here
+            // in one pass (the same squared sum as an update's), and the heap then built bottom-up in node
+            // order, where n decrease-keys from +∞ would each sift a point down from a slot far from its
+            // spatial neighbours'. The order does not depend on the heap's layout: (distance, id) orders every
+            // pair of points strictly, so each step takes the one largest point whatever the heap's shape.
+            int c = 0;
+            while (idOf[c] != first) {
+                c++;
             }
-            size = n;
-            int c = heap[first];
-            remove(first);
-            for (int t = 0; t < n; t++) {
+            order[0] = first;
+            chosen[c] = true;
+            where[c] = -1;
+            dmin[c] = Double.POSITIVE_INFINITY;
+            MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
+            size = 0;
+            for (int pos = 0; pos < n; pos++) {
+                if (pos != c) {
+                    dmin[pos] = squared(pos);
+                    heap[size] = pos;
+                    key[size] = dmin[pos];
+                    where[pos] = size;
+                    size++;
+                }
+            }
+            for (int i = (size - 2) / 4; size > 1 && i >= 0; i--) {
+                siftDown(i);
+            }
+            for (int t = 1; t < n; t++) {
+                c = heap[0];
+                remove(0);
                 order[t] = idOf[c];
                 chosen[c] = true;
                 lowerWithin(c, dmin[c]);
-                if (t + 1 < n) {
-                    c = heap[0];
-                    remove(0);
-                }
             }
             return order;
         }
