@@ -31,8 +31,10 @@ public final class Dataset implements AutoCloseable {
     private Arena derived;
     private final MemorySegment scaled;
     private final MemorySegment invSqrtP;
-    private MemorySegment pointSlack;
-    private MemorySegment vNorms;
+    // made on first use under the lock, then read without it: the engines' threads ask for them per query and
+    // per point (a slice of the parent's, for a dataset over its first rows, is made once too)
+    private volatile MemorySegment pointSlack;
+    private volatile MemorySegment vNorms;
     /** The coordinates times 2^−{@link #rescaledExponent}, made on first use (Euclidean, extreme magnitudes only). */
     private Matrix rescaled;
     private int rescaledExponent;
@@ -281,13 +283,20 @@ public final class Dataset implements AutoCloseable {
      * match p, and float64 rounding): the slack of the residual metric's pruning bound. Computed once,
      * O(N m), on first use; N doubles off-heap.
      */
-    public synchronized MemorySegment pointSlack() {
-        if (parent != null) {
-            return parent.pointSlack().asSlice(0, 8L * size());
-        }
+    public MemorySegment pointSlack() {
+        MemorySegment s = pointSlack;
+        return s != null ? s : makePointSlack();
+    }
+
+    private synchronized MemorySegment makePointSlack() {
         if (pointSlack == null) {
-            MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
-            slacks(s);
+            MemorySegment s;
+            if (parent != null) {
+                s = parent.pointSlack().asSlice(0, 8L * size());
+            } else {
+                s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
+                slacks(s);
+            }
             pointSlack = s;
         }
         return pointSlack;
@@ -317,14 +326,21 @@ public final class Dataset implements AutoCloseable {
     }
 
     /** A computed norm {@code √(V_i · V_i)} of every V row, float64, N (residual only); made on first use. */
-    public synchronized MemorySegment vNorms() {
-        if (parent != null) {
-            return parent.vNorms().asSlice(0, 8L * size());
-        }
+    public MemorySegment vNorms() {
+        MemorySegment s = vNorms;
+        return s != null ? s : makeVNorms();
+    }
+
+    private synchronized MemorySegment makeVNorms() {
         if (vNorms == null) {
-            MemorySegment s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
-            for (long i = 0; i < size(); i++) {
-                s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, Math.sqrt(squaredNorm(i)));
+            MemorySegment s;
+            if (parent != null) {
+                s = parent.vNorms().asSlice(0, 8L * size());
+            } else {
+                s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
+                for (long i = 0; i < size(); i++) {
+                    s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, Math.sqrt(squaredNorm(i)));
+                }
             }
             vNorms = s;
         }

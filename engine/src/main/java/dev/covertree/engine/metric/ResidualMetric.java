@@ -50,9 +50,6 @@ final class ResidualMetric extends Metric {
     private final int m;
     private final boolean f4;
     private final boolean self;
-    /** The points' slacks (see the class comment), made on first use: only the cover tree needs them. */
-    private MemorySegment qSlack;
-    private MemorySegment dSlack;
     /** A computed dot product's rounding allowance per unit of {@code Σ|V_qu V_ju|}. */
     private final double dotRel;
     /** The Cauchy-Schwarz bound's allowance: computed norms and dot products against exact ones. */
@@ -450,24 +447,9 @@ final class ResidualMetric extends Metric {
         return dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
     }
 
-    // the datasets' V row norms (Dataset.vNorms, made once, under its lock), fetched once per metric so that
-    // the build's and the searches' threads read them without taking that lock per point; a race fetches the
-    // same segment twice
-    private MemorySegment queryNorms;
-    private MemorySegment dataNorms;
-
-    private MemorySegment norms(Dataset ds) {
-        if (ds == queries) {
-            MemorySegment n = queryNorms;
-            return n != null ? n : (queryNorms = ds.vNorms());
-        }
-        MemorySegment n = dataNorms;
-        return n != null ? n : (dataNorms = ds.vNorms());
-    }
-
     @Override
     public double summaryNorm(long j) {
-        return norms(data).getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+        return data.vNorms().getAtIndex(ValueLayout.JAVA_DOUBLE, j);
     }
 
     @Override
@@ -476,7 +458,7 @@ final class ResidualMetric extends Metric {
             // a benign race: every thread's table holds the same values
             kernelBounds = new KernelBounds(type, variance);
         }
-        w.boundNorm = norms(queries).getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        w.boundNorm = queries.vNorms().getAtIndex(ValueLayout.JAVA_DOUBLE, q);
         double[] x = w.boxQuery(dim);
         for (int k = 0; k < dim; k++) {
             x[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, q * dim + k);
@@ -599,23 +581,13 @@ final class ResidualMetric extends Metric {
 
     @Override
     public double querySlack(long q) {
-        MemorySegment s = qSlack;
-        if (s == null) {
-            // a benign race: Dataset.pointSlack makes the array once and every thread gets that one
-            s = queries.pointSlack();
-            qSlack = s;
-        }
-        return s.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        // the slacks (see the class comment) are made on first use: only the cover tree needs them
+        return queries.pointSlack().getAtIndex(ValueLayout.JAVA_DOUBLE, q);
     }
 
     @Override
     public double dataSlack(long j) {
-        MemorySegment s = dSlack;
-        if (s == null) {
-            s = data.pointSlack();
-            dSlack = s;
-        }
-        return s.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+        return data.pointSlack().getAtIndex(ValueLayout.JAVA_DOUBLE, j);
     }
 
     /**
