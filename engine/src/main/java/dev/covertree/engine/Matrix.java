@@ -2,7 +2,7 @@ package dev.covertree.engine;
 
 import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyDType;
-import dev.covertree.engine.internal.vector.Ops;
+import dev.covertree.engine.internal.vector.FiniteCheck;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -75,7 +75,7 @@ public record Matrix(String name, MemorySegment segment, NpyDType dtype, long ro
 
     /** Throws naming the first NaN or infinite element, in C order. */
     public void checkFinite() {
-        long e = Ops.IMPL.firstNonFinite(segment, rows * cols, dtype == NpyDType.F4);
+        long e = FiniteCheck.firstNonFinite(segment, rows * cols, dtype == NpyDType.F4);
         if (e >= 0) {
             double v = get(e / cols, e % cols);
             throw new InvalidInputException(name + ": " + v + " at index " + (cols == 1 ? "" + e

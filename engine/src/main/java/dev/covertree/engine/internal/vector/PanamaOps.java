@@ -121,44 +121,6 @@ public final class PanamaOps implements VectorOps {
         out[outOff + 3] = r3;
     }
 
-    /**
-     * Blocks of {@value #FINITE_BLOCK} elements: {@code x · 0} is NaN exactly where x is NaN or infinite, so one
-     * FMA per vector accumulates a block's verdict; a block that ends NaN is searched again element by element.
-     */
-    @Override
-    public long firstNonFinite(MemorySegment s, long count, boolean f4) {
-        long item = f4 ? 4 : 8;
-        int lanes = f4 ? FP.length() : L;
-        for (long block = 0; block < count; block += FINITE_BLOCK) {
-            long end = Math.min(count, block + FINITE_BLOCK);
-            long e = block;
-            boolean nan = false;
-            if (f4) {
-                FloatVector acc = FloatVector.zero(FP);
-                FloatVector zero = acc;
-                for (; e + lanes <= end; e += lanes) {
-                    acc = FloatVector.fromMemorySegment(FP, s, item * e, NATIVE).fma(zero, acc);
-                }
-                nan = acc.test(VectorOperators.IS_NAN).anyTrue();
-            } else {
-                DoubleVector acc = DoubleVector.zero(D);
-                DoubleVector zero = acc;
-                for (; e + lanes <= end; e += lanes) {
-                    acc = DoubleVector.fromMemorySegment(D, s, item * e, NATIVE).fma(zero, acc);
-                }
-                nan = acc.test(VectorOperators.IS_NAN).anyTrue();
-            }
-            long bad = ScalarOps.firstNonFiniteFrom(nan ? block : e, s, end, f4);
-            if (bad >= 0) {
-                return bad;
-            }
-        }
-        return -1;
-    }
-
-    private static final int FINITE_BLOCK = 4096;
-    private static final VectorSpecies<Float> FP = FloatVector.SPECIES_PREFERRED;
-
     @Override
     public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4) {
         DoubleVector s0 = DoubleVector.zero(D);

@@ -30,22 +30,6 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
-    public long firstNonFinite(MemorySegment s, long count, boolean f4) {
-        return firstNonFiniteFrom(0, s, count, f4);
-    }
-
-    /** {@link VectorOps#firstNonFinite} looking from element {@code from} on. */
-    static long firstNonFiniteFrom(long from, MemorySegment s, long count, boolean f4) {
-        for (long e = from; e < count; e++) {
-            double v = f4 ? s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * e) : s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 8 * e);
-            if (!Double.isFinite(v)) {
-                return e;
-            }
-        }
-        return -1;
-    }
-
-    @Override
     public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4) {
         double acc = 0;
         for (int i = 0; i < n; i++) {

@@ -90,12 +90,6 @@ public interface VectorOps {
     int residualScreen(KernelShape type, double variance, ScreenTile tile, int from, int n, double[] dot, int dotOff,
                        double[] qx, double qIsp, double qNorm, double bound);
 
-    /**
-     * The index of the first NaN or infinite element among the {@code count} float32 ({@code f4}) or float64
-     * values from the start of {@code s}, or −1 when all are finite.
-     */
-    long firstNonFinite(MemorySegment s, long count, boolean f4);
-
     /** Row lengths below this are summed by {@link #squaredDistance} as one plain FMA chain. */
     int plainBelow();
 
