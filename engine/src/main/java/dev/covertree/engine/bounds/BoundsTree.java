@@ -289,9 +289,13 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
             if (right == BoundsNodeLayout.LEAF) {
                 int count = 0;
+                // a leaf's ids increase: those below the limit are its first points
                 for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
                     long id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
-                    if (id < limit && id != skip) {
+                    if (id >= limit) {
+                        break;
+                    }
+                    if (id != skip) {
                         w.childNode[count] = pos;
                         w.childPoint[count] = id;
                         count++;
@@ -345,14 +349,23 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
      */
     private void scanColumns(Metric metric, int node, double[] x, long limit, long skip, TopK heap, Worker w) {
         int start = layout.start(nodes, node);
-        int size = layout.end(nodes, node) - start;
-        int within = metric.leafWithin(records, 8L * layout.dimension() * start, size, heap.bound(), x, w);
-        w.distances += size;
-        w.queryDistances += size;
+        int end = layout.end(nodes, node);
+        int size = end - start;
+        // a leaf's ids increase, so those below the limit are a prefix: only its distances are computed
+        int below = size;
+        if (order.getAtIndex(ValueLayout.JAVA_INT, end - 1) >= limit) {
+            below = 0;
+            while (order.getAtIndex(ValueLayout.JAVA_INT, start + below) < limit) {
+                below++;
+            }
+        }
+        int within = metric.leafWithin(records, 8L * layout.dimension() * start, size, below, heap.bound(), x, w);
+        w.distances += below;
+        w.queryDistances += below;
         for (int c = 0; c < within; c++) {
             int i = w.leafWithin[c];
             long id = order.getAtIndex(ValueLayout.JAVA_INT, start + i);
-            if (id < limit && id != skip) {
+            if (id != skip) {
                 heap.offer(w.leafDist[i], id);
             }
         }

@@ -12,7 +12,8 @@ import java.util.function.LongConsumer;
  * Builds a {@link BoundsTree}: median splits of the widest box side, found by quickselect on a node-ordered
  * copy of the tree coordinates, summaries bottom-up. A subtree's node range follows from its size
  * ({@link BoundsNodeLayout#nodeCount}), so large subtrees are built as independent fork/join tasks; each
- * task's choices depend only on its points, so the tree is the same for every thread count.
+ * task's choices depend only on its points, so the tree is the same for every thread count. A leaf's points
+ * end in increasing id order.
  */
 final class BoundsTreeBuilder {
     /** Subtrees at least this large are split into two tasks. */
@@ -115,6 +116,7 @@ final class BoundsTreeBuilder {
         }
         int size = end - start;
         if (size <= BoundsTree.LEAF) {
+            sortById(start, end);
             leafSummary(node, start, end);
             if (records != null && leafColumns) {
                 writeColumns(start, size);
@@ -236,6 +238,18 @@ final class BoundsTreeBuilder {
                 lo = i;
             } else {
                 return;
+            }
+        }
+    }
+
+    /**
+     * A leaf's points in increasing id order (insertion sort, at most {@link BoundsTree#LEAF} of them): a
+     * predecessor search's candidates in a leaf are then its first points.
+     */
+    private void sortById(int start, int end) {
+        for (int i = start + 1; i < end; i++) {
+            for (int j = i; j > start && order.getAtIndex(ValueLayout.JAVA_INT, j - 1) > order.getAtIndex(ValueLayout.JAVA_INT, j); j--) {
+                swap(j - 1, j);
             }
         }
     }

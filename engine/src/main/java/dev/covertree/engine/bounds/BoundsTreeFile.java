@@ -27,7 +27,7 @@ import java.nio.file.StandardOpenOption;
  * expect. Loading maps the file and uses the sections in place; nothing is parsed.
  */
 final class BoundsTreeFile {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final String REBUILD = "covertree build --engine bounds";
     private static final long MAGIC = 0x4d4646454552_5442L; // "BTREEFFM" little-endian
     /** What the records are: none, one row per point ({@link Metric#recordBytes}), or leaf columns. */

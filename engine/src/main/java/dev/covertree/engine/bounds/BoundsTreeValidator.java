@@ -59,6 +59,10 @@ final class BoundsTreeValidator {
         int right = layout.right(nodes, node);
         if (right == BoundsNodeLayout.LEAF) {
             check(end - start <= BoundsTree.LEAF, "leaf " + node + " holds " + (end - start) + " points");
+            for (int pos = start + 1; pos < end; pos++) {
+                check(tree.pointAt(pos - 1) < tree.pointAt(pos), "leaf " + node + " holds id " + tree.pointAt(pos - 1)
+                        + " before id " + tree.pointAt(pos) + " (a leaf's ids must increase)");
+            }
             return node + 1;
         }
         int mid = start + (end - start) / 2;

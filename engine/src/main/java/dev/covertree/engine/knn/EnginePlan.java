@@ -187,8 +187,7 @@ public final class EnginePlan implements AutoCloseable {
             QuerySet boundsOrder = sampleFor(b, queries, qs);
             // a few queries first, counted not timed: where the bounds prune (almost) nothing (ill-conditioned
             // inputs) the bounds tree costs more than the brute force per query, and timing it would too
-            double evaluated = evaluatedShare(metric, boundsOrder.head((int) Math.min(PROBE, boundsOrder.size()),
-                    data.size()), one, withTree(b));
+            double evaluated = evaluatedShare(metric, probe(boundsOrder, data.size()), one, withTree(b));
             boolean hopeless = evaluated > PRUNES_NOTHING;
             String probe = String.format(java.util.Locale.ROOT, "the bounds tree computed %.2g%% of the distances of %d "
                     + "probe queries", 100 * evaluated, PROBE);
@@ -306,6 +305,25 @@ public final class EnginePlan implements AutoCloseable {
     }
 
     /** Distances computed for {@code qs} with {@code plan} over the candidates they have (ids allowed). */
+    /**
+     * The probe: {@value #PROBE} queries of the sample with ids spread over its ids (the middles of equal slices
+     * of them, sorted), so that in predecessor mode their candidate counts are typical. Not the sample's first
+     * queries: an all-points sample is a run of the bounds tree's node order, and a leaf lists its points by
+     * id, so a run starts with a leaf's earliest points, which have the fewest candidates.
+     */
+    private static QuerySet probe(QuerySet sample, long n) {
+        long[] rows = new long[(int) sample.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = sample.row(i);
+        }
+        java.util.Arrays.sort(rows);
+        long[] picked = new long[Math.min(PROBE, rows.length)];
+        for (int j = 0; j < picked.length; j++) {
+            picked[j] = rows[(int) ((2L * j + 1) * rows.length / (2L * picked.length))];
+        }
+        return QuerySet.ids(picked, n, "AUTO's probe");
+    }
+
     private static double evaluatedShare(Metric metric, QuerySet qs, KnnOptions options, EnginePlan plan) {
         long n = metric.data().size();
         long candidates = 0;

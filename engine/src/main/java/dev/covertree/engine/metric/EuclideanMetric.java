@@ -199,8 +199,8 @@ final class EuclideanMetric extends Metric {
     }
 
     @Override
-    public int leafWithin(MemorySegment columns, long off, int count, double bound, double[] x, Worker w) {
-        return ops.distancesWithin(x, d, columns, off, count, bound, w.leafDist, w.leafWithin);
+    public int leafWithin(MemorySegment columns, long off, int stride, int count, double bound, double[] x, Worker w) {
+        return ops.distancesWithin(x, d, columns, off, stride, count, bound, w.leafDist, w.leafWithin);
     }
 
     @Override

@@ -176,11 +176,11 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
 
     /**
      * For a metric with {@link #leafColumns}: the distances from the query with tree coordinates {@code x}
-     * to the {@code count} points whose columns start at {@code off} in {@code columns}, into
+     * to the first {@code count} of the {@code stride} points whose columns start at {@code off} in {@code columns}, into
      * {@code w.leafDist}, and the indices of those within {@code bound} into {@code w.leafWithin}; returns
      * how many are within.
      */
-    public int leafWithin(MemorySegment columns, long off, int count, double bound, double[] x, Worker w) {
+    public int leafWithin(MemorySegment columns, long off, int stride, int count, double bound, double[] x, Worker w) {
         throw new UnsupportedOperationException("no leaf columns for this metric");
     }
 

@@ -17,7 +17,8 @@ import java.lang.foreign.ValueLayout;
  * kilobyte from the next and miss the cache on each visit.
  *
  * <p>Nodes are in preorder: a node's left child is the next node, its right child is {@code right}
- * ({@link #LEAF} for a leaf). Each node covers the points at node-order positions {@code [start, end)}.
+ * ({@link #LEAF} for a leaf). Each node covers the points at node-order positions {@code [start, end)}; within a
+ * leaf the points are in increasing id order, so a predecessor search's candidates in it are a prefix.
  */
 public final class BoundsNodeLayout {
     static final StructLayout HEADER = MemoryLayout.structLayout(

@@ -145,15 +145,15 @@ public final class PanamaOps implements VectorOps {
     }
 
     @Override
-    public int distancesWithin(double[] q, int dim, MemorySegment s, long off, int count, double bound, double[] dist,
-                               int[] within) {
+    public int distancesWithin(double[] q, int dim, MemorySegment s, long off, int stride, int count, double bound,
+                               double[] dist, int[] within) {
         int c = 0;
         for (int i = 0; i < count; i += L) {
             VectorMask<Double> live = D.indexInRange(i, count);
             DoubleVector acc = DoubleVector.zero(D);
             for (int k = 0; k < dim; k++) {
                 DoubleVector t = DoubleVector.broadcast(D, q[k])
-                        .sub(DoubleVector.fromMemorySegment(D, s, off + 8L * (k * count + i), NATIVE, live));
+                        .sub(DoubleVector.fromMemorySegment(D, s, off + 8L * (k * stride + i), NATIVE, live));
                 acc = t.fma(t, acc);
             }
             DoubleVector d = acc.sqrt();

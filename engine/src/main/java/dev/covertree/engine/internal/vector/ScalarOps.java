@@ -40,13 +40,13 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
-    public int distancesWithin(double[] q, int dim, MemorySegment s, long off, int count, double bound, double[] dist,
-                               int[] within) {
+    public int distancesWithin(double[] q, int dim, MemorySegment s, long off, int stride, int count, double bound,
+                               double[] dist, int[] within) {
         int c = 0;
         for (int i = 0; i < count; i++) {
             double acc = 0;
             for (int k = 0; k < dim; k++) {
-                double t = q[k] - s.get(ValueLayout.JAVA_DOUBLE, off + 8L * (k * count + i));
+                double t = q[k] - s.get(ValueLayout.JAVA_DOUBLE, off + 8L * (k * stride + i));
                 acc = Math.fma(t, t, acc);
             }
             double d = Math.sqrt(acc);

@@ -29,13 +29,15 @@ public interface VectorOps {
     public double squaredDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
     /**
-     * Distances from a query to a run of {@code count} float64 points stored column by column ({@code s} at
-     * {@code off}: coordinate k of point i at {@code off + 8 (k count + i)}), keeping those within a bound:
+     * Distances from a query to the first {@code count} of a run of {@code stride} float64 points stored column by
+     * column ({@code s} at {@code off}: coordinate k of point i at {@code off + 8 (k stride + i)}), keeping those
+     * within a bound:
      * {@code dist[i] = √(Σ_k (q[k] − x_ik)²)} for every i &lt; count, the sum the plain FMA chain in k order
      * (so for {@code dim < }{@link #plainBelow()} the same bits as {@link #squaredDistance} of the rows), and
      * the i with {@code dist[i] ≤ bound}, increasing, in {@code within}. Returns how many are within.
      */
-    int distancesWithin(double[] q, int dim, MemorySegment s, long off, int count, double bound, double[] dist, int[] within);
+    int distancesWithin(double[] q, int dim, MemorySegment s, long off, int stride, int count, double bound, double[] dist,
+                        int[] within);
 
     /**
      * Which of {@code count} (at most 64) points may be within their own bound of a box: bit i is set unless

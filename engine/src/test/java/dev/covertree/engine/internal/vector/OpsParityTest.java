@@ -87,20 +87,20 @@ class OpsParityTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 7, 8, 9, 17, 32})
-    void leafColumnDistancesAreTheSquaredDistanceRowsAndKeepExactlyThoseWithinTheBound(int count) {
+    void leafColumnDistancesOfAnyPrefixAreTheSquaredDistanceRowsAndKeepExactlyThoseWithinTheBound(int stride) {
         for (int dim = 1; dim <= 4; dim++) {
-            double[][] pts = rows(count + 1, dim, 31L * count + dim);
-            double[] q = pts[count];
+            double[][] pts = rows(stride + 1, dim, 31L * stride + dim);
+            double[] q = pts[stride];
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment cols = arena.allocate(8L * dim * count + 16);
+                MemorySegment cols = arena.allocate(8L * dim * stride + 16);
                 long off = 8;
-                for (int i = 0; i < count; i++) {
+                for (int i = 0; i < stride; i++) {
                     for (int k = 0; k < dim; k++) {
-                        cols.set(ValueLayout.JAVA_DOUBLE, off + 8L * (k * count + i), pts[i][k]);
+                        cols.set(ValueLayout.JAVA_DOUBLE, off + 8L * (k * stride + i), pts[i][k]);
                     }
                 }
-                double[] sorted = new double[count];
-                for (int i = 0; i < count; i++) {
+                double[] sorted = new double[stride];
+                for (int i = 0; i < stride; i++) {
                     double acc = 0;
                     for (int k = 0; k < dim; k++) {
                         double t = q[k] - pts[i][k];
@@ -110,19 +110,22 @@ class OpsParityTest {
                 }
                 double[] copy = sorted.clone();
                 java.util.Arrays.sort(copy);
-                double bound = copy[count / 2];
-                for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
-                    double[] dist = new double[count];
-                    int[] within = new int[count];
-                    int c = ops.distancesWithin(q, dim, cols, off, count, bound, dist, within);
-                    int expected = 0;
-                    for (int i = 0; i < count; i++) {
-                        assertEquals(sorted[i], dist[i], 0.0, ops.name() + " point " + i);
-                        if (sorted[i] <= bound) {
-                            assertEquals(i, within[expected++], ops.name() + " kept index");
+                double bound = copy[stride / 2];
+                // the whole leaf, and prefixes (a predecessor search's candidates), down to none
+                for (int count : new int[] {stride, stride - 1, (stride + 1) / 2, 1, 0}) {
+                    for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
+                        double[] dist = new double[stride];
+                        int[] within = new int[stride];
+                        int c = ops.distancesWithin(q, dim, cols, off, stride, count, bound, dist, within);
+                        int expected = 0;
+                        for (int i = 0; i < count; i++) {
+                            assertEquals(sorted[i], dist[i], 0.0, ops.name() + " point " + i + " of " + count);
+                            if (sorted[i] <= bound) {
+                                assertEquals(i, within[expected++], ops.name() + " kept index");
+                            }
                         }
+                        assertEquals(expected, c, ops.name() + " kept count of " + count);
                     }
-                    assertEquals(expected, c, ops.name() + " kept count");
                 }
             }
         }
