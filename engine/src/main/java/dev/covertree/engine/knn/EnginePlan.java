@@ -304,7 +304,6 @@ public final class EnginePlan implements AutoCloseable {
         }
     }
 
-    /** Distances computed for {@code qs} with {@code plan} over the candidates they have (ids allowed). */
     /**
      * The probe: {@value #PROBE} queries of the sample with ids spread over its ids (the middles of equal slices
      * of them, sorted), so that in predecessor mode their candidate counts are typical. Not the sample's first
@@ -324,6 +323,7 @@ public final class EnginePlan implements AutoCloseable {
         return QuerySet.ids(picked, n, "AUTO's probe");
     }
 
+    /** Distances computed for {@code qs} with {@code plan} over the candidates they have (ids allowed). */
     private static double evaluatedShare(Metric metric, QuerySet qs, KnnOptions options, EnginePlan plan) {
         long n = metric.data().size();
         long candidates = 0;
