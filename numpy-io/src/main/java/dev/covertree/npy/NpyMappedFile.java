@@ -39,6 +39,14 @@ public final class NpyMappedFile implements AutoCloseable {
     }
 
     /**
+     * Outputs up to this size are faulted in whole when created ({@link Madvise#populateForWrite}): a search
+     * writes its rows in the tree's order, scattered over the file, and one fault per page costs more than
+     * the kernel's one pass. Larger ones are left to fault page by page: populated early, their zero pages
+     * could be written back to disk before the search fills them, writing the file twice.
+     */
+    static final long POPULATE_MAX_BYTES = 512L << 20;
+
+    /**
      * Creates the file (zero-filled, its blocks reserved where the file system can, so that a full disk is
      * an {@link IOException} here rather than a fault while the mapping is written) and maps its data.
      */
@@ -64,6 +72,9 @@ public final class NpyMappedFile implements AutoCloseable {
             }
             MemorySegment data = bytes == 0 ? arena.allocate(1).asSlice(0, 0)
                     : ch.map(FileChannel.MapMode.READ_WRITE, header.length, bytes, arena);
+            if (bytes <= POPULATE_MAX_BYTES) {
+                Madvise.populateForWrite(data);
+            }
             return new NpyMappedFile(path, temp, arena, data, overwrite);
         } catch (IOException | RuntimeException e) {
             arena.close();

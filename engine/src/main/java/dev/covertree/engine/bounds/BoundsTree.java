@@ -266,14 +266,14 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             atLevel(level).search(metric, row, skip, limit, heap, w);
             return;
         }
-        if (layout.minId(nodes, 0) >= limit) {
-            return;
-        }
         metric.prepareBoundsQuery(row, w);
         w.groupRow[0] = row;
         w.queueSize = 0;
         w.boundCutoff = heap.bound();
-        w.enqueue(0, metric.nodeLowerBound(nodes, layout, 0, w));
+        // the root goes through the children's test: a query without candidates (the first point of a
+        // predecessor search) is then no branch of its own, which the JIT would compile as never taken and
+        // have to compile the whole search again for, in the middle of it, when that one query comes
+        enqueueIfOpen(metric, 0, limit, w.boundCutoff, w);
         w.ensureChildren(LEAF);
         while (w.queueSize > 0) {
             double key = w.queueKey[0];
@@ -312,13 +312,17 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
             double bound = heap.bound();
             w.boundCutoff = bound;
-            for (int child = node + 1, c = 0; c < 2; c++, child = right) {
-                if (layout.minId(nodes, child) < limit) {
-                    double b = metric.nodeLowerBound(nodes, layout, child, w);
-                    if (!(b > bound)) {
-                        w.enqueue(child, b);
-                    }
-                }
+            enqueueIfOpen(metric, node + 1, limit, bound, w);
+            enqueueIfOpen(metric, right, limit, bound, w);
+        }
+    }
+
+    /** Queues {@code node} if it holds an id below {@code limit} and its bound is not above {@code bound}. */
+    private void enqueueIfOpen(Metric metric, int node, long limit, double bound, Worker w) {
+        if (layout.minId(nodes, node) < limit) {
+            double b = metric.nodeLowerBound(nodes, layout, node, w);
+            if (!(b > bound)) {
+                w.enqueue(node, b);
             }
         }
     }

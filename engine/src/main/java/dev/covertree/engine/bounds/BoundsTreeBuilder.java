@@ -92,8 +92,35 @@ final class BoundsTreeBuilder {
         return coords.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) pos * d + k);
     }
 
+    /*
+     * The recursion does no loop of its own: the box, the leaf and the split are methods of their own. A
+     * recursive method with long loops is compiled again and again (on-stack replacement at each loop, and
+     * once more for the recursive calls, each time with everything it inlines): in a cold process the JIT's
+     * work on it cost more than the build itself.
+     */
     private void build(int node, int start, int end, boolean forkable) {
-        // the box in one pass over the rows (they are row-major)
+        int split = box(node, start, end);
+        int size = end - start;
+        if (size <= BoundsTree.LEAF) {
+            leaf(node, start, end);
+            return;
+        }
+        int mid = start + size / 2;
+        select(start, end, mid, split);
+        int left = node + 1;
+        int right = left + BoundsNodeLayout.nodeCount(mid - start, BoundsTree.LEAF);
+        if (forkable && size >= PARALLEL_MIN) {
+            RecursiveAction.invokeAll(new Subtree(left, start, mid), new Subtree(right, mid, end));
+        } else {
+            build(left, start, mid, false);
+            build(right, mid, end, false);
+        }
+        innerSummary(node, start, end, left, right);
+    }
+
+    /** Writes the bounding box of positions {@code [start, end)} into {@code node}; returns its widest side. */
+    private int box(int node, int start, int end) {
+        // in one pass over the rows (they are row-major)
         double[] box = boxes.get();
         long at = (long) start * d;
         for (int k = 0; k < d; k++) {
@@ -114,31 +141,26 @@ final class BoundsTreeBuilder {
                 split = k;
             }
         }
-        int size = end - start;
-        if (size <= BoundsTree.LEAF) {
-            sortById(start, end);
-            leafSummary(node, start, end);
-            if (records != null && leafColumns) {
-                writeColumns(start, size);
-            } else if (records != null) {
-                for (int pos = start; pos < end; pos++) {
-                    metric.writeRecord(order.getAtIndex(ValueLayout.JAVA_INT, pos), records, pos * recordBytes);
-                }
-            }
-            progress.accept(size);
-            return;
+        return split;
+    }
+
+    /** A leaf: its points in id order, its summaries, and its records or columns. */
+    private void leaf(int node, int start, int end) {
+        sortById(start, end);
+        leafSummary(node, start, end);
+        if (records != null && leafColumns) {
+            writeColumns(start, end - start);
+        } else if (records != null) {
+            writeRecords(start, end);
         }
-        int mid = start + size / 2;
-        select(start, end, mid, split);
-        int left = node + 1;
-        int right = left + BoundsNodeLayout.nodeCount(mid - start, BoundsTree.LEAF);
-        if (forkable && size >= PARALLEL_MIN) {
-            RecursiveAction.invokeAll(new Subtree(left, start, mid), new Subtree(right, mid, end));
-        } else {
-            build(left, start, mid, false);
-            build(right, mid, end, false);
+        progress.accept(end - start);
+    }
+
+    /** Each point's record at its node-order position. */
+    private void writeRecords(int start, int end) {
+        for (int pos = start; pos < end; pos++) {
+            metric.writeRecord(order.getAtIndex(ValueLayout.JAVA_INT, pos), records, pos * recordBytes);
         }
-        innerSummary(node, start, end, left, right);
     }
 
     /** The leaf's coordinates column by column, as {@link BoundsTree} reads them. */

@@ -437,9 +437,23 @@ final class ResidualMetric extends Metric {
         return m;
     }
 
+    /**
+     * A plain loop, not {@link VectorOps#pack}: the build calls it once per point, mostly before the JIT has
+     * compiled the vector kernels, whose interpreted form allocates per operation. Widening is exact either way.
+     */
     @Override
     public void summaryRow(long j, double[] out) {
-        ops.pack(dv.segment(), dv.rowOffset(j), m, f4, out, 0);
+        MemorySegment s = dv.segment();
+        long off = dv.rowOffset(j);
+        if (f4) {
+            for (int u = 0; u < m; u++) {
+                out[u] = s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 4L * u);
+            }
+        } else {
+            for (int u = 0; u < m; u++) {
+                out[u] = s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off + 8L * u);
+            }
+        }
     }
 
     @Override

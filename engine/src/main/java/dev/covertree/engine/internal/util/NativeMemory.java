@@ -8,17 +8,26 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Large zeroed native arrays whose pages are first touched by several threads. {@link Arena#allocate} zeroes
- * its memory on the calling thread, so every page fault of a multi-gigabyte tree array (the kernel clearing
- * each fresh page, slow on virtual machines) happens on one core before the parallel build starts; here the
- * memory comes from C's {@code aligned_alloc}, untouched, and {@link Parallel} zeroes it in chunks on
- * {@code threads} threads. Freed when the arena closes. Where the C library cannot be reached (no native
- * access), {@link Arena#allocate} it is.
+ * Large zeroed native arrays on transparent huge pages, first touched by several threads. {@link Arena#allocate}
+ * zeroes its memory on the calling thread in 4 KiB pages, so every page fault of a large tree array (the kernel
+ * clearing each fresh page, slow on virtual machines) happens one page at a time on one core before the
+ * parallel build starts. Here the memory comes from C's {@code aligned_alloc}, untouched and aligned to
+ * 2 MiB, is marked {@code MADV_HUGEPAGE} (the kernel's default policy on many systems gives huge pages only
+ * where asked), and is zeroed on {@code threads} threads by {@link Parallel}: one fault per 2 MiB instead of
+ * 512, and a search over the array misses the TLB less. Freed when the arena closes. Where the C library cannot
+ * be reached (no native access), {@link Arena#allocate} it is; where the kernel has no huge pages to give,
+ * the advice does nothing.
  */
 public final class NativeMemory {
+    /** Below this the huge-page path does not pay for its alignment. */
+    private static final long HUGE_MIN = 4L << 20;
+    /** A transparent huge page on x86-64 and most ARM64 kernels; the advice applies to whole ones. */
+    private static final long HUGE_PAGE = 2L << 20;
     /** Below this a parallel first touch does not pay for its threads. */
     private static final long PARALLEL_MIN = 64L << 20;
     private static final int CHUNK = 16 << 20;
+    /** Linux's {@code MADV_HUGEPAGE}. */
+    private static final int MADV_HUGEPAGE = 14;
 
     /**
      * The C library's functions, looked up on first use (a holder class): a small or one-thread allocation never
@@ -27,10 +36,13 @@ public final class NativeMemory {
     private static final class C {
         static final MethodHandle ALIGNED_ALLOC;
         static final MethodHandle FREE;
+        /** {@code madvise}, or null where the C library has none (the advice is then skipped). */
+        static final MethodHandle MADVISE;
 
         static {
             MethodHandle alloc = null;
             MethodHandle free = null;
+            MethodHandle madvise = null;
             try {
                 Linker linker = Linker.nativeLinker();
                 var lookup = linker.defaultLookup();
@@ -40,27 +52,31 @@ public final class NativeMemory {
                     alloc = linker.downcallHandle(a.get(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                             ValueLayout.JAVA_LONG));
                     free = linker.downcallHandle(f.get(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+                    madvise = lookup.find("madvise").map(m -> linker.downcallHandle(m, FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT))).orElse(null);
                 }
             } catch (RuntimeException | LinkageError e) {
                 // no native access: Arena.allocate instead
             }
             ALIGNED_ALLOC = alloc;
             FREE = free;
+            MADVISE = madvise;
         }
     }
 
     private NativeMemory() {
     }
 
-    /** {@code bytes} of zeroed memory aligned to 64 bytes, living as long as {@code arena}. */
+    /** {@code bytes} of zeroed memory aligned to 64 bytes (2 MiB when large), living as long as {@code arena}. */
     public static MemorySegment allocateZeroed(Arena arena, long bytes, int threads) {
-        if (threads < 2 || bytes < PARALLEL_MIN || C.ALIGNED_ALLOC == null) {
+        if (bytes < HUGE_MIN || C.ALIGNED_ALLOC == null) {
             return arena.allocate(bytes, 64);
         }
-        long size = (bytes + 63) & -64L;
+        // aligned_alloc wants a size that is a multiple of the alignment
+        long size = (bytes + HUGE_PAGE - 1) & -HUGE_PAGE;
         MemorySegment raw;
         try {
-            raw = (MemorySegment) C.ALIGNED_ALLOC.invokeExact(64L, size);
+            raw = (MemorySegment) C.ALIGNED_ALLOC.invokeExact(HUGE_PAGE, size);
         } catch (Throwable t) {
             throw new IllegalStateException("aligned_alloc failed", t);
         }
@@ -68,9 +84,26 @@ public final class NativeMemory {
             throw new OutOfMemoryError("cannot allocate " + size + " bytes of native memory");
         }
         MemorySegment segment = raw.reinterpret(size, arena, NativeMemory::free);
-        Parallel.forEachChunk(threads, size, CHUNK, () -> null,
-                (state, from, to) -> segment.asSlice(from, to - from).fill((byte) 0));
+        adviseHugePages(segment);
+        if (threads < 2 || size < PARALLEL_MIN) {
+            segment.fill((byte) 0);
+        } else {
+            Parallel.forEachChunk(threads, size, CHUNK, () -> null,
+                    (state, from, to) -> segment.asSlice(from, to - from).fill((byte) 0));
+        }
         return segment.asSlice(0, bytes);
+    }
+
+    /** Asks for huge pages before the first touch; a kernel without them (or a refusal) leaves 4 KiB pages, no harm done. */
+    private static void adviseHugePages(MemorySegment segment) {
+        if (C.MADVISE == null) {
+            return;
+        }
+        try {
+            int ignored = (int) C.MADVISE.invokeExact(segment, segment.byteSize(), MADV_HUGEPAGE);
+        } catch (Throwable t) {
+            // advice only
+        }
     }
 
     private static void free(MemorySegment address) {
