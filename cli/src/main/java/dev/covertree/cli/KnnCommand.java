@@ -7,6 +7,7 @@ import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
+import dev.covertree.engine.internal.util.MemoryLimit;
 import dev.covertree.engine.knn.EnginePlan;
 import dev.covertree.engine.knn.Knn;
 import dev.covertree.engine.metric.Metric;
@@ -241,6 +242,12 @@ final class KnnCommand implements Callable<Integer> {
             // the outputs first: a disk without room for them fails here, before the tree is built
             try (NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
                  NpyMappedFile distFile = NpyMappedFile.create(outDistances, NpyDType.F8, shape, run.force)) {
+                // rows are written in the tree's order, scattered over the files: fault them in at once
+                // where both fit in a quarter of the memory available (NpyMappedFile#populateForWrite)
+                if (2 * idxFile.data().byteSize() <= MemoryLimit.available() / 4) {
+                    idxFile.populateForWrite();
+                    distFile.populateForWrite();
+                }
                 boolean planKept = tree == null && in.has(planKey);
                 EnginePlan plan = tree != null ? scope.keep(EnginePlan.load(tree, ds, scratch.space()))
                         : in.derived(planKey, () -> scratch.plan(metric, qs, opt, tel, run.quiet, err, cancellation),

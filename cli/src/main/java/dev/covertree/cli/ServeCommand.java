@@ -1,6 +1,7 @@
 package dev.covertree.cli;
 
 import dev.covertree.engine.internal.util.MemoryLimit;
+import dev.covertree.engine.internal.vector.Ops;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
@@ -69,6 +70,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--idle-exit must be >= 0, got " + idleExit);
         }
         long budget = cacheMemory == null ? MemoryLimit.available() / 4 : parseSize(cacheMemory);
+        // its requests share one JIT: the vector kernels, once compiled, are the faster for every job
+        Ops.expectManyJobs();
         Path sock = socket.toAbsolutePath();
         UserPrincipal me = checkPrivateFolder(sock.getParent());
         if (Files.exists(sock, LinkOption.NOFOLLOW_LINKS)) {

@@ -39,14 +39,6 @@ public final class NpyMappedFile implements AutoCloseable {
     }
 
     /**
-     * Outputs up to this size are faulted in whole when created ({@link Madvise#populateForWrite}): a search
-     * writes its rows in the tree's order, scattered over the file, and one fault per page costs more than
-     * the kernel's one pass. Larger ones are left to fault page by page: populated early, their zero pages
-     * could be written back to disk before the search fills them, writing the file twice.
-     */
-    static final long POPULATE_MAX_BYTES = 512L << 20;
-
-    /**
      * Creates the file (zero-filled, its blocks reserved where the file system can, so that a full disk is
      * an {@link IOException} here rather than a fault while the mapping is written) and maps its data.
      */
@@ -72,15 +64,25 @@ public final class NpyMappedFile implements AutoCloseable {
             }
             MemorySegment data = bytes == 0 ? arena.allocate(1).asSlice(0, 0)
                     : ch.map(FileChannel.MapMode.READ_WRITE, header.length, bytes, arena);
-            if (bytes <= POPULATE_MAX_BYTES) {
-                Madvise.populateForWrite(data);
-            }
             return new NpyMappedFile(path, temp, arena, data, overwrite);
         } catch (IOException | RuntimeException e) {
             arena.close();
             PartialFiles.discard(temp);
             throw e;
         }
+    }
+
+    /**
+     * Faults in every page of the data now, as if written (Linux {@code MADV_POPULATE_WRITE}; elsewhere, or on
+     * a kernel before 5.14, nothing happens and false is returned). For a file about to be written in scattered
+     * order, e.g. a search's rows in its tree's order: each first write to a page of a shared file mapping is
+     * a page fault through the file system, which for a large output can cost more than the search; the
+     * kernel's one pass costs a small part of that. Only for a file that fits in memory with room to spare:
+     * the populated pages are dirty at once, and where the kernel must write them back before the search fills
+     * them, the file is written twice.
+     */
+    public boolean populateForWrite() {
+        return Madvise.populateForWrite(data);
     }
 
     /** The array's elements, native byte order, C order; writable until commit or close. */

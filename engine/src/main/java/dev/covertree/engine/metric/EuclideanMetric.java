@@ -7,6 +7,7 @@ import dev.covertree.engine.Matrix;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.Worker;
+import dev.covertree.engine.internal.vector.Ops;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -41,7 +42,7 @@ final class EuclideanMetric extends Metric {
     private final double unit;
 
     EuclideanMetric(Dataset queries, Dataset data) {
-        super(queries, data);
+        super(queries, data, Ops.forEuclidean(data.dimension(), data.size()));
         Matrix qRaw = queries.coords();
         Matrix dRaw = data.coords();
         if (qRaw.dtype() != dRaw.dtype()) {

@@ -8,7 +8,6 @@ import dev.covertree.engine.internal.linalg.MatrixProduct;
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.TopK;
 import dev.covertree.engine.internal.search.Worker;
-import dev.covertree.engine.internal.vector.Ops;
 import dev.covertree.engine.internal.vector.VectorOps;
 import java.lang.foreign.MemorySegment;
 
@@ -20,11 +19,12 @@ import java.lang.foreign.MemorySegment;
 public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     final Dataset queries;
     final Dataset data;
-    final VectorOps ops = Ops.IMPL;
+    final VectorOps ops;
 
-    Metric(Dataset queries, Dataset data) {
+    Metric(Dataset queries, Dataset data, VectorOps ops) {
         this.queries = queries;
         this.data = data;
+        this.ops = ops;
     }
 
     /** The distance between points of {@code data}. */

@@ -11,6 +11,7 @@ import dev.covertree.engine.internal.linalg.MatrixProduct;
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.TopK;
 import dev.covertree.engine.internal.search.Worker;
+import dev.covertree.engine.internal.vector.Ops;
 import dev.covertree.engine.internal.vector.ResidualFormula;
 import dev.covertree.engine.internal.vector.VectorOps;
 import java.lang.foreign.MemorySegment;
@@ -59,7 +60,7 @@ final class ResidualMetric extends Metric {
     private KernelBounds kernelBounds;
 
     ResidualMetric(Dataset queries, Dataset data) {
-        super(queries, data);
+        super(queries, data, Ops.IMPL);
         this.qScaled = queries.scaledCoordinates();
         this.dScaled = data.scaledCoordinates();
         this.qIsp = queries.invSqrtP();
