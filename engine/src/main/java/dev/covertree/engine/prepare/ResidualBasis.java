@@ -168,38 +168,50 @@ public final class ResidualBasis implements AutoCloseable {
             throw new IllegalArgumentException("output segments do not match " + n + " x " + m);
         }
         coords.checkFinite();
+        // a block's work is per-row methods, not loops in this lambda: a lambda called once per block with
+        // long loops was compiled again at each loop (on-stack replacement, everything inlined each time), ten
+        // C2 compilations of it in one run
         Parallel.forEachChunk(threads, n, BLOCK_ROWS, () -> new BlockScratch(m, d), (w, from, to) -> {
             int rows = (int) (to - from);
-            double[] x = w.x;
-            MemorySegment block = w.block;
             for (int r = 0; r < rows; r++) {
-                for (int k = 0; k < d; k++) {
-                    x[k] = coords.get(from + r, k) / kernel.lengthscale(k);
-                }
-                for (int a = 0; a < m; a++) {
-                    block.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a, kernel.value(
-                        ResidualFormula.squaredDistance(w.xSegment, 0, scaledUSegment, 8L * a * d, d)));
-                }
+                kernelRow(coords, from + r, w, r);
             }
-            la.solveLowerTransposedRight(l, m, block.asSlice(0, (long) rows * m * 8), rows);
+            la.solveLowerTransposedRight(l, m, w.block.asSlice(0, (long) rows * m * 8), rows);
             for (int r = 0; r < rows; r++) {
-                double norm = 0;
-                long out = (from + r) * m;
-                for (int a = 0; a < m; a++) {
-                    double val = block.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a);
-                    norm = Math.fma(val, val, norm);
-                    if (vType == NpyDType.F4) {
-                        v.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, out + a, (float) val);
-                    } else {
-                        v.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, out + a, val);
-                    }
-                }
-                p.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, from + r, Math.max(kernel.variance() - norm, P_FLOOR));
+                storeRow(w.block, r, from + r, v, vType, p);
             }
             if (progress != null) {
                 progress.accept(rows);
             }
         });
+    }
+
+    /** Row {@code r} of the block: {@code k(x_row, U)}, the point's coordinates scaled by the lengthscales. */
+    private void kernelRow(Matrix coords, long row, BlockScratch w, int r) {
+        double[] x = w.x;
+        for (int k = 0; k < d; k++) {
+            x[k] = coords.get(row, k) / kernel.lengthscale(k);
+        }
+        for (int a = 0; a < m; a++) {
+            w.block.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a, kernel.value(
+                ResidualFormula.squaredDistance(w.xSegment, 0, scaledUSegment, 8L * a * d, d)));
+        }
+    }
+
+    /** Solved row {@code r} of the block into V's row {@code row} (as {@code vType}), and {@code p_row = σ² − ‖V_row‖²}. */
+    private void storeRow(MemorySegment block, int r, long row, MemorySegment v, NpyDType vType, MemorySegment p) {
+        double norm = 0;
+        long out = row * m;
+        for (int a = 0; a < m; a++) {
+            double val = block.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a);
+            norm = Math.fma(val, val, norm);
+            if (vType == NpyDType.F4) {
+                v.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, out + a, (float) val);
+            } else {
+                v.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, out + a, val);
+            }
+        }
+        p.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, row, Math.max(kernel.variance() - norm, P_FLOOR));
     }
 
     /** One worker's block of k(x, U) rows (native: BLAS solves it in place) and a point's scaled coordinates. */
