@@ -42,7 +42,8 @@ final class EuclideanMetric extends Metric {
     private final double unit;
 
     EuclideanMetric(Dataset queries, Dataset data) {
-        super(queries, data, Ops.forEuclidean(data.dimension(), data.size()));
+        // a job's length grows with both the points and the query rows (new points by coordinates may be many more)
+        super(queries, data, Ops.forEuclidean(data.dimension(), Math.max(data.size(), queries.size())));
         Matrix qRaw = queries.coords();
         Matrix dRaw = data.coords();
         if (qRaw.dtype() != dRaw.dtype()) {

@@ -18,7 +18,8 @@ public final class Ops {
     }
 
     /**
-     * The kernels of a Euclidean metric over {@code points} points in {@code dim} dimensions. Below
+     * The kernels of a Euclidean metric over {@code points} points (or query rows, the more of the two) in
+     * {@code dim} dimensions. Below
      * {@link VectorOps#plainBelow} dimensions every Euclidean kernel of both sets computes the same plain FMA
      * chain per point, so the choice changes no bit of any answer, only the time. A process's first vector
      * kernels run the Vector API's interpreted form, which allocates per operation, until C2 has compiled
