@@ -289,12 +289,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
             if (right == BoundsNodeLayout.LEAF) {
                 int count = 0;
-                // a leaf's ids increase: those below the limit are its first points
-                for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
+                int start = layout.start(nodes, node);
+                for (int pos = start, end = start + candidates(start, layout.end(nodes, node), limit); pos < end; pos++) {
                     long id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
-                    if (id >= limit) {
-                        break;
-                    }
                     if (id != skip) {
                         w.childNode[count] = pos;
                         w.childPoint[count] = id;
@@ -315,6 +312,21 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             enqueueIfOpen(metric, node + 1, limit, bound, w);
             enqueueIfOpen(metric, right, limit, bound, w);
         }
+    }
+
+    /**
+     * How many points of the leaf at node-order positions {@code [start, end)} have ids below {@code limit}: a
+     * leaf's ids increase, so a predecessor query's candidates in it are its first that many.
+     */
+    private int candidates(int start, int end, long limit) {
+        if (order.getAtIndex(ValueLayout.JAVA_INT, end - 1) < limit) {
+            return end - start;
+        }
+        int below = 0;
+        while (order.getAtIndex(ValueLayout.JAVA_INT, start + below) < limit) {
+            below++;
+        }
+        return below;
     }
 
     /** Queues {@code node} if it holds an id below {@code limit} and its bound is not above {@code bound}. */
@@ -355,14 +367,8 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         int start = layout.start(nodes, node);
         int end = layout.end(nodes, node);
         int size = end - start;
-        // a leaf's ids increase, so those below the limit are a prefix: only its distances are computed
-        int below = size;
-        if (order.getAtIndex(ValueLayout.JAVA_INT, end - 1) >= limit) {
-            below = 0;
-            while (order.getAtIndex(ValueLayout.JAVA_INT, start + below) < limit) {
-                below++;
-            }
-        }
+        // only the candidates' distances are computed
+        int below = candidates(start, end, limit);
         int within = metric.leafWithin(records, 8L * layout.dimension() * start, size, below, heap.bound(), x, w);
         w.distances += below;
         w.queryDistances += below;

@@ -439,22 +439,13 @@ final class ResidualMetric extends Metric {
     }
 
     /**
-     * A plain loop, not {@link VectorOps#pack}: the build calls it once per point, mostly before the JIT has
-     * compiled the vector kernels, whose interpreted form allocates per operation. Widening is exact either way.
+     * The scalar kernels' widening ({@link Ops#SCALAR}), not the process's: the build calls it once per point,
+     * mostly before the JIT has compiled the vector kernels, whose interpreted form allocates per operation.
+     * Widening is exact either way.
      */
     @Override
     public void summaryRow(long j, double[] out) {
-        MemorySegment s = dv.segment();
-        long off = dv.rowOffset(j);
-        if (f4) {
-            for (int u = 0; u < m; u++) {
-                out[u] = s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 4L * u);
-            }
-        } else {
-            for (int u = 0; u < m; u++) {
-                out[u] = s.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off + 8L * u);
-            }
-        }
+        Ops.SCALAR.pack(dv.segment(), dv.rowOffset(j), m, f4, out, 0);
     }
 
     @Override
