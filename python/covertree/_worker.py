@@ -20,7 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -46,8 +45,10 @@ class Worker:
                 idx, dist = covertree.knn(X, 30, kernel="matern32", lengthscale=ell, predecessor=True)
 
     Outside any block, calls use a default worker of this process (``COVERTREE_WORKER=0`` turns that off).
-    Arrays given to it are saved once per content (hashed) in the worker's private folder, so a repeated
-    call finds the worker's kept inputs and trees; ``array_memory`` bounds the bytes of those files.
+    Arrays given to it are saved once per content in the worker's private folder (a later call's array is
+    compared with the kept files byte for byte), so a repeated call finds the worker's kept inputs and trees;
+    ``array_memory`` bounds the bytes of those files. Answers are written in that folder too, read back and
+    deleted within the call.
     """
 
     def __init__(self, *, idle_timeout: float = 600, cache_memory: Optional[str] = None,
@@ -60,7 +61,8 @@ class Worker:
         self._proc: Optional[subprocess.Popen] = None
         self._dir: Optional[Path] = None
         self._owner = os.getpid()
-        self._arrays: Dict[str, Tuple[int, float]] = {}
+        self._arrays: Dict[tuple, List[Tuple[str, "_KeptArray"]]] = {}
+        self._saved = 0
 
     # -- life cycle ---------------------------------------------------------------------------------------
     @property
@@ -78,6 +80,7 @@ class Worker:
             self._discard()
             self._dir = Path(tempfile.mkdtemp(prefix="covertree-worker-"))  # mode 0700
             (self._dir / "arrays").mkdir()
+            (self._dir / "out").mkdir()
             cmd = [str(_runner.project_home() / "covertree"), "serve", "--socket", str(self._socket()),
                    "--parent-pid", str(os.getpid()), "--idle-exit", str(int(self.idle_timeout))]
             if self.cache_memory is not None:
@@ -145,32 +148,51 @@ class Worker:
     # -- arrays -------------------------------------------------------------------------------------------
     def array_file(self, arr: np.ndarray) -> Optional[str]:
         """The worker's file of this array's content (saved on first use), or None when it is larger than
-        ``array_memory`` (the caller then writes it for this call only)."""
+        ``array_memory`` (the caller then writes it for this call only).
+
+        A kept file is found again by the array's dtype, shape and a digest of a sample of its elements, and
+        taken only when its content equals the array's, byte for byte (compared with the file mapped: a small
+        part of what hashing every byte costs); an array that differs from it gets a file of its own."""
         with self._lock:
             self.start()
             arr = np.ascontiguousarray(arr)
             if arr.nbytes > self.array_memory:
                 return None
-            path = self._dir / "arrays" / f"{_digest(arr)}.npy"
-            key = str(path)
-            if key not in self._arrays or not path.is_file():
-                tmp = path.with_suffix(".tmp")
-                with open(tmp, "wb") as f:
-                    np.save(f, arr)
-                os.replace(tmp, path)
-            self._arrays[key] = (arr.nbytes, time.monotonic())
-            self._trim_arrays(keep=key)
-            return key
+            key = _sample_key(arr)
+            for path, kept in self._arrays.get(key, ()):
+                if _same_bytes(arr, kept.mapped) and Path(path).is_file():
+                    kept.used = time.monotonic()
+                    return path
+            self._saved += 1
+            path = self._dir / "arrays" / f"{self._saved}.npy"
+            tmp = path.with_suffix(".tmp")
+            with open(tmp, "wb") as f:
+                np.save(f, arr)
+            os.replace(tmp, path)
+            mapped = np.load(path, mmap_mode="r") if arr.nbytes else np.load(path)  # an empty file cannot be mapped
+            self._arrays.setdefault(key, []).append((str(path), _KeptArray(mapped, arr.nbytes)))
+            self._trim_arrays(keep=str(path))
+            return str(path)
 
     def _trim_arrays(self, keep: str) -> None:
-        total = sum(size for size, _ in self._arrays.values())
-        for key, (size, _) in sorted(self._arrays.items(), key=lambda e: e[1][1]):
+        kept = [(k, path, a) for k, files in self._arrays.items() for path, a in files]
+        total = sum(a.nbytes for _, _, a in kept)
+        for k, path, a in sorted(kept, key=lambda e: e[2].used):
             if total <= self.array_memory:
                 break
-            if key != keep:
-                Path(key).unlink(missing_ok=True)
-                del self._arrays[key]
-                total -= size
+            if path != keep:
+                self._arrays[k] = [(p, b) for p, b in self._arrays[k] if p != path]
+                if not self._arrays[k]:
+                    del self._arrays[k]
+                Path(path).unlink(missing_ok=True)
+                total -= a.nbytes
+
+    def output_path(self, name: str) -> Path:
+        """A fresh path in the worker's folder for one call's output (the caller deletes it once read)."""
+        with self._lock:
+            self.start()
+            self._saved += 1
+            return self._dir / "out" / f"{self._saved}-{name}.npy"
 
     # -- calls --------------------------------------------------------------------------------------------
     def run(self, args: Sequence[str], quiet: bool) -> str:
@@ -257,21 +279,32 @@ class Worker:
             self._discard()
 
 
-def _digest(arr: np.ndarray) -> str:
-    """SHA-256 of the array's bytes, dtype and shape; large arrays in parts hashed on several threads (hashlib
-    releases the GIL), whose digests are hashed together."""
-    data = memoryview(arr).cast("B") if arr.nbytes else memoryview(b"")
-    parts = max(1, min(8, len(data) >> 22))
-    if parts == 1:
-        digests = [hashlib.sha256(data).digest()]
-    else:
-        n = len(data)
-        chunks = [data[i * n // parts:(i + 1) * n // parts] for i in range(parts)]
-        with ThreadPoolExecutor(min(parts, os.cpu_count() or 1)) as pool:
-            digests = list(pool.map(lambda c: hashlib.sha256(c).digest(), chunks))
-    h = hashlib.sha256(b"".join(digests))
-    h.update(f"{arr.dtype.str}{arr.shape}".encode())
-    return h.hexdigest()[:40]
+class _KeptArray:
+    """A kept input file, mapped for comparisons, with its size and when a call last used it."""
+
+    def __init__(self, mapped: np.ndarray, nbytes: int):
+        self.mapped = mapped
+        self.nbytes = nbytes
+        self.used = time.monotonic()
+
+
+#: Elements of an array the key of a kept file is computed from (evenly spaced).
+_SAMPLE = 4096
+
+
+def _sample_key(arr: np.ndarray) -> tuple:
+    """dtype, shape and a digest of up to _SAMPLE evenly spaced elements: what finds a kept file to compare with."""
+    flat = arr.reshape(-1)
+    sample = np.ascontiguousarray(flat[::max(1, flat.size // _SAMPLE)])
+    return arr.dtype.str, arr.shape, hashlib.sha256(memoryview(sample).cast("B")).hexdigest()
+
+
+def _same_bytes(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when the two arrays (same dtype and shape, C-contiguous) hold the same bytes (so NaNs compare equal)."""
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    unsigned = np.dtype(f"u{a.itemsize}") if a.itemsize in (1, 2, 4, 8) else np.dtype(np.uint8)
+    return bool(np.array_equal(a.reshape(-1).view(unsigned), b.reshape(-1).view(unsigned)))
 
 
 _stack: List[Worker] = []

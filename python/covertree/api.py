@@ -36,7 +36,7 @@ def _mapped_file(a) -> Optional[str]:
     return None
 
 
-def _save(folder: Path, name: str, a: ArrayLike, dtype=None, worker: Optional[_worker.Worker] = None) -> str:
+def _save(folder, name: str, a: ArrayLike, dtype=None, worker: Optional[_worker.Worker] = None) -> str:
     """An array as a .npy file the tool reads: the file a memory-mapped array came from, else the worker's
     file of the same content (so its kept inputs are found again), else a file in the call's private folder
     (a C-contiguous array is written as it is, without a copy)."""
@@ -57,7 +57,7 @@ def _save(folder: Path, name: str, a: ArrayLike, dtype=None, worker: Optional[_w
 
 def _load(path: Path) -> np.ndarray:
     """An output as an array the caller may modify: read into memory when small, else mapped back
-    copy-on-write (the private file goes with the folder; the mapping keeps its pages)."""
+    copy-on-write (the file is deleted after the call; the mapping keeps its pages)."""
     if path.stat().st_size <= _READ_BYTES:
         return _read_answer(path)
     return np.load(path, mmap_mode="c")
@@ -128,24 +128,51 @@ def knn(X: ArrayLike, k: int, *, metric: str = "residual", kernel: Optional[str]
     CovertreeError otherwise; each carries the tool's one-line message.
     """
     worker = _worker.current(spark=spark is not None)
-    with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
-        folder = Path(tmp)
-        args = _knn_args(folder, X, k, metric=metric, kernel=kernel, variance=variance, lengthscale=lengthscale,
-                         inducing=inducing, inducing_method=inducing_method, V=V, p=p, model=model, query_ids=query_ids,
-                         query_coords=query_coords, predecessor=predecessor, include_self=include_self, order=order,
-                         seed=seed, threads=threads, engine=engine, spark=spark, spark_segments=spark_segments,
-                         worker=worker)
-        _call(worker, args, quiet)
-        return _load(folder / "i.npy"), _load(folder / "d.npy")
+    options = dict(metric=metric, kernel=kernel, variance=variance, lengthscale=lengthscale, inducing=inducing,
+                   inducing_method=inducing_method, V=V, p=p, model=model, query_ids=query_ids,
+                   query_coords=query_coords, predecessor=predecessor, include_self=include_self, order=order, seed=seed,
+                   threads=threads, engine=engine, spark=spark, spark_segments=spark_segments, worker=worker)
+    with _CallFolder() as folder:
+        # through a worker the inputs are its kept files and the answers go in its folder, read back and deleted
+        # here: a repeated call makes and removes no folder of its own
+        outputs = ((worker.output_path("i"), worker.output_path("d")) if worker is not None
+                   else (folder / "i.npy", folder / "d.npy"))
+        try:
+            _call(worker, _knn_args(folder, X, k, outputs=outputs, **options), quiet)
+            return _load(outputs[0]), _load(outputs[1])
+        finally:
+            if worker is not None:
+                for o in outputs:
+                    o.unlink(missing_ok=True)
 
 
-def _knn_args(folder: Path, X, k, *, metric="residual", kernel=None, variance=1.0, lengthscale=1.0, inducing=256,
-              inducing_method="random", V=None, p=None, model=None, query_ids=None, query_coords=None,
+class _CallFolder:
+    """A call's private temporary folder, made the first time a path in it is asked for, removed at the end."""
+
+    def __init__(self):
+        self._tmp: Optional[tempfile.TemporaryDirectory] = None
+
+    def __truediv__(self, name: str) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="covertree-")
+        return Path(self._tmp.name) / name
+
+    def __enter__(self) -> "_CallFolder":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def _knn_args(folder, X, k, *, outputs, metric="residual", kernel=None, variance=1.0, lengthscale=1.0,
+              inducing=256, inducing_method="random", V=None, p=None, model=None, query_ids=None, query_coords=None,
               predecessor=False, include_self=False, order=None, seed=0, threads=None, engine="auto", spark=None,
               spark_segments=1, worker=None):
-    """The ``covertree knn`` command line for :func:`knn`'s arguments, its inputs saved in ``folder``."""
+    """The ``covertree knn`` command line for :func:`knn`'s arguments, writing ``outputs`` (indices, distances),
+    its inputs saved in ``folder`` (a :class:`_CallFolder` or a path) unless ``worker`` keeps them."""
     args = ["knn", "--coords", _save(folder, "x", X, worker=worker), "--metric", metric, "--k", str(int(k)),
-            "--engine", engine, "--out-indices", str(folder / "i.npy"), "--out-distances", str(folder / "d.npy")]
+            "--engine", engine, "--out-indices", str(outputs[0]), "--out-distances", str(outputs[1])]
     if metric == "residual":
         if model is not None:
             args += ["--model", os.fspath(model)]
@@ -162,7 +189,7 @@ def _knn_args(folder: Path, X, k, *, metric="residual", kernel=None, variance=1.
     if (metric == "residual" and model is None and V is None) or order == "random":
         args += ["--seed", str(int(seed))]
     if query_ids is not None:
-        args += ["--query-ids", _save(folder, "q", np.asarray(query_ids, dtype=np.int64))]
+        args += ["--query-ids", _save(folder, "q", np.asarray(query_ids, dtype=np.int64), worker=worker)]
     elif query_coords is not None:
         args += ["--query-coords", _save(folder, "qc", query_coords, np.asarray(X).dtype)]
     else:
@@ -228,7 +255,8 @@ def vecchia_neighbors(X: ArrayLike, k: int = 30, *, order: str = "maxmin", kerne
     with tempfile.TemporaryDirectory(prefix="covertree-") as tmp:
         folder = Path(tmp)
         metric = options.pop("metric", "residual")
-        args = _knn_args(folder, X, k, metric=metric, kernel=kernel if metric == "residual" else None,
-                         predecessor=True, order=order, worker=worker, **options)
+        args = _knn_args(folder, X, k, outputs=(folder / "i.npy", folder / "d.npy"), metric=metric,
+                         kernel=kernel if metric == "residual" else None, predecessor=True, order=order, worker=worker,
+                         **options)
         _call(worker, args + ["--out-order", str(folder / "o.npy")], quiet)
         return _load(folder / "o.npy"), _load(folder / "i.npy")

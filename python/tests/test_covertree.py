@@ -24,11 +24,13 @@ def cli(*args):
 
 def call_folders(tmp):
     """What calls left in a temporary folder: anything but a running worker's own folder (socket, log and
-    its kept arrays, removed when the worker stops), whose arrays must all be whole .npy files."""
+    its kept arrays, removed when the worker stops), whose arrays must all be whole .npy files and whose
+    folder of answers must be empty (each call deletes its answers once read)."""
     left = []
     for p in tmp.iterdir():
         if p.name.startswith("covertree-worker-"):
             left += [a for a in (p / "arrays").iterdir() if a.suffix != ".npy"]
+            left += list((p / "out").iterdir())
         else:
             left.append(p)
     return left

@@ -6,6 +6,7 @@ import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyReadOptions;
 import dev.covertree.npy.NpzArchive;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,11 +23,20 @@ import java.util.List;
 record ArrayFile(NpyArray array, String name, Runnable owner) implements AutoCloseable {
     /** Opens the array {@code spec} names. */
     static ArrayFile open(Path spec, NpyReadOptions options) throws IOException {
+        return open(spec, options, null);
+    }
+
+    /**
+     * Opens the array {@code spec} names; a {@code .npy} file's mapping goes in {@code arena} when it is not null
+     * (a confined arena for an array read at once in one thread, which frees it without the shared arena's
+     * handshake with every thread), else in an arena of the array's own.
+     */
+    static ArrayFile open(Path spec, NpyReadOptions options, Arena arena) throws IOException {
         String s = spec.toString();
         int at = s.lastIndexOf(".npz:");
         boolean entry = at >= 0 && !Files.exists(spec);
         if (!entry && !s.endsWith(".npz")) {
-            NpyArray a = Npy.open(spec, null, options);
+            NpyArray a = Npy.open(spec, arena, options);
             return new ArrayFile(a, s, a::close);
         }
         Path file = entry ? Path.of(s.substring(0, at + 4)) : spec;

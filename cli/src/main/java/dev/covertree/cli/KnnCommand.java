@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,20 +62,43 @@ final class KnnCommand implements Callable<Integer> {
     @Option(names = "--k", required = true, paramLabel = "K", description = "Neighbours per query, >= 1.")
     int k;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Queries queries;
+    @Mixin
+    Queries queries = new Queries();
 
+    /**
+     * Which points are queries: exactly one of the three options. Checked by {@link #check}, not by an
+     * exclusive option group: a worker parses a command line for every request, and picocli's groups cost it
+     * more than the rest of the parse.
+     */
     static final class Queries {
-        @Option(names = "--all", required = true, description = "Every point is a query (all-points mode).")
+        @Option(names = "--all", description = "Every point is a query (all-points mode). One of --all, --query-ids "
+                + "and --query-coords is required.")
         boolean all;
 
-        @Option(names = "--query-ids", required = true, paramLabel = "IDS.npy",
-                description = "Query these dataset ids (1-d int64 or int32).")
+        @Option(names = "--query-ids", paramLabel = "IDS.npy", description = "Query these dataset ids (1-d int64 or int32).")
         Path ids;
 
-        @Option(names = "--query-coords", required = true, paramLabel = "Q.npy",
+        @Option(names = "--query-coords", paramLabel = "Q.npy",
                 description = "Query new points given by coordinates (Q x d, same dtype as --coords).")
         Path coords;
+
+        /** Throws a usage error unless exactly one way of giving queries was used. */
+        void check() {
+            List<String> given = new ArrayList<>();
+            if (all) {
+                given.add("--all");
+            }
+            if (ids != null) {
+                given.add("--query-ids");
+            }
+            if (coords != null) {
+                given.add("--query-coords");
+            }
+            if (given.size() != 1) {
+                throw new UsageException(given.isEmpty() ? "knn needs its queries: --all, --query-ids IDS.npy or "
+                        + "--query-coords Q.npy" : String.join(" and ", given) + " exclude each other: give one");
+            }
+        }
     }
 
     @Option(names = "--predecessor", description = "Vecchia ordering: query i may only return ids j < i.")
@@ -165,6 +187,7 @@ final class KnnCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cancellation cancellation = cancellations.get();
+        queries.check();
         if (k < 1) {
             throw new UsageException("--k must be >= 1, got " + k);
         }
@@ -242,10 +265,10 @@ final class KnnCommand implements Callable<Integer> {
             // the outputs first: a disk without room for them fails here, before the tree is built
             try (NpyMappedFile idxFile = NpyMappedFile.create(outIndices, NpyDType.I8, shape, run.force);
                  NpyMappedFile distFile = NpyMappedFile.create(outDistances, NpyDType.F8, shape, run.force)) {
-                // rows are written in the tree's order, scattered over the files: fault them in at once where
-                // both fit in a quarter of the memory available (NpyMappedFile#populateForWrite), the two files
-                // side by side (one after the other took several times as long)
-                if (2 * idxFile.data().byteSize() <= MemoryLimit.available() / 4) {
+                // rows are written in the tree's order, scattered over the files: fault mapped ones in at once
+                // where both fit in a quarter of the memory available (NpyMappedFile#populateForWrite), the two
+                // files side by side (one after the other took several times as long)
+                if (idxFile.isMapped() && 2 * idxFile.data().byteSize() <= MemoryLimit.available() / 4) {
                     List.of(idxFile, distFile).parallelStream().forEach(NpyMappedFile::populateForWrite);
                 }
                 boolean planKept = tree == null && in.has(planKey);

@@ -19,6 +19,9 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,6 +66,19 @@ final class ServeCommand implements Callable<Integer> {
     private final Object oneAtATime = new Object();
     private volatile long lastRequestEnd = System.nanoTime();
     private volatile boolean busy;
+    /**
+     * The threads that serve connections and watch for a client going away, kept between requests (daemon
+     * threads, each ended after a minute unused): starting two threads cost a short request a good part of
+     * its time.
+     */
+    private final ExecutorService connections = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+        private final AtomicInteger number = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            return Thread.ofPlatform().daemon().name("covertree-request-" + number.incrementAndGet()).unstarted(r);
+        }
+    });
 
     @Override
     public Integer call() throws Exception {
@@ -104,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
                 } catch (ClosedChannelException e) {
                     break;
                 }
-                Thread.ofPlatform().daemon().name("covertree-request").start(() -> handle(ch, me, commands));
+                connections.execute(() -> handle(ch, me, commands));
             }
         } finally {
             Files.deleteIfExists(sock);
@@ -121,7 +137,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             String[] args = WorkerProtocol.readRequest(ch);
             Cancellation cancellation = new Cancellation();
-            Thread.ofPlatform().daemon().name("covertree-request-watch").start(() -> {
+            connections.execute(() -> {
                 // the client sends nothing after its request: end of stream means it closed or went away
                 ByteBuffer b = ByteBuffer.allocate(64);
                 try {

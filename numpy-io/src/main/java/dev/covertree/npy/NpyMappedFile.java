@@ -21,26 +21,38 @@ import java.nio.file.StandardOpenOption;
  * written through the page cache ({@code numpy.save} included). Forcing them cost a full synchronous write
  * of the output, which for the large outputs of an all-points job took longer than some searches; the
  * guarantee given up is only against the machine itself failing within the kernel's write-back delay.
+ *
+ * <p>An array of at most {@link #IN_MEMORY_BYTES} is kept in memory instead and written at the commit, with
+ * one write: mapping and unmapping a file, and faulting in its pages one by one, cost a small answer (a
+ * repeated call's hundreds of rows) several times its search. The temporary file exists from the start
+ * either way.
  */
 public final class NpyMappedFile implements AutoCloseable {
+    /** Arrays up to this many bytes are kept in memory and written at the commit, not mapped. */
+    public static final long IN_MEMORY_BYTES = 4L << 20;
+
     private final Path target;
     private final Path temp;
-    private final Arena arena;
+    /** The mapping's arena; null for an array kept in memory (its memory is freed with it). */
+    private final Arena mapping;
     private final MemorySegment data;
+    private final long dataOffset;
     private final boolean overwrite;
     private boolean committed;
 
-    private NpyMappedFile(Path target, Path temp, Arena arena, MemorySegment data, boolean overwrite) {
+    private NpyMappedFile(Path target, Path temp, Arena mapping, MemorySegment data, long dataOffset, boolean overwrite) {
         this.target = target;
         this.temp = temp;
-        this.arena = arena;
+        this.mapping = mapping;
         this.data = data;
+        this.dataOffset = dataOffset;
         this.overwrite = overwrite;
     }
 
     /**
      * Creates the file (zero-filled, its blocks reserved where the file system can, so that a full disk is
-     * an {@link IOException} here rather than a fault while the mapping is written) and maps its data.
+     * an {@link IOException} here rather than a fault while the mapping is written) and maps its data, or
+     * for an array of at most {@link #IN_MEMORY_BYTES} keeps the data in zeroed memory until the commit.
      */
     public static NpyMappedFile create(Path path, NpyDType dtype, long[] shape, boolean overwrite) throws IOException {
         if (!overwrite && Files.exists(path)) {
@@ -52,21 +64,28 @@ public final class NpyMappedFile implements AutoCloseable {
         }
         byte[] header = NpyHeader.encode(dtype, shape);
         Path temp = PartialFiles.createBeside(path);
-        Arena arena = Arena.ofShared();
+        boolean inMemory = bytes <= IN_MEMORY_BYTES;
+        Arena mapping = inMemory ? null : Arena.ofShared();
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer h = ByteBuffer.wrap(header);
             while (h.hasRemaining()) {
                 ch.write(h);
             }
+            FileSpace.reserve(temp, header.length + bytes, path.toString());
+            if (inMemory) {
+                // shared by the threads that fill it, freed with this object; the file gets it at the commit
+                MemorySegment data = Arena.ofAuto().allocate(Math.max(1, bytes), 8).asSlice(0, bytes);
+                return new NpyMappedFile(path, temp, null, data, header.length, overwrite);
+            }
             if (bytes > 0) {
                 ch.write(ByteBuffer.wrap(new byte[1]), header.length + bytes - 1);
-                FileSpace.reserve(temp, header.length + bytes, path.toString());
             }
-            MemorySegment data = bytes == 0 ? arena.allocate(1).asSlice(0, 0)
-                    : ch.map(FileChannel.MapMode.READ_WRITE, header.length, bytes, arena);
-            return new NpyMappedFile(path, temp, arena, data, overwrite);
+            MemorySegment data = ch.map(FileChannel.MapMode.READ_WRITE, header.length, bytes, mapping);
+            return new NpyMappedFile(path, temp, mapping, data, header.length, overwrite);
         } catch (IOException | RuntimeException e) {
-            arena.close();
+            if (mapping != null) {
+                mapping.close();
+            }
             PartialFiles.discard(temp);
             throw e;
         }
@@ -79,10 +98,15 @@ public final class NpyMappedFile implements AutoCloseable {
      * a page fault through the file system, which for a large output can cost more than the search; the
      * kernel's one pass costs a small part of that. Only for a file that fits in memory with room to spare:
      * the populated pages are dirty at once, and where the kernel must write them back before the search fills
-     * them, the file is written twice.
+     * them, the file is written twice. An array kept in memory is resident already (true).
      */
     public boolean populateForWrite() {
-        return Madvise.populateForWrite(data);
+        return mapping == null || Madvise.populateForWrite(data);
+    }
+
+    /** True when the data is a mapping of the file; false when it is kept in memory until the commit. */
+    public boolean isMapped() {
+        return mapping != null;
     }
 
     /** The array's elements, native byte order, C order; writable until commit or close. */
@@ -95,9 +119,18 @@ public final class NpyMappedFile implements AutoCloseable {
         return target;
     }
 
-    /** Unmaps the data and moves the file to its final name. */
+    /** Unmaps the data (or writes it, when kept in memory) and moves the file to its final name. */
     public void commit() throws IOException {
-        arena.close();
+        if (mapping != null) {
+            mapping.close();
+        } else {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer b = data.asByteBuffer();
+                for (long at = dataOffset; b.hasRemaining(); ) {
+                    at += ch.write(b, at);
+                }
+            }
+        }
         PartialFiles.commit(temp, target, overwrite);
         committed = true;
     }
@@ -105,8 +138,8 @@ public final class NpyMappedFile implements AutoCloseable {
     /** Unmaps; deletes the temporary file unless committed. */
     @Override
     public void close() throws IOException {
-        if (arena.scope().isAlive()) {
-            arena.close();
+        if (mapping != null && mapping.scope().isAlive()) {
+            mapping.close();
         }
         if (!committed) {
             PartialFiles.discard(temp);

@@ -39,4 +39,31 @@ class NpyMappedFileTest {
             assertEquals(0, s.count());
         }
     }
+
+    @Test
+    void smallArraysWaitInMemoryLargeOnesAreMappedAndBothCommitTheSameFile() throws Exception {
+        long[][] shapes = {{30, 50}, {NpyMappedFile.IN_MEMORY_BYTES / 8 + 1}};
+        for (long[] shape : shapes) {
+            Path p = dir.resolve("a" + shape.length + ".npy");
+            long n = shape.length == 2 ? shape[0] * shape[1] : shape[0];
+            try (NpyMappedFile f = NpyMappedFile.create(p, NpyDType.F8, shape, false)) {
+                assertEquals(n * 8 > NpyMappedFile.IN_MEMORY_BYTES, f.isMapped());
+                try (Stream<Path> s = Files.list(dir)) {
+                    assertEquals(1, s.filter(x -> x.getFileName().toString().endsWith(".partial")).count(),
+                            "the temporary file exists from the start");
+                }
+                for (long i = 0; i < n; i += 97) {
+                    f.data().setAtIndex(ValueLayout.JAVA_DOUBLE, i, i + 0.25);
+                }
+                f.data().setAtIndex(ValueLayout.JAVA_DOUBLE, n - 1, -1.5);
+                f.commit();
+            }
+            try (NpyArray a = Npy.open(p)) {
+                assertEquals(n, a.size());
+                assertEquals(97.25, a.getDouble(97));
+                assertEquals(0.0, a.getDouble(1));
+                assertEquals(-1.5, a.getDouble(n - 1));
+            }
+        }
+    }
 }

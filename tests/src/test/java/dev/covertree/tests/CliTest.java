@@ -206,6 +206,10 @@ class CliTest {
         assertTrue(missingK.err().contains("--k"), missingK.toString());
         Cli.Run both = Cli.run(Cli.concat(base, "--k", "3", "--all", "--query-ids", p("q.npy")));
         assertEquals(2, both.exit(), both.toString());
+        assertTrue(both.err().contains("--all and --query-ids exclude each other"), both.toString());
+        Cli.Run noQueries = Cli.run(Cli.concat(base, "--k", "3"));
+        assertEquals(2, noQueries.exit(), noQueries.toString());
+        assertTrue(noQueries.err().contains("--all, --query-ids IDS.npy or --query-coords Q.npy"), noQueries.toString());
         Cli.Run zero = Cli.run(Cli.concat(base, "--k", "0", "--all"));
         assertEquals(2, zero.exit());
         assertTrue(zero.err().contains("--k must be >= 1, got 0"), zero.toString());

@@ -3,6 +3,11 @@ package dev.covertree.engine.internal.util;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -14,8 +19,20 @@ import java.util.function.Supplier;
  * <p>It returns only after every worker has finished, whatever happened (an interrupt of the calling
  * thread is remembered and re-asserted, not acted on early), because callers close the arenas that the
  * workers read as soon as it returns. The first failure is rethrown; the others stop at their next chunk.
+ *
+ * <p>The helper threads are kept between loops (daemon threads, each ended after a minute unused): a program
+ * that searches again and again, a worker's requests or a {@code Searcher}'s batches, would otherwise start
+ * new threads for every short search, each start costing as much as hundreds of queries.
  */
 public final class Parallel {
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+    private static final ThreadFactory FACTORY = r -> {
+        Thread t = new Thread(r, "covertree-worker-" + THREAD_NUMBER.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    };
+    private static final ExecutorService HELPERS = Executors.newCachedThreadPool(FACTORY);
+
     private Parallel() {
     }
 
@@ -56,18 +73,20 @@ public final class Parallel {
                 failure.compareAndSet(null, e);
             }
         };
-        List<Thread> started = new ArrayList<>();
+        List<Future<?>> started = new ArrayList<>();
         for (int t = 1; t < workers; t++) {
-            Thread th = new Thread(worker, "covertree-worker-" + t);
-            th.start();
-            started.add(th);
+            started.add(HELPERS.submit(worker));
         }
         worker.run();
         boolean interrupted = false;
-        for (Thread th : started) {
+        for (Future<?> th : started) {
             while (true) {
                 try {
-                    th.join();
+                    th.get();
+                    break;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // the worker catches everything it throws: nothing reaches here
+                    failure.compareAndSet(null, e.getCause());
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;

@@ -36,4 +36,23 @@ class WorkHistogramTest {
             assertEquals(v, h.max());
         }
     }
+
+    @Test
+    void histogramsMergedOverDifferentDoublingsKeepTheMedianAndMax() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        long[] values = new long[4001];
+        WorkHistogram a = new WorkHistogram();
+        WorkHistogram b = new WorkHistogram();
+        for (int i = 0; i < values.length; i++) {
+            // a gets small and mid values, b mid and huge ones: each has doublings the other lacks
+            values[i] = i % 2 == 0 ? rnd.nextLong(0, 1L << 14) : rnd.nextLong(1L << 12, 1L << 30);
+            (i % 2 == 0 ? a : b).record(values[i]);
+        }
+        a.merge(b);
+        Arrays.sort(values);
+        long median = values[(values.length - 1) / 2];
+        assertEquals(values.length, a.count());
+        assertTrue(a.median() <= median && a.median() >= median * 0.998, median + " -> " + a.median());
+        assertEquals(values[values.length - 1], a.max());
+    }
 }
