@@ -74,9 +74,28 @@ final class FileSpace {
             return;
         }
         if (rc == ENOSPC || rc == EDQUOT) {
-            throw new IOException(name + ": no space left on its device for " + length + " bytes"
-                    + (rc == EDQUOT ? " (disk quota)" : "") + "; free some, or write the output on another file system");
+            throw noSpace(name, length, rc == EDQUOT);
         }
         // other errors (a file system that cannot reserve): the file stays sparse
+    }
+
+    /**
+     * Checks, without reserving, that the file system of {@code file} has {@code length} bytes free: for a file
+     * written with one write at its end, where reserving would cost more than the write (on ext4, deleting a
+     * file whose blocks were reserved ahead costs as much as writing it), and a full disk still fails here.
+     *
+     * @param name how errors name the file (the output the user asked for, not its temporary name)
+     * @throws IOException when the file system has less room than that
+     */
+    static void check(Path file, long length, String name) throws IOException {
+        // statvfs on the file's own file system; 0 when it is full (the file itself exists: the path is valid)
+        if (length > 0 && file.toFile().getUsableSpace() < length) {
+            throw noSpace(name, length, false);
+        }
+    }
+
+    private static IOException noSpace(String name, long length, boolean quota) {
+        return new IOException(name + ": no space left on its device for " + length + " bytes"
+                + (quota ? " (disk quota)" : "") + "; free some, or write the output on another file system");
     }
 }

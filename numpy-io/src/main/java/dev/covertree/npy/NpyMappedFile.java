@@ -3,6 +3,7 @@ package dev.covertree.npy;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -22,10 +23,10 @@ import java.nio.file.StandardOpenOption;
  * of the output, which for the large outputs of an all-points job took longer than some searches; the
  * guarantee given up is only against the machine itself failing within the kernel's write-back delay.
  *
- * <p>An array of at most {@link #IN_MEMORY_BYTES} is kept in memory instead and written at the commit, with
- * one write: mapping and unmapping a file, and faulting in its pages one by one, cost a small answer (a
- * repeated call's hundreds of rows) several times its search. The temporary file exists from the start
- * either way.
+ * <p>An array of at most {@link #IN_MEMORY_BYTES} is kept on the heap instead (a segment over a {@code long[]},
+ * so 8-byte aligned) and written at the commit, with one write: mapping and unmapping a file, and faulting in
+ * its pages one by one, cost a small answer (a repeated call's hundreds of rows) several times its search.
+ * The temporary file exists from the start either way.
  */
 public final class NpyMappedFile implements AutoCloseable {
     /** Arrays up to this many bytes are kept in memory and written at the commit, not mapped. */
@@ -33,7 +34,7 @@ public final class NpyMappedFile implements AutoCloseable {
 
     private final Path target;
     private final Path temp;
-    /** The mapping's arena; null for an array kept in memory (its memory is freed with it). */
+    /** The mapping's arena; null for an array kept in memory (on the heap, freed with this object). */
     private final Arena mapping;
     private final MemorySegment data;
     private final long dataOffset;
@@ -52,7 +53,8 @@ public final class NpyMappedFile implements AutoCloseable {
     /**
      * Creates the file (zero-filled, its blocks reserved where the file system can, so that a full disk is
      * an {@link IOException} here rather than a fault while the mapping is written) and maps its data, or
-     * for an array of at most {@link #IN_MEMORY_BYTES} keeps the data in zeroed memory until the commit.
+     * for an array of at most {@link #IN_MEMORY_BYTES} keeps the data in zeroed memory until the commit
+     * (after checking that the file system has room for it).
      */
     public static NpyMappedFile create(Path path, NpyDType dtype, long[] shape, boolean overwrite) throws IOException {
         if (!overwrite && Files.exists(path)) {
@@ -71,15 +73,15 @@ public final class NpyMappedFile implements AutoCloseable {
             while (h.hasRemaining()) {
                 ch.write(h);
             }
-            FileSpace.reserve(temp, header.length + bytes, path.toString());
             if (inMemory) {
-                // shared by the threads that fill it, freed with this object; the file gets it at the commit
-                MemorySegment data = Arena.ofAuto().allocate(Math.max(1, bytes), 8).asSlice(0, bytes);
+                FileSpace.check(temp, header.length + bytes, path.toString());
+                // on the heap, whose young memory is in use already: fresh native memory costs a page fault per
+                // page at first touch, more than the search of a few hundred queries; longs for 8-byte alignment
+                MemorySegment data = MemorySegment.ofArray(new long[(int) ((bytes + 7) / 8)]).asSlice(0, bytes);
                 return new NpyMappedFile(path, temp, null, data, header.length, overwrite);
             }
-            if (bytes > 0) {
-                ch.write(ByteBuffer.wrap(new byte[1]), header.length + bytes - 1);
-            }
+            FileSpace.reserve(temp, header.length + bytes, path.toString());
+            ch.write(ByteBuffer.wrap(new byte[1]), header.length + bytes - 1);
             MemorySegment data = ch.map(FileChannel.MapMode.READ_WRITE, header.length, bytes, mapping);
             return new NpyMappedFile(path, temp, mapping, data, header.length, overwrite);
         } catch (IOException | RuntimeException e) {
@@ -109,7 +111,11 @@ public final class NpyMappedFile implements AutoCloseable {
         return mapping != null;
     }
 
-    /** The array's elements, native byte order, C order; writable until commit or close. */
+    /**
+     * The array's elements, native byte order, C order; writable until commit or close. A mapping, or for a
+     * small array ({@link #isMapped} false) a heap segment: read and write it with {@code MemorySegment}'s
+     * accessors, not through native calls.
+     */
     public MemorySegment data() {
         return data;
     }
@@ -125,7 +131,8 @@ public final class NpyMappedFile implements AutoCloseable {
             mapping.close();
         } else {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer b = data.asByteBuffer();
+                // a segment over a long[] has no ByteBuffer view
+                ByteBuffer b = ByteBuffer.wrap(data.toArray(ValueLayout.JAVA_BYTE));
                 for (long at = dataOffset; b.hasRemaining(); ) {
                     at += ch.write(b, at);
                 }
