@@ -6,7 +6,6 @@ import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyReadOptions;
 import dev.covertree.npy.NpzArchive;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,20 +22,11 @@ import java.util.List;
 record ArrayFile(NpyArray array, String name, Runnable owner) implements AutoCloseable {
     /** Opens the array {@code spec} names. */
     static ArrayFile open(Path spec, NpyReadOptions options) throws IOException {
-        return open(spec, options, null);
-    }
-
-    /**
-     * Opens the array {@code spec} names; a {@code .npy} file's mapping goes in {@code arena} when it is not null
-     * (a confined arena for an array read at once in one thread, which frees it without the shared arena's
-     * handshake with every thread), else in an arena of the array's own.
-     */
-    static ArrayFile open(Path spec, NpyReadOptions options, Arena arena) throws IOException {
         String s = spec.toString();
         int at = s.lastIndexOf(".npz:");
         boolean entry = at >= 0 && !Files.exists(spec);
         if (!entry && !s.endsWith(".npz")) {
-            NpyArray a = Npy.open(spec, arena, options);
+            NpyArray a = Npy.open(spec, null, options);
             return new ArrayFile(a, s, a::close);
         }
         Path file = entry ? Path.of(s.substring(0, at + 4)) : spec;
@@ -58,6 +48,21 @@ record ArrayFile(NpyArray array, String name, Runnable owner) implements AutoClo
             archive.close();
             throw e;
         }
+    }
+
+    /** Files up to this size are read rather than mapped by {@link #read}. */
+    private static final long READ_BYTES = 1 << 20;
+
+    /**
+     * The array {@code spec} names, for reading once: a small {@code .npy} file read into memory ({@link Npy#read}),
+     * where mapping and unmapping it cost more than the read; anything else opened as by {@link #open}.
+     */
+    static ArrayFile read(Path spec) throws IOException {
+        String s = spec.toString();
+        if (s.contains(".npz") || !Files.isRegularFile(spec) || Files.size(spec) > READ_BYTES) {
+            return open(spec, NpyReadOptions.DEFAULT);
+        }
+        return new ArrayFile(Npy.read(spec), s, () -> { });
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.covertree.npy.AccessHint;
 import dev.covertree.npy.NpyArray;
 import dev.covertree.npy.NpyReadOptions;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -168,7 +167,7 @@ final class Inputs implements AutoCloseable {
 
     /** Reads a 1-d array of int64 or int32 ids. */
     static long[] readIds(Path file, String flag) throws IOException {
-        try (Arena arena = Arena.ofConfined(); ArrayFile f = ArrayFile.open(file, NpyReadOptions.DEFAULT, arena)) {
+        try (ArrayFile f = ArrayFile.read(file)) {
             NpyArray a = f.array();
             if (a.ndim() != 1 || a.dtype().isFloating()) {
                 throw new InvalidInputException(file + " (" + flag + "): expected a 1-d array of integer ids, got "

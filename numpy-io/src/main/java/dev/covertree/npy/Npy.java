@@ -57,6 +57,21 @@ public final class Npy {
         }
     }
 
+    /**
+     * Reads a whole file into heap memory (8-byte aligned): for a small array read once (query ids), where
+     * mapping and unmapping the file cost more than reading it. Checks and messages as {@link #open(Path)};
+     * the array needs no closing.
+     */
+    public static NpyArray read(Path path) throws IOException {
+        checkReadable(path);
+        byte[] bytes = Files.readAllBytes(path);
+        // over a long[], 8-byte aligned as a mapping's data is (numpy pads its header to a multiple of 64)
+        MemorySegment image = MemorySegment.ofArray(new long[(bytes.length + 7) / 8]).asSlice(0, bytes.length);
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, image, 0, bytes.length);
+        // a non-native byte order or Fortran order is copied into memory the garbage collector frees
+        return NpyImage.toArray(image, path.toString(), Arena.ofAuto(), null, false, NpyReadOptions.DEFAULT);
+    }
+
     /** Reads only the header of a file (cheap: nothing but the first bytes are touched). */
     public static NpyHeader header(Path path) throws IOException {
         checkReadable(path);

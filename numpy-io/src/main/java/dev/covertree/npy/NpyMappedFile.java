@@ -3,7 +3,6 @@ package dev.covertree.npy;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -131,8 +130,7 @@ public final class NpyMappedFile implements AutoCloseable {
             mapping.close();
         } else {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                // a segment over a long[] has no ByteBuffer view
-                ByteBuffer b = ByteBuffer.wrap(data.toArray(ValueLayout.JAVA_BYTE));
+                ByteBuffer b = SegmentBytes.of(data);
                 for (long at = dataOffset; b.hasRemaining(); ) {
                     at += ch.write(b, at);
                 }

@@ -108,7 +108,7 @@ public final class NpyRowWriter implements AutoCloseable {
             throw new IllegalStateException(target + ": more than the declared " + rows + " rows");
         }
         for (long off = 0; off < block.byteSize(); off += CHUNK) {
-            writeFully(channel, block.asSlice(off, Math.min(CHUNK, block.byteSize() - off)).asByteBuffer());
+            writeFully(channel, SegmentBytes.of(block.asSlice(off, Math.min(CHUNK, block.byteSize() - off))));
         }
         written += n;
     }

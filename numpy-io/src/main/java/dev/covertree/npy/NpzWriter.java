@@ -63,7 +63,7 @@ public final class NpzWriter implements AutoCloseable {
             CRC32 crc = new CRC32();
             crc.update(header);
             for (long off = 0; off < data.byteSize(); off += CHUNK) {
-                crc.update(data.asSlice(off, Math.min(CHUNK, data.byteSize() - off)).asByteBuffer());
+                crc.update(SegmentBytes.of(data.asSlice(off, Math.min(CHUNK, data.byteSize() - off))));
             }
             entry.setMethod(ZipEntry.STORED);
             entry.setSize(header.length + data.byteSize());

@@ -140,4 +140,19 @@ class NpyWriteTest {
             assertEquals(23.0, a.getDouble(23));
         }
     }
+
+    @Test
+    void heapSegmentsOverLongArraysAreWrittenToNpyAndNpzFiles() throws Exception {
+        long[] values = {3, -1, 1L << 40, 7, 0, 42};
+        MemorySegment heap = MemorySegment.ofArray(values.clone());
+        Path npy = dir.resolve("heap.npy");
+        NpyRowWriter.write(npy, heap, NpyDType.I8, new long[] {2, 3}, false);
+        Path npz = dir.resolve("heap.npz");
+        try (NpzWriter z = NpzWriter.create(npz, false, false)) {
+            z.add("a", heap, NpyDType.I8, new long[] {6});
+        }
+        assertEquals("[3, -1, 1099511627776, 7, 0, 42] [3, -1, 1099511627776, 7, 0, 42]",
+                PythonNumpy.eval("import numpy as np; print(np.load('" + npy + "').ravel().tolist(), np.load('" + npz
+                        + "')['a'].tolist())"));
+    }
 }
