@@ -233,4 +233,41 @@ class WorkerTest {
         }
         assertEquals(0, call(knn("x.npy", "next", "--all")).exit(), "the worker answers the next request");
     }
+
+    @Test
+    void aRequestArrivingInSmallPiecesWithAnArgumentLongerThanTheReadersBufferIsReadWhole() throws Exception {
+        String longValue = "x".repeat(20_000);
+        String[] args = knn("x.npy", "pieces", "--all", "--engine", longValue);
+        List<byte[]> parts = new ArrayList<>();
+        int size = 8;
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            parts.add(b);
+            size += 4 + b.length;
+        }
+        ByteBuffer req = ByteBuffer.allocate(size).put("CTW1".getBytes(StandardCharsets.US_ASCII)).putInt(args.length);
+        for (byte[] b : parts) {
+            req.putInt(b.length).put(b);
+        }
+        byte[] bytes = req.array();
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            for (int at = 0, piece = 0; at < bytes.length; piece++) {
+                // pieces of 1 to 7 bytes, now and then a pause, so that the worker reads the fields in fragments
+                int n = Math.min(bytes.length - at, 1 + piece % 7);
+                ByteBuffer b = ByteBuffer.wrap(bytes, at, n);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                at += n;
+                if (piece % 500 == 0) {
+                    Thread.sleep(2);
+                }
+            }
+            Reply r = reply(ch);
+            assertEquals(2, r.exit(), r.err());
+            assertTrue(r.err().contains("--engine") && r.err().contains(longValue), "the whole argument arrived");
+        }
+        assertEquals(0, call(knn("x.npy", "after-pieces", "--all")).exit());
+    }
 }
