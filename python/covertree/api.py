@@ -69,16 +69,19 @@ _HEADER = re.compile(rb"\{'descr': '([<|][if]8)', 'fortran_order': False, 'shape
 def _read_answer(path: Path) -> np.ndarray:
     """A small output read whole. The tool's answers have one header shape (version 1.0, a Q x k int64 or
     float64 C-order array), read here with one pattern instead of np.load's general parser, which costs more
-    than the read for the answers of repeated calls; anything else goes to np.load."""
-    with open(path, "rb") as f:
-        head = f.read(10)
-        if head[:8] == b"\x93NUMPY\x01\x00":
-            m = _HEADER.fullmatch(f.read(int.from_bytes(head[8:10], "little")))
-            if m:
-                rows, cols = int(m.group(2)), int(m.group(3))
-                a = np.fromfile(f, dtype=np.dtype(m.group(1).decode()), count=rows * cols)
-                if a.size == rows * cols:
-                    return a.reshape(rows, cols)
+    than the read for the answers of repeated calls: the file in one read into a buffer the array then uses
+    (writable, no second copy); anything else goes to np.load."""
+    with open(path, "rb", buffering=0) as f:
+        buf = bytearray(os.fstat(f.fileno()).st_size)
+        got = f.readinto(buf)
+    if got == len(buf) and buf[:8] == b"\x93NUMPY\x01\x00":
+        start = 10 + int.from_bytes(buf[8:10], "little")
+        m = _HEADER.fullmatch(bytes(buf[10:start]))
+        if m:
+            rows, cols = int(m.group(2)), int(m.group(3))
+            dtype = np.dtype(m.group(1).decode())
+            if len(buf) - start == rows * cols * dtype.itemsize:
+                return np.frombuffer(buf, dtype=dtype, count=rows * cols, offset=start).reshape(rows, cols)
     return np.load(path)
 
 
