@@ -88,8 +88,10 @@ final class FileSpace {
      * @throws IOException when the file system has less room than that
      */
     static void check(Path file, long length, String name) throws IOException {
-        // statvfs on the file's own file system; 0 when it is full (the file itself exists: the path is valid)
-        if (length > 0 && file.toFile().getUsableSpace() < length) {
+        // statvfs on the file's own file system (the file itself exists: the path is valid); a file system
+        // that reports no size at all (total 0) tells nothing, and the write at the commit will tell
+        java.io.File f = file.toFile();
+        if (length > 0 && f.getUsableSpace() < length && f.getTotalSpace() > 0) {
             throw noSpace(name, length, false);
         }
     }
