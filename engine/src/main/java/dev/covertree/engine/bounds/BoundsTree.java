@@ -275,12 +275,19 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         // have to compile the whole search again for, in the middle of it, when that one query comes
         enqueueIfOpen(metric, 0, limit, w.boundCutoff, w);
         w.ensureChildren(LEAF);
-        while (w.queueSize > 0) {
-            double key = w.queueKey[0];
-            if (key > heap.bound()) {
-                break;
+        // the node to open next without the queue: a child whose bound no queued node's undercuts is the one
+        // the queue would hand back at once (ties in any order, as the queue's own), so the descent to the
+        // query's nearest leaf skips a push and a pop at every level; -1 when the queue decides
+        int next = -1;
+        while (next >= 0 || w.queueSize > 0) {
+            int node = next;
+            if (node < 0) {
+                if (w.queueKey[0] > heap.bound()) {
+                    break;
+                }
+                node = w.dequeue();
             }
-            int node = w.dequeue();
+            next = -1;
             w.nodes++;
             int right = layout.right(nodes, node);
             if (right == BoundsNodeLayout.LEAF && columns) {
@@ -309,9 +316,45 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
             double bound = heap.bound();
             w.boundCutoff = bound;
-            enqueueIfOpen(metric, node + 1, limit, bound, w);
-            enqueueIfOpen(metric, right, limit, bound, w);
+            int left = node + 1;
+            // a child is open when it holds an id below the limit and its bound does not exceed the k-th distance
+            // (a NaN bound prunes nothing); of two open children the nearer goes first, the other to the queue,
+            // and on a tie both to the queue, as before
+            boolean leftOpen = layout.minId(nodes, left) < limit;
+            boolean rightOpen = layout.minId(nodes, right) < limit;
+            double lb = leftOpen ? metric.nodeLowerBound(nodes, layout, left, w) : 0;
+            double rb = rightOpen ? metric.nodeLowerBound(nodes, layout, right, w) : 0;
+            leftOpen &= !(lb > bound);
+            rightOpen &= !(rb > bound);
+            if (leftOpen && rightOpen) {
+                if (lb < rb) {
+                    w.enqueue(right, rb);
+                    next = nextOrQueued(left, lb, w);
+                } else if (rb < lb) {
+                    w.enqueue(left, lb);
+                    next = nextOrQueued(right, rb, w);
+                } else {
+                    w.enqueue(left, lb);
+                    w.enqueue(right, rb);
+                }
+            } else if (leftOpen) {
+                next = nextOrQueued(left, lb, w);
+            } else if (rightOpen) {
+                next = nextOrQueued(right, rb, w);
+            }
         }
+    }
+
+    /**
+     * {@code node} (bound {@code key}) as the next to open when every queued node's bound is above it, which the
+     * queue would then hand back at once; otherwise queued, and -1. On a tie the queue decides, as before.
+     */
+    private static int nextOrQueued(int node, double key, Worker w) {
+        if (w.queueSize == 0 || key < w.queueKey[0]) {
+            return node;
+        }
+        w.enqueue(node, key);
+        return -1;
     }
 
     /**
