@@ -77,6 +77,15 @@ class WorkerTest {
     private static SocketChannel send(Path to, String... args) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(to));
+        ByteBuffer req = ByteBuffer.wrap(request(args));
+        while (req.hasRemaining()) {
+            ch.write(req);
+        }
+        return ch;
+    }
+
+    /** A request's bytes (docs/worker.md): "CTW1", the argument count, each argument's length and UTF-8 bytes. */
+    private static byte[] request(String... args) {
         List<byte[]> parts = new ArrayList<>();
         int size = 8;
         for (String a : args) {
@@ -88,11 +97,7 @@ class WorkerTest {
         for (byte[] b : parts) {
             req.putInt(b.length).put(b);
         }
-        req.flip();
-        while (req.hasRemaining()) {
-            ch.write(req);
-        }
-        return ch;
+        return req.array();
     }
 
     private static Reply reply(SocketChannel ch) throws IOException {
@@ -237,19 +242,7 @@ class WorkerTest {
     @Test
     void aRequestArrivingInSmallPiecesWithAnArgumentLongerThanTheReadersBufferIsReadWhole() throws Exception {
         String longValue = "x".repeat(20_000);
-        String[] args = knn("x.npy", "pieces", "--all", "--engine", longValue);
-        List<byte[]> parts = new ArrayList<>();
-        int size = 8;
-        for (String a : args) {
-            byte[] b = a.getBytes(StandardCharsets.UTF_8);
-            parts.add(b);
-            size += 4 + b.length;
-        }
-        ByteBuffer req = ByteBuffer.allocate(size).put("CTW1".getBytes(StandardCharsets.US_ASCII)).putInt(args.length);
-        for (byte[] b : parts) {
-            req.putInt(b.length).put(b);
-        }
-        byte[] bytes = req.array();
+        byte[] bytes = request(knn("x.npy", "pieces", "--all", "--engine", longValue));
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             for (int at = 0, piece = 0; at < bytes.length; piece++) {
