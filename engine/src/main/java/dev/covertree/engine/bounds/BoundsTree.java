@@ -275,9 +275,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         // have to compile the whole search again for, in the middle of it, when that one query comes
         enqueueIfOpen(metric, 0, limit, w.boundCutoff, w);
         w.ensureChildren(LEAF);
-        // the node to open next without the queue: a child whose bound no queued node's undercuts is the one
-        // the queue would hand back at once (ties in any order, as the queue's own), so the descent to the
-        // query's nearest leaf skips a push and a pop at every level; -1 when the queue decides
+        // the node to open next without the queue: a child whose bound is below every queued one is the one the
+        // queue would hand back at once (on a tie the queue decides), so the descent to the query's nearest
+        // leaf skips a push and a pop at every level; -1 when the queue decides
         int next = -1;
         while (next >= 0 || w.queueSize > 0) {
             int node = next;
