@@ -1,6 +1,7 @@
 package dev.covertree.cli;
 
 import dev.covertree.engine.internal.util.MemoryLimit;
+import dev.covertree.engine.internal.util.Parallel;
 import dev.covertree.engine.internal.vector.Ops;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,8 +21,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,14 +70,7 @@ final class ServeCommand implements Callable<Integer> {
      * threads, each ended after a minute unused): starting two threads cost a short request a good part of
      * its time.
      */
-    private final ExecutorService connections = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-        private final AtomicInteger number = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            return Thread.ofPlatform().daemon().name("covertree-request-" + number.incrementAndGet()).unstarted(r);
-        }
-    });
+    private final ExecutorService connections = Parallel.keptThreads("covertree-request-");
 
     @Override
     public Integer call() throws Exception {

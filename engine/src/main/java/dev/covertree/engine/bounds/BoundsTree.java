@@ -317,15 +317,11 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             double bound = heap.bound();
             w.boundCutoff = bound;
             int left = node + 1;
-            // a child is open when it holds an id below the limit and its bound does not exceed the k-th distance
-            // (a NaN bound prunes nothing); of two open children the nearer goes first, the other to the queue,
-            // and on a tie both to the queue, as before
-            boolean leftOpen = layout.minId(nodes, left) < limit;
-            boolean rightOpen = layout.minId(nodes, right) < limit;
-            double lb = leftOpen ? metric.nodeLowerBound(nodes, layout, left, w) : 0;
-            double rb = rightOpen ? metric.nodeLowerBound(nodes, layout, right, w) : 0;
-            leftOpen &= !(lb > bound);
-            rightOpen &= !(rb > bound);
+            // of two open children the nearer goes first, the other to the queue, and on a tie both to the queue
+            double lb = openKey(metric, left, limit, bound, w);
+            double rb = openKey(metric, right, limit, bound, w);
+            boolean leftOpen = lb != CLOSED;
+            boolean rightOpen = rb != CLOSED;
             if (leftOpen && rightOpen) {
                 if (lb < rb) {
                     w.enqueue(right, rb);
@@ -372,14 +368,29 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         return below;
     }
 
-    /** Queues {@code node} if it holds an id below {@code limit} and its bound is not above {@code bound}. */
+    /** Queues {@code node} if it is open ({@link #openKey}). */
     private void enqueueIfOpen(Metric metric, int node, long limit, double bound, Worker w) {
+        double key = openKey(metric, node, limit, bound, w);
+        if (key != CLOSED) {
+            w.enqueue(node, key);
+        }
+    }
+
+    /** {@link #openKey}'s answer for a node that is not open: below every bound, which are never negative. */
+    private static final double CLOSED = -1;
+
+    /**
+     * The bound of {@code node} for the query of {@code w} when the node is open: it holds an id below
+     * {@code limit} and its bound is not above {@code bound} (a NaN bound prunes nothing); {@link #CLOSED} otherwise.
+     */
+    private double openKey(Metric metric, int node, long limit, double bound, Worker w) {
         if (layout.minId(nodes, node) < limit) {
             double b = metric.nodeLowerBound(nodes, layout, node, w);
             if (!(b > bound)) {
-                w.enqueue(node, b);
+                return b;
             }
         }
+        return CLOSED;
     }
 
     /**

@@ -25,15 +25,20 @@ import java.util.function.Supplier;
  * new threads for every short search, each start costing as much as hundreds of queries.
  */
 public final class Parallel {
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
-    private static final ThreadFactory FACTORY = r -> {
-        Thread t = new Thread(r, "covertree-worker-" + THREAD_NUMBER.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    };
-    private static final ExecutorService HELPERS = Executors.newCachedThreadPool(FACTORY);
+    private static final ExecutorService HELPERS = keptThreads("covertree-worker-");
 
     private Parallel() {
+    }
+
+    /**
+     * Threads kept between tasks: daemon threads named {@code prefix} and a number, each ended after a minute
+     * unused, started only when none is free. For work that comes again and again in short pieces, where
+     * starting a thread would cost as much as the piece.
+     */
+    public static ExecutorService keptThreads(String prefix) {
+        AtomicInteger number = new AtomicInteger();
+        ThreadFactory factory = r -> Thread.ofPlatform().daemon().name(prefix + number.incrementAndGet()).unstarted(r);
+        return Executors.newCachedThreadPool(factory);
     }
 
     /** The work of one chunk, with the worker's own state. */
