@@ -61,7 +61,7 @@ class Worker:
         self._proc: Optional[subprocess.Popen] = None
         self._dir: Optional[Path] = None
         self._owner = os.getpid()
-        self._arrays: Dict[tuple, List[Tuple[str, "_KeptArray"]]] = {}
+        self._arrays: Dict[tuple, List["_KeptArray"]] = {}
         self._saved = 0
 
     # -- life cycle ---------------------------------------------------------------------------------------
@@ -159,10 +159,10 @@ class Worker:
             if arr.nbytes > self.array_memory:
                 return None
             key = _sample_key(arr)
-            for path, kept in self._arrays.get(key, ()):
-                if _same_bytes(arr, kept.mapped) and Path(path).is_file():
+            for kept in self._arrays.get(key, ()):
+                if _same_bytes(arr, kept.mapped) and Path(kept.path).is_file():
                     kept.used = time.monotonic()
-                    return path
+                    return kept.path
             self._saved += 1
             path = self._dir / "arrays" / f"{self._saved}.npy"
             tmp = path.with_suffix(".tmp")
@@ -170,22 +170,23 @@ class Worker:
                 np.save(f, arr)
             os.replace(tmp, path)
             mapped = np.load(path, mmap_mode="r") if arr.nbytes else np.load(path)  # an empty file cannot be mapped
-            self._arrays.setdefault(key, []).append((str(path), _KeptArray(mapped, arr.nbytes)))
-            self._trim_arrays(keep=str(path))
-            return str(path)
+            new = _KeptArray(str(path), mapped)
+            self._arrays.setdefault(key, []).append(new)
+            self._trim_arrays(keep=new)
+            return new.path
 
-    def _trim_arrays(self, keep: str) -> None:
-        kept = [(k, path, a) for k, files in self._arrays.items() for path, a in files]
-        total = sum(a.nbytes for _, _, a in kept)
-        for k, path, a in sorted(kept, key=lambda e: e[2].used):
+    def _trim_arrays(self, keep: "_KeptArray") -> None:
+        kept = [(k, a) for k, files in self._arrays.items() for a in files]
+        total = sum(a.mapped.nbytes for _, a in kept)
+        for k, a in sorted(kept, key=lambda e: e[1].used):
             if total <= self.array_memory:
                 break
-            if path != keep:
-                self._arrays[k] = [(p, b) for p, b in self._arrays[k] if p != path]
+            if a is not keep:
+                self._arrays[k].remove(a)
                 if not self._arrays[k]:
                     del self._arrays[k]
-                Path(path).unlink(missing_ok=True)
-                total -= a.nbytes
+                Path(a.path).unlink(missing_ok=True)
+                total -= a.mapped.nbytes
 
     def output_path(self, name: str) -> Path:
         """A fresh path in the worker's folder for one call's output (the caller deletes it once read)."""
@@ -280,11 +281,11 @@ class Worker:
 
 
 class _KeptArray:
-    """A kept input file, mapped for comparisons, with its size and when a call last used it."""
+    """A kept input file, mapped for comparisons, and when a call last used it."""
 
-    def __init__(self, mapped: np.ndarray, nbytes: int):
+    def __init__(self, path: str, mapped: np.ndarray):
+        self.path = path
         self.mapped = mapped
-        self.nbytes = nbytes
         self.used = time.monotonic()
 
 
