@@ -77,10 +77,18 @@ class Worker:
                 self._proc, self._dir, self._arrays, self._owner = None, None, {}, os.getpid()
             if self._proc is not None and self._proc.poll() is None:
                 return self
-            self._discard()
-            self._dir = Path(tempfile.mkdtemp(prefix="covertree-worker-"))  # mode 0700
-            (self._dir / "arrays").mkdir()
-            (self._dir / "out").mkdir()
+            if self._dir is None or not self._dir.is_dir():
+                self._discard()
+                self._dir = Path(tempfile.mkdtemp(prefix="covertree-worker-"))  # mode 0700
+                (self._dir / "arrays").mkdir()
+                (self._dir / "out").mkdir()
+            # else one that ended between calls (idle): a fresh process in its folder, where a call being
+            # prepared may have saved its arrays and named its answers already
+            return self._launch()
+
+    def _launch(self) -> "Worker":
+        """Starts the worker process in the current folder and waits until it answers."""
+        with self._lock:
             cmd = [str(_runner.project_home() / "covertree"), "serve", "--socket", str(self._socket()),
                    "--parent-pid", str(os.getpid()), "--idle-exit", str(int(self.idle_timeout))]
             if self.cache_memory is not None:
@@ -208,9 +216,12 @@ class Worker:
             self.start()
             try:
                 sock = self._connect()
-            except OSError:  # it stopped since (idle): once more with a fresh one
-                self._discard()
-                self.start()
+            except OSError:
+                # it is stopping (idle) while this call saved its arrays and named its answers in the folder:
+                # a fresh process in the same folder, where those files are
+                if self._proc is not None:
+                    _runner.stop(self._proc, 10)
+                self._launch()
                 sock = self._connect()
             with sock:
                 payload = [_MAGIC, struct.pack(">i", len(args))]

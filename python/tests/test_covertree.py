@@ -446,6 +446,27 @@ def test_an_idle_worker_stops_and_the_next_call_starts_another():
         assert w.pid not in (None, first) and np.array_equal(a, b)
 
 
+def test_a_worker_gone_while_a_call_is_prepared_answers_it_from_a_fresh_process_in_the_same_folder():
+    # a call saves its arrays and names its answers in the worker's folder before it connects; a worker that
+    # ends (idle) or stops listening in between must leave those files where the request says they are
+    X = np.random.default_rng(0).normal(size=(500, 2))
+    with covertree.Worker() as w:
+        want, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        folder, kept = w._dir, w.array_file(X)
+        ended = w.pid
+        os.kill(ended, signal.SIGKILL)
+        deadline = time.time() + 20
+        while time.time() < deadline and w.pid is not None:  # reaped (its threads all gone), not only a zombie
+            time.sleep(0.05)
+        got, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        assert np.array_equal(got, want) and w.pid not in (None, ended)
+        assert w._dir == folder and os.path.isfile(kept), "the same folder, its kept arrays still there"
+        closing = w.pid
+        os.unlink(w._socket())  # still running, no longer reachable: as a worker between its idle exit and its end
+        got, _ = covertree.knn(X, 3, metric="euclidean", quiet=True)
+        assert np.array_equal(got, want) and w.pid not in (None, closing) and w._dir == folder
+
+
 LONG_JOB = dict(metric="euclidean", engine="scan", quiet=True)  # O(N^2): seconds at N = 60000
 LONG_X = np.random.default_rng(0).normal(size=(60000, 3))
 
