@@ -12,13 +12,10 @@ class WorkHistogramTest {
     void medianIsExactBelowOneThousandTwentyFourAndMaxAlwaysExact() {
         SplittableRandom rnd = new SplittableRandom(3);
         long[] values = new long[10_001];
-        WorkHistogram a = new WorkHistogram();
-        WorkHistogram b = new WorkHistogram();
         for (int i = 0; i < values.length; i++) {
             values[i] = rnd.nextLong(0, 1000);
-            (i % 2 == 0 ? a : b).record(values[i]);
         }
-        a.merge(b);
+        WorkHistogram a = recordedByTwoThenMerged(values);
         Arrays.sort(values);
         assertEquals(values.length, a.count());
         assertEquals(values[(values.length - 1) / 2], a.median());
@@ -41,18 +38,26 @@ class WorkHistogramTest {
     void histogramsMergedOverDifferentDoublingsKeepTheMedianAndMax() {
         SplittableRandom rnd = new SplittableRandom(5);
         long[] values = new long[4001];
-        WorkHistogram a = new WorkHistogram();
-        WorkHistogram b = new WorkHistogram();
         for (int i = 0; i < values.length; i++) {
-            // a gets small and mid values, b mid and huge ones: each has doublings the other lacks
+            // the even ones small and mid values, the odd ones mid and huge: each histogram has doublings the other lacks
             values[i] = i % 2 == 0 ? rnd.nextLong(0, 1L << 14) : rnd.nextLong(1L << 12, 1L << 30);
-            (i % 2 == 0 ? a : b).record(values[i]);
         }
-        a.merge(b);
+        WorkHistogram a = recordedByTwoThenMerged(values);
         Arrays.sort(values);
         long median = values[(values.length - 1) / 2];
         assertEquals(values.length, a.count());
         assertTrue(a.median() <= median && a.median() >= median * 0.998, median + " -> " + a.median());
         assertEquals(values[values.length - 1], a.max());
+    }
+
+    /** The values recorded alternately by two histograms (as two search threads would), merged into the first. */
+    private static WorkHistogram recordedByTwoThenMerged(long[] values) {
+        WorkHistogram a = new WorkHistogram();
+        WorkHistogram b = new WorkHistogram();
+        for (int i = 0; i < values.length; i++) {
+            (i % 2 == 0 ? a : b).record(values[i]);
+        }
+        a.merge(b);
+        return a;
     }
 }
