@@ -273,6 +273,22 @@ def executor_pids(cluster):
     return pids
 
 
+def executor_running_a_task(cluster, logs):
+    """The pid of an executor JVM of the cluster in folder `cluster` that runs a task now: its log (one of `logs`,
+    the stderr files in the executors' folders, each executor's working directory) names more tasks started than
+    finished. None if there is none."""
+    for log in logs:
+        text = log.read_text(errors="replace")
+        if text.count("Running task") > text.count("Finished task"):
+            for pid in executor_pids(cluster):
+                try:
+                    if Path(f"/proc/{pid}/cwd").resolve() == log.parent.resolve():
+                        return pid
+                except OSError:
+                    continue
+    return None
+
+
 def test_a_standalone_cluster_returns_the_local_files_even_after_losing_an_executor(tmp_path):
     """Separate master, worker and executor JVMs (bench/spark_cluster.sh), which have Spark's jars only: the job
     ships its own, and the files equal the local run's byte for byte, also when an executor is killed while
@@ -316,13 +332,14 @@ def test_a_standalone_cluster_returns_the_local_files_even_after_losing_an_execu
         job = subprocess.Popen([LAUNCHER, "knn", "--coords", str(tmp_path / "y.npy"), "--metric", "euclidean", "--k", "10",
                                 "--all", "--spark", url, "--spark-segments", "4", "--out-indices", out[0],
                                 "--out-distances", out[1], "--quiet"], stderr=subprocess.PIPE, text=True)
+        # the executor killed is one running a task at that moment, so that the job cannot end without noticing
         deadline = time.time() + 120
-        while time.time() < deadline and not any("Running task" in f.read_text(errors="replace")
-                                                 for f in set(cluster.glob("work-*/app-*/*/stderr")) - earlier):
-            time.sleep(0.2)
-        victims = executor_pids(cluster)
-        assert victims, "an executor runs a task"
-        os.kill(victims[0], signal.SIGKILL)
+        victim = None
+        while time.time() < deadline and job.poll() is None and victim is None:
+            victim = executor_running_a_task(cluster, set(cluster.glob("work-*/app-*/*/stderr")) - earlier)
+            time.sleep(0.05)
+        assert victim, "an executor runs a task"
+        os.kill(victim, signal.SIGKILL)
         _, err = job.communicate(timeout=600)
         assert job.returncode == 0, err
         # Spark words it "Lost executor N on HOST" or, when the worker reported the death first, "Lost an executor N
