@@ -197,11 +197,14 @@ class Worker:
                 total -= a.mapped.nbytes
 
     def output_path(self, name: str) -> Path:
-        """A fresh path in the worker's folder for one call's output (the caller deletes it once read)."""
+        """The path in the worker's folder of this thread's output ``name`` (the caller deletes it once read).
+
+        The same for every call of a thread (one thread's calls never overlap; other threads have paths of
+        their own), so that a repeated call sends the worker the same command line, which it then runs
+        without parsing it again."""
         with self._lock:
             self.start()
-            self._saved += 1
-            return self._dir / "out" / f"{self._saved}-{name}.npy"
+            return self._dir / "out" / f"{threading.get_ident()}-{name}.npy"
 
     # -- calls --------------------------------------------------------------------------------------------
     def run(self, args: Sequence[str], quiet: bool) -> str:

@@ -88,7 +88,12 @@ public final class Main implements Runnable {
             return new CommandLine.RunLast().execute(parsed);
         });
         try {
-            return cl.execute(args);
+            CommandLine.ParseResult parsed = worker == null ? null : worker.keptParse(cl, args);
+            int code = parsed != null ? executeParsed(cl, parsed, args) : cl.execute(args);
+            if (worker != null) {
+                worker.ran(cl, args, code);
+            }
+            return code;
         } catch (InternalError e) {
             // how the JVM reports a fault in a memory-mapped file: another process truncated or rewrote it mid-run
             if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
@@ -114,6 +119,26 @@ public final class Main implements Runnable {
      * more than a short request's work in a worker); every command otherwise, so that help and usage errors
      * list them all. Enum options (--metric, --kernel, --engine) accept any case; help lists them as typed.
      */
+    /**
+     * What {@link CommandLine#execute} does after its parse, for a parse made earlier ({@link WorkerCommands#keptParse}):
+     * the same execution strategy and exception handlers.
+     */
+    private static int executeParsed(CommandLine cl, CommandLine.ParseResult parsed, String[] args) {
+        try {
+            try {
+                return cl.getExecutionStrategy().execute(parsed);
+            } catch (CommandLine.ParameterException e) {
+                return cl.getParameterExceptionHandler().handleParseException(e, args);
+            } catch (CommandLine.ExecutionException e) {
+                Exception cause = e.getCause() instanceof Exception c ? c : e;
+                return cl.getExecutionExceptionHandler().handleExecutionException(cause, e.getCommandLine(), parsed);
+            }
+        } catch (Exception e) {
+            // the handlers set in run report and return an exit code; none throws
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static CommandLine commandLine(CommandLine.IFactory factory, String named) {
         CommandLine cl = new CommandLine(new Main(), factory);
         List<CommandPlugin> plugins = Plugins.ALL;

@@ -1,6 +1,7 @@
 package dev.covertree.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -15,6 +16,9 @@ final class WorkerCommands {
     private final InputsCache cache;
     private volatile Cancellation current = Cancellation.NEVER;
     private CommandLine knn;
+    /** The kept command's last successful command line and its parse, while its option fields hold that parse's values. */
+    private String[] parsedLine;
+    private CommandLine.ParseResult parsed;
 
     WorkerCommands(InputsCache cache) {
         this.cache = cache;
@@ -48,5 +52,29 @@ final class WorkerCommands {
             knn = make.get();
         }
         return knn;
+    }
+
+    /**
+     * The parse to run {@code args} on: the kept command's last one when its line was the same, else null (and
+     * the command line then parses {@code args}, which overwrites the option fields: the last parse is forgotten).
+     */
+    CommandLine.ParseResult keptParse(CommandLine cl, String[] args) {
+        if (cl != knn) {
+            return null;
+        }
+        if (parsed != null && Arrays.equals(args, parsedLine)) {
+            return parsed;
+        }
+        parsed = null;
+        parsedLine = null;
+        return null;
+    }
+
+    /** After {@code cl} ran {@code args} with exit code {@code code}: a successful parse of the kept command is kept. */
+    void ran(CommandLine cl, String[] args, int code) {
+        if (cl == knn && code == 0 && parsed == null && cl.getParseResult() != null) {
+            parsedLine = args.clone();
+            parsed = cl.getParseResult();
+        }
     }
 }

@@ -187,6 +187,43 @@ class WorkerTest {
     }
 
     @Test
+    void aRepeatedCommandLineAnswersAsOftenAsItIsSentAndLinesInBetweenTakeTheirOwnOptions() throws IOException {
+        // the worker runs a line equal to the last successful one without parsing it again; any other line, even
+        // one that then fails, is parsed, and so is the repeated line after it
+        Cli.ok(Cli.run(knn("x.npy", "ref-plain", "--all", "--quiet")));
+        Cli.ok(Cli.run(knn("x.npy", "ref-self", "--all", "--include-self", "--quiet")));
+        String[] plain = knn("x.npy", "again", "--all", "--quiet");
+        String[] self = knn("x.npy", "again-self", "--all", "--include-self", "--quiet");
+        answers(plain, "again", "ref-plain");
+        answers(plain, "again", "ref-plain");
+        Files.write(dir.resolve("again-self-i.npy"), new byte[0]);
+        for (String[] refused : List.of(plain, plain, self)) {
+            if (refused == plain) {
+                Files.write(dir.resolve("again-i.npy"), new byte[0]);
+            }
+            Reply rep = call(refused);
+            assertEquals(2, rep.exit(), rep.err());
+            assertTrue(rep.err().contains("exists"), rep.err());
+            Files.deleteIfExists(dir.resolve("again-i.npy"));
+        }
+        Files.delete(dir.resolve("again-self-i.npy"));
+        answers(plain, "again", "ref-plain");
+        answers(self, "again-self", "ref-self");
+        answers(plain, "again", "ref-plain");
+        answers(plain, "again", "ref-plain");
+    }
+
+    /** Sends {@code line}, checks that it wrote the files {@code out-i/d.npy} equal to {@code ref}'s, and deletes them. */
+    private static void answers(String[] line, String out, String ref) throws IOException {
+        Reply rep = call(line);
+        assertEquals(0, rep.exit(), rep.err());
+        for (String part : List.of("-i.npy", "-d.npy")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve(ref + part)), Files.readAllBytes(dir.resolve(out + part)), out + part);
+            Files.delete(dir.resolve(out + part));
+        }
+    }
+
+    @Test
     void pastItsMemoryBudgetAWorkerKeepsNothingAndStillAnswersTheSame() throws Exception {
         Path small = startServe("small", "--cache-memory", "1k");
         for (int r = 0; r < 2; r++) {
