@@ -4,6 +4,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -400,6 +401,29 @@ def test_repeated_worker_calls_with_a_changing_lengthscale_equal_fresh_processes
         f2, _ = one_shot(monkeypatch, lambda: covertree.knn(X, 8, metric="euclidean", query_ids=ids, quiet=True))
         assert i2.tobytes() == f2.tobytes()
     assert w.pid is None
+
+
+def test_threads_calling_one_worker_at_once_each_get_their_own_answers(monkeypatch):
+    # a call's answers are named after its thread (a repeated call is then the same command line): threads whose
+    # calls overlap must not read each other's
+    X = np.random.default_rng(4).normal(size=(3000, 3))
+    ks = (3, 5, 7, 9)
+    want = {k: one_shot(monkeypatch, lambda k=k: covertree.knn(X, k, metric="euclidean", quiet=True)) for k in ks}
+    wrong = []
+
+    def calls(k):
+        for _ in range(6):
+            i, d = covertree.knn(X, k, metric="euclidean", quiet=True)
+            if i.tobytes() != want[k][0].tobytes() or d.tobytes() != want[k][1].tobytes():
+                wrong.append(k)
+
+    with covertree.Worker():
+        threads = [threading.Thread(target=calls, args=(k,)) for k in ks]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not wrong
 
 
 def test_a_file_rewritten_in_place_is_read_again_by_the_worker(tmp_path):
