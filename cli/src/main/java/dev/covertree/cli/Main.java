@@ -114,12 +114,6 @@ public final class Main implements Runnable {
     }
 
     /**
-     * The tool's command line with its subcommands: only the one named ({@code named}, the command line's
-     * first word) when it is a command (picocli builds each command's model from its annotations, which costs
-     * more than a short request's work in a worker); every command otherwise, so that help and usage errors
-     * list them all. Enum options (--metric, --kernel, --engine) accept any case; help lists them as typed.
-     */
-    /**
      * What {@link CommandLine#execute} does after its parse, for a parse made earlier ({@link WorkerCommands#keptParse}):
      * the same execution strategy and exception handlers.
      */
@@ -139,6 +133,12 @@ public final class Main implements Runnable {
         }
     }
 
+    /**
+     * The tool's command line with its subcommands: only the one named ({@code named}, the command line's
+     * first word) when it is a command (picocli builds each command's model from its annotations, which costs
+     * more than a short request's work in a worker); every command otherwise, so that help and usage errors
+     * list them all. Enum options (--metric, --kernel, --engine) accept any case; help lists them as typed.
+     */
     private static CommandLine commandLine(CommandLine.IFactory factory, String named) {
         CommandLine cl = new CommandLine(new Main(), factory);
         List<CommandPlugin> plugins = Plugins.ALL;
