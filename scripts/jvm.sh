@@ -1,24 +1,44 @@
 # Sourced by the launcher and the scripts that start JVMs: find_jdk prints the newest JDK >= $min_java (JAVA_HOME
 # first, then the usual install folders), or nothing; spark_flags and spark_jars what a JVM running Spark needs.
-java_major() { # prints the feature version of the JDK at $1, or nothing
-  local rel="$1/release" v
+# locate_jdk and read_java_major set variables instead of printing: the launcher runs before every command, and
+# on some virtual machines each process it starts (a command substitution's subshell, sed) costs milliseconds.
+
+read_java_major() { # sets JAVA_MAJOR to the feature version of the JDK at $1, or to nothing
+  local rel="$1/release" line
+  JAVA_MAJOR=""
   [[ -x "$1/bin/java" && -f "$rel" ]] || return 0
-  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$rel")
-  [[ -n "$v" ]] && echo "$v"
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+      JAVA_MAJOR="${BASH_REMATCH[1]}"
+      return 0
+    fi
+  done <"$rel"
 }
 
-find_jdk() {
-  local v best="" best_v=0 d
+java_major() { # prints the feature version of the JDK at $1, or nothing
+  read_java_major "$1"
+  [[ -n "$JAVA_MAJOR" ]] && echo "$JAVA_MAJOR"
+  return 0
+}
+
+locate_jdk() { # sets JDK to the newest JDK >= $min_java (JAVA_HOME first), or to nothing
+  local best="" best_v=0 d
+  JDK=""
   if [[ -n "${JAVA_HOME:-}" ]]; then
-    v=$(java_major "$JAVA_HOME")
-    if [[ -n "$v" && "$v" -ge $min_java ]]; then echo "$JAVA_HOME"; return; fi
+    read_java_major "$JAVA_HOME"
+    if [[ -n "$JAVA_MAJOR" && "$JAVA_MAJOR" -ge $min_java ]]; then JDK="$JAVA_HOME"; return; fi
   fi
   for d in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk*; do
     [[ -d "$d" ]] || continue
-    v=$(java_major "$d")
-    if [[ -n "$v" && "$v" -ge $min_java && "$v" -gt $best_v ]]; then best="$d"; best_v=$v; fi
+    read_java_major "$d"
+    if [[ -n "$JAVA_MAJOR" && "$JAVA_MAJOR" -ge $min_java && "$JAVA_MAJOR" -gt $best_v ]]; then best="$d"; best_v=$JAVA_MAJOR; fi
   done
-  echo "$best"
+  JDK="$best"
+}
+
+find_jdk() {
+  locate_jdk
+  echo "$JDK"
 }
 
 
