@@ -41,6 +41,8 @@ final class BoundsTreeBuilder {
     private final ThreadLocal<double[]> rows;
     /** Per build thread: a node's running box, lo[0, d) then hi[d, 2d). */
     private final ThreadLocal<double[]> boxes;
+    /** Per build thread: the coordinates of the point a leaf's sort is placing. */
+    private final ThreadLocal<double[]> lifted;
 
     BoundsTreeBuilder(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order, MemorySegment coords,
                       MemorySegment records, LongConsumer progress) {
@@ -59,6 +61,7 @@ final class BoundsTreeBuilder {
         this.ranges2 = ThreadLocal.withInitial(() -> new double[m]);
         this.rows = ThreadLocal.withInitial(() -> new double[m]);
         this.boxes = ThreadLocal.withInitial(() -> new double[2 * d]);
+        this.lifted = ThreadLocal.withInitial(() -> new double[d]);
     }
 
     void build(ForkJoinPool pool, int n) {
@@ -269,9 +272,25 @@ final class BoundsTreeBuilder {
      * predecessor search's candidates in a leaf are then its first points.
      */
     private void sortById(int start, int end) {
+        // each point out of place is lifted once and the larger ids before it move up one position each
+        double[] point = lifted.get();
         for (int i = start + 1; i < end; i++) {
-            for (int j = i; j > start && order.getAtIndex(ValueLayout.JAVA_INT, j - 1) > order.getAtIndex(ValueLayout.JAVA_INT, j); j--) {
-                swap(j - 1, j);
+            int id = order.getAtIndex(ValueLayout.JAVA_INT, i);
+            if (order.getAtIndex(ValueLayout.JAVA_INT, i - 1) < id) {
+                continue;
+            }
+            for (int c = 0; c < d; c++) {
+                point[c] = coord(i, c);
+            }
+            int j = i;
+            for (; j > start && order.getAtIndex(ValueLayout.JAVA_INT, j - 1) > id; j--) {
+                order.setAtIndex(ValueLayout.JAVA_INT, j, order.getAtIndex(ValueLayout.JAVA_INT, j - 1));
+                MemorySegment.copy(coords, ValueLayout.JAVA_DOUBLE, 8L * (j - 1) * d, coords, ValueLayout.JAVA_DOUBLE,
+                        8L * j * d, d);
+            }
+            order.setAtIndex(ValueLayout.JAVA_INT, j, id);
+            for (int c = 0; c < d; c++) {
+                coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) j * d + c, point[c]);
             }
         }
     }
