@@ -1,5 +1,6 @@
 package dev.covertree.engine;
 
+import dev.covertree.engine.internal.util.NativeMemory;
 import dev.covertree.engine.internal.util.WorkHistogram;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,13 +25,19 @@ public final class KnnResult implements AutoCloseable {
     private double checkSeconds;
     private long maxPerQuery = -1;
 
-    /** An empty result of {@code queries} x {@code k} ids and distances, off-heap, freed by {@link #close}. */
+    /**
+     * An empty result of {@code queries} x {@code k} ids and distances, off-heap, freed by {@link #close}. A
+     * search writes its rows in the tree's order, scattered over the arrays, so large ones are on huge pages where
+     * the kernel has them and zeroed up front by every core ({@link NativeMemory}): otherwise each 4 KiB page
+     * faults on its first write, which on some virtual machines costs as much as the search.
+     */
     public KnnResult(long queries, int k) {
         this.arena = Arena.ofShared();
         this.queries = queries;
         this.k = k;
-        this.indices = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, queries * k)).asSlice(0, queries * k * 8);
-        this.distances = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, queries * k)).asSlice(0, queries * k * 8);
+        int threads = Runtime.getRuntime().availableProcessors();
+        this.indices = NativeMemory.allocateZeroed(arena, Math.max(8, queries * k * 8), threads).asSlice(0, queries * k * 8);
+        this.distances = NativeMemory.allocateZeroed(arena, Math.max(8, queries * k * 8), threads).asSlice(0, queries * k * 8);
     }
 
     /** A result written into the caller's segments (for example memory-mapped output files). */
