@@ -47,7 +47,8 @@ find_jdk() {
 spark_flags() {
   local f
   read -r -a f <"$1/spark/target/jvm-flags.txt"
-  [[ "$(java_major "$2")" -ge 24 ]] && f+=(--sun-misc-unsafe-memory-access=allow)
+  read_java_major "$2"
+  [[ "${JAVA_MAJOR:-0}" -ge 24 ]] && f+=(--sun-misc-unsafe-memory-access=allow)
   echo "${f[*]}"
 }
 
