@@ -25,19 +25,24 @@ public final class KnnResult implements AutoCloseable {
     private double checkSeconds;
     private long maxPerQuery = -1;
 
-    /**
-     * An empty result of {@code queries} x {@code k} ids and distances, off-heap, freed by {@link #close}. A
-     * search writes its rows in the tree's order, scattered over the arrays, so large ones are on huge pages where
-     * the kernel has them and zeroed up front by every core ({@link NativeMemory}): otherwise each 4 KiB page
-     * faults on its first write, which on some virtual machines costs as much as the search.
-     */
+    /** An empty result of {@code queries} x {@code k} ids and distances, off-heap, freed by {@link #close}. */
     public KnnResult(long queries, int k) {
+        this(queries, k, 1);
+    }
+
+    /**
+     * As {@link #KnnResult(long, int)}, large arrays zeroed on {@code threads} threads (a search's own count). A
+     * search writes its rows in the tree's order, scattered over the arrays, so large ones are on huge pages where
+     * the kernel has them and zeroed up front ({@link NativeMemory}): otherwise each 4 KiB page faults on its first
+     * write, which on some virtual machines costs as much as the search.
+     */
+    public KnnResult(long queries, int k, int threads) {
         this.arena = Arena.ofShared();
         this.queries = queries;
         this.k = k;
-        int threads = Runtime.getRuntime().availableProcessors();
-        this.indices = NativeMemory.allocateZeroed(arena, Math.max(8, queries * k * 8), threads).asSlice(0, queries * k * 8);
-        this.distances = NativeMemory.allocateZeroed(arena, Math.max(8, queries * k * 8), threads).asSlice(0, queries * k * 8);
+        long bytes = queries * k * 8;
+        this.indices = NativeMemory.allocateZeroed(arena, Math.max(8, bytes), threads).asSlice(0, bytes);
+        this.distances = NativeMemory.allocateZeroed(arena, Math.max(8, bytes), threads).asSlice(0, bytes);
     }
 
     /** A result written into the caller's segments (for example memory-mapped output files). */

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 class KnnResultTest {
     @Test
     void aResultOnHugePagesStartsZeroedHoldsEveryRowAndIsFreedByClose() {
-        // 24 MB an array: past the size where the arrays come from huge-page memory zeroed by several threads
+        // 24 MB an array: past the size where the arrays come from huge-page memory (NativeMemory)
         long queries = 100_000;
         int k = 30;
-        KnnResult r = new KnnResult(queries, k);
+        KnnResult r = new KnnResult(queries, k, 2);
         assertEquals(queries * k * 8, r.indices().byteSize());
         assertEquals(queries * k * 8, r.distances().byteSize());
         for (long i = 0; i < queries * k; i += 4099) {

@@ -58,7 +58,7 @@ public final class Knn {
     public static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, EnginePlan plan,
                                    LongConsumer progress, MemorySegment indicesOut, MemorySegment distancesOut) {
         validate(metric, queries, options, plan.tree());
-        KnnResult out = indicesOut == null ? new KnnResult(queries.size(), options.k())
+        KnnResult out = indicesOut == null ? new KnnResult(queries.size(), options.k(), options.threads())
                 : new KnnResult(queries.size(), options.k(), indicesOut, distancesOut);
         long t0 = System.nanoTime();
         try {
@@ -85,7 +85,7 @@ public final class Knn {
     /** Searches with {@code engine} as given, not as a plan would make it (tests pin each variant of an engine this way). */
     static KnnResult search(Metric metric, QuerySet queries, KnnOptions options, SearchEngine engine) {
         validate(metric, queries, options, null);
-        KnnResult out = new KnnResult(queries.size(), options.k());
+        KnnResult out = new KnnResult(queries.size(), options.k(), options.threads());
         run(metric, queries, options, engine, out, null, System.nanoTime(), options.engine());
         return out;
     }
