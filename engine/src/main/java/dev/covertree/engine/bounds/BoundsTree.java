@@ -270,10 +270,11 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         w.groupRow[0] = row;
         w.queueSize = 0;
         w.boundCutoff = heap.bound();
-        // the root goes through the children's test: a query without candidates (the first point of a
-        // predecessor search) is then no branch of its own, which the JIT would compile as never taken and
-        // have to compile the whole search again for, in the middle of it, when that one query comes
-        enqueueIfOpen(metric, 0, limit, w.boundCutoff, w);
+        // the root is queued whatever it holds, on its bound: the loop's first test prunes it on that bound, and
+        // its children's own test closes a subtree without candidates. A query without any (the first point of
+        // a predecessor search) then takes no branch of its own, which the JIT would compile as never taken
+        // and, when that one query comes, have to compile the whole search again for, in the middle of it
+        w.enqueue(0, metric.nodeLowerBound(nodes, layout, 0, w));
         w.ensureChildren(LEAF);
         // the node to open next without the queue: a child whose bound is below every queued one is the one the
         // queue would hand back at once (on a tie the queue decides), so the descent to the query's nearest
@@ -366,14 +367,6 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             below++;
         }
         return below;
-    }
-
-    /** Queues {@code node} if it is open ({@link #openKey}). */
-    private void enqueueIfOpen(Metric metric, int node, long limit, double bound, Worker w) {
-        double key = openKey(metric, node, limit, bound, w);
-        if (key != CLOSED) {
-            w.enqueue(node, key);
-        }
     }
 
     /** {@link #openKey}'s answer for a node that is not open: below every bound, which are never negative. */

@@ -515,7 +515,7 @@ final class ResidualMetric extends Metric {
      *       most 708 before {@code exp} returns 0, where the exact value is below 1e-302). The range over the
      *       box, from the nearest and farthest s², is read from {@link KernelBounds}' tables, widened by
      *       twice {@value #KERNEL_REL} relative (forty times what θ needs) and {@value #KERNEL_ABS} σ²
-     *       absolute; its javadoc has the argument for the table's own steps.</li>
+     *       absolute; its javadoc has the argument for the table's grid.</li>
      *   <li>{@code d̃}: split the columns into B, where {@code |V_qu|} exceeds {@link #SMALL_COLUMN} σ, and the
      *       rest S. Over B the exact {@code Σ V_qu V_ju} lies in the interval sums {@code [Σ min(a_u, b_u),
      *       Σ max(a_u, b_u)]} with {@code a_u = V_qu lo_u}, {@code b_u = V_qu hi_u} from the node's column ranges

@@ -2,6 +2,7 @@ package dev.covertree.engine.internal.search;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * The k best (distance, id) pairs seen so far, ordered by distance then id: two arrays kept sorted
@@ -18,14 +19,23 @@ public final class TopK {
         this.k = k;
         this.dist = new double[k];
         this.ids = new long[k];
+        clear();
     }
 
     public int capacity() {
         return k;
     }
 
+    /**
+     * Empties it. The slots past the held pairs always hold the padding (−1, +∞) that {@link #drainTo} writes, so
+     * that a row with fewer than k pairs (the first points of a predecessor search) takes no branch of its own:
+     * the JIT compiles a branch no query took as never taken, and the query that takes it would have the search
+     * that inlined it compiled again, in the middle of the run.
+     */
     public void clear() {
         size = 0;
+        Arrays.fill(ids, -1L);
+        Arrays.fill(dist, Double.POSITIVE_INFINITY);
     }
 
     /** The k-th distance so far, or +∞ while fewer than k are held: anything farther cannot enter. */
@@ -84,12 +94,9 @@ public final class TopK {
      */
     public void drainTo(MemorySegment indices, MemorySegment distances, long row) {
         long base = row * k;
-        MemorySegment.copy(ids, 0, indices, ValueLayout.JAVA_LONG, base * 8, size);
-        MemorySegment.copy(dist, 0, distances, ValueLayout.JAVA_DOUBLE, base * 8, size);
-        for (int i = size; i < k; i++) {
-            indices.setAtIndex(ValueLayout.JAVA_LONG, base + i, -1L);
-            distances.setAtIndex(ValueLayout.JAVA_DOUBLE, base + i, Double.POSITIVE_INFINITY);
-        }
-        size = 0;
+        // the slots past the held pairs are the padding already (see clear)
+        MemorySegment.copy(ids, 0, indices, ValueLayout.JAVA_LONG, base * 8, k);
+        MemorySegment.copy(dist, 0, distances, ValueLayout.JAVA_DOUBLE, base * 8, k);
+        clear();
     }
 }
