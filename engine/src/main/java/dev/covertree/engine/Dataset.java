@@ -319,10 +319,13 @@ public final class Dataset implements AutoCloseable {
 
     /**
      * {@code V_i · V_i} as the kernels compute it (float64 over the stored row): the one computation behind
-     * the row norms and the slacks, so both see the same bits.
+     * the row norms and the slacks, so both see the same bits. In plain code ({@link
+     * dev.covertree.engine.internal.vector.VectorOps#squaredNormPlain}): the pass over every row comes first in a
+     * process (the tree build's first leaf asks for the norms, and the other build threads wait for them),
+     * before the JIT has compiled the vector kernels.
      */
     private double squaredNorm(long i) {
-        return Ops.IMPL.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), inducing(), vIsF4());
+        return Ops.IMPL.squaredNormPlain(v.segment(), v.rowOffset(i), inducing(), vIsF4());
     }
 
     /** A computed norm {@code √(V_i · V_i)} of every V row, float64, N (residual only); made on first use. */

@@ -83,6 +83,37 @@ public final class PanamaOps implements VectorOps {
         return acc;
     }
 
+    /**
+     * {@link #dot}'s order written out in scalar code: lane l's FMA chain over elements l, l + L, … of the whole
+     * vectors, then {@link #sumLanes}' pairwise sum (lanes l and l + L/2 first; a lane's partner only ever
+     * meets it in one addition, and addition is commutative), then the tail's chain.
+     */
+    @Override
+    public double squaredNormPlain(MemorySegment a, long off, int n, boolean f4) {
+        double[] lanes = new double[L];
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += L) {
+            for (int l = 0; l < L; l++) {
+                double x = scalar(a, off, i + l, f4);
+                lanes[l] = Math.fma(x, x, lanes[l]);
+            }
+        }
+        double acc = 0;
+        if (i > 0) {
+            for (int half = L / 2; half > 0; half /= 2) {
+                for (int l = 0; l < half; l++) {
+                    lanes[l] += lanes[l + half];
+                }
+            }
+            acc = lanes[0];
+        }
+        for (; i < n; i++) {
+            double x = scalar(a, off, i, f4);
+            acc = Math.fma(x, x, acc);
+        }
+        return acc;
+    }
+
     @Override
     public void dot1x4(MemorySegment a, long aOff, MemorySegment b, long b0, long b1, long b2, long b3, int n, boolean f4,
                        double[] out, int outOff) {

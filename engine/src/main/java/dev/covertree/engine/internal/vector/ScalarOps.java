@@ -21,6 +21,11 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public double squaredNormPlain(MemorySegment a, long off, int n, boolean f4) {
+        return dot(a, off, a, off, n, f4);
+    }
+
+    @Override
     public void dot1x4(MemorySegment a, long aOff, MemorySegment b, long b0, long b1, long b2, long b3, int n, boolean f4,
                        double[] out, int outOff) {
         out[outOff] = dot(a, aOff, b, b0, n, f4);

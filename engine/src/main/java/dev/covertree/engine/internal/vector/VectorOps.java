@@ -15,6 +15,13 @@ public interface VectorOps {
     public double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
     /**
+     * {@code a · a} for one stored row: the same bits as {@link #dot}{@code (a, a)}, computed by plain scalar
+     * code. For passes over every row that run once, early in a process (the row norms), where a vector kernel
+     * would run the Vector API's interpreted form, which allocates per operation, for most of the pass.
+     */
+    public double squaredNormPlain(MemorySegment a, long off, int n, boolean f4);
+
+    /**
      * {@code out[outOff + c] = a · b_c} for the four rows of {@code b} at {@code b0 … b3}, each summed exactly
      * as {@link #dot} sums: one pass over {@code a} serves four rows, whose loads are independent.
      */

@@ -172,6 +172,24 @@ class OpsParityTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 5, 8, 13, 16, 64, 128, 300, 515})
+    void thePlainSquaredNormIsBitIdenticalToTheRowsDotWithItself(int n) {
+        for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
+            for (NpyDType dtype : new NpyDType[] {NpyDType.F4, NpyDType.F8}) {
+                try (Arena arena = Arena.ofConfined()) {
+                    Matrix a = TestData.matrix(arena, "a", rows(16, n, 11 * n), dtype);
+                    boolean f4 = dtype == NpyDType.F4;
+                    for (int r = 0; r < 16; r++) {
+                        double dot = ops.dot(a.segment(), a.rowOffset(r), a.segment(), a.rowOffset(r), n, f4);
+                        assertEquals(dot, ops.squaredNormPlain(a.segment(), a.rowOffset(r), n, f4), 0.0,
+                                ops.name() + " " + dtype + " n=" + n + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {1, 5, 8, 13, 64, 300, 515})
     void theBlockedProductsAreBitIdenticalToThePerPairDot(int n) {
         for (VectorOps ops : new VectorOps[] {SCALAR, VECTOR}) {
