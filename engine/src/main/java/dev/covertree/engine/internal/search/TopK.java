@@ -19,7 +19,8 @@ public final class TopK {
         this.k = k;
         this.dist = new double[k];
         this.ids = new long[k];
-        clear();
+        Arrays.fill(ids, -1L);
+        Arrays.fill(dist, Double.POSITIVE_INFINITY);
     }
 
     public int capacity() {
@@ -33,9 +34,10 @@ public final class TopK {
      * that inlined it compiled again, in the middle of the run.
      */
     public void clear() {
+        // only the held pairs' slots can differ from the padding
+        Arrays.fill(ids, 0, size, -1L);
+        Arrays.fill(dist, 0, size, Double.POSITIVE_INFINITY);
         size = 0;
-        Arrays.fill(ids, -1L);
-        Arrays.fill(dist, Double.POSITIVE_INFINITY);
     }
 
     /** The k-th distance so far, or +∞ while fewer than k are held: anything farther cannot enter. */

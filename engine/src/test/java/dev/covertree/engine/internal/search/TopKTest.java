@@ -66,4 +66,38 @@ class TopKTest {
             }
         }
     }
+
+    @Test
+    void aReusedTopKPadsEachRowWhateverTheRowsBeforeHeld() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        int k = 7;
+        TopK heap = new TopK(k);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment idx = arena.allocate(8L * k);
+            MemorySegment dist = arena.allocate(8L * k);
+            for (int row = 0; row < 300; row++) {
+                // rows of 0 to 2k candidates, in random order, some emptied by clear() before and after
+                int n = rnd.nextInt(2 * k + 1);
+                if (rnd.nextBoolean()) {
+                    heap.clear();
+                }
+                double[] d = new double[n];
+                for (int i = 0; i < n; i++) {
+                    d[i] = rnd.nextDouble();
+                    heap.offer(d[i], i);
+                }
+                double[] sorted = d.clone();
+                Arrays.sort(sorted);
+                heap.drainTo(idx, dist, 0);
+                for (int i = 0; i < k; i++) {
+                    if (i < n) {
+                        assertEquals(sorted[i], dist.getAtIndex(ValueLayout.JAVA_DOUBLE, i), "row " + row + " rank " + i);
+                    } else {
+                        assertEquals(-1, idx.getAtIndex(ValueLayout.JAVA_LONG, i), "row " + row + " rank " + i);
+                        assertEquals(Double.POSITIVE_INFINITY, dist.getAtIndex(ValueLayout.JAVA_DOUBLE, i));
+                    }
+                }
+            }
+        }
+    }
 }
