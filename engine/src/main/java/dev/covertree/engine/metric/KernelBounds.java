@@ -15,8 +15,8 @@ import dev.covertree.engine.internal.vector.ResidualFormula;
  * {@code 52 − MANTISSA_BITS}, are {@code FIRST + c}, so it is {@code [e_c, e_{c+1})} with {@code e_c} the double
  * of bits {@code (FIRST + c) << (52 − MANTISSA_BITS)}, a grid value that is itself a double. The bits of
  * non-negative doubles increase with their value, so the cell of an argument is found exactly: no rounding
- * lies between an argument and its cell, and a cell is {@code 2^−MANTISSA_BITS} of its s² wide, half that of
- * its distance.
+ * lies between an argument and its cell, and a cell is at most {@code 2^−MANTISSA_BITS} of its s² wide, about
+ * half that of its distance.
  *
  * <h2>Why the bounds hold, rounding included</h2>
  * Each entry is the canonical kernel computed at a grid value exactly, {@code σ² corr̃(e_c)}. The exact kernel
