@@ -26,12 +26,13 @@ import dev.covertree.engine.internal.vector.ResidualFormula;
  * (1 + θ)/(1 − θ)}, which the entry's {@code 2 KERNEL_REL} widening covers. {@link #lower} reads the entry at
  * {@code e_{c+1}}, above the argument: for every {@code t² ≤ e_{c+1}}, {@code corr̃(t²) ≥ corr̃(e_{c+1})
  * (1 − θ)/(1 + θ)}. {@link ResidualMetric#KERNEL_ABS} σ² absolute covers values the exponential flushes to
- * zero, and multiplying by σ² rounds the same way in the entry and in the distance. Below the first cell
+ * zero, and the product with σ², rounded monotonically in the entry and in the distance alike, keeps the
+ * order. Below the first cell
  * {@link #upper} answers the kernel at 0 (its largest value) and {@link #lower} the entry at the first grid
  * value; at and beyond {@code 2^MAX_EXP} (64 lengthscales squared, where every kernel is below 1e-27 of σ²)
  * {@link #upper} answers the entry there and {@link #lower} its floor, {@code −KERNEL_ABS σ²}, below any
- * computed value (none is negative). An argument that is NaN or +∞ has bits beyond the last cell and is
- * treated as far, as every farther value is bounded so too.
+ * computed value (none is negative). A NaN or +∞ argument has bits beyond the last cell and is answered as a
+ * far one.
  */
 final class KernelBounds {
     /** Bits of s²'s mantissa that pick a cell within its binade. */
