@@ -4,6 +4,7 @@ package dev.covertree.engine.internal.vector;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
@@ -39,6 +40,9 @@ public final class PanamaOps implements VectorOps {
         }
         return s;
     }
+
+    /** Per thread: {@link #squaredNormPlain}'s lane sums, reused row after row (a pass over every row allocates nothing). */
+    private static final ThreadLocal<double[]> NORM_LANES = ThreadLocal.withInitial(() -> new double[L]);
 
     /** Pairwise lane sum: lanes l and l + L/2 first, then l and l + L/4, and so on. */
     private static double sumLanes(DoubleVector v) {
@@ -90,7 +94,8 @@ public final class PanamaOps implements VectorOps {
      */
     @Override
     public double squaredNormPlain(MemorySegment a, long off, int n, boolean f4) {
-        double[] lanes = new double[L];
+        double[] lanes = NORM_LANES.get();
+        Arrays.fill(lanes, 0.0);
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += L) {
             for (int l = 0; l < L; l++) {
