@@ -58,17 +58,33 @@ public final class Dataset implements AutoCloseable {
             int d = (int) coords.cols();
             this.scaled = derived.allocate(ValueLayout.JAVA_DOUBLE, n * d);
             this.invSqrtP = derived.allocate(ValueLayout.JAVA_DOUBLE, n);
-            for (long i = 0; i < n; i++) {
-                for (int k = 0; k < d; k++) {
-                    double s = coords.get(i, k) / kernel.lengthscale(k);
-                    if (!Double.isFinite(s)) {
-                        close();
-                        throw new InvalidInputException(coords.name() + ": coordinate (" + i + ", " + k + ") = " + coords.get(i, k)
-                                + " divided by the lengthscale " + kernel.lengthscale(k) + " is beyond float64's range");
+            // a chunk of rows at a time through the heap ({@link Matrix#copyRows}): this pass runs before the JIT
+            // has compiled it
+            int chunk = Math.max(1, Matrix.STAGED_ELEMENTS / Math.max(d, 1));
+            double[] x = new double[chunk * d];
+            double[] pv = new double[chunk];
+            double[] lengthscale = new double[d];
+            for (int k = 0; k < d; k++) {
+                lengthscale[k] = kernel.lengthscale(k);
+            }
+            for (long from = 0; from < n; from += chunk) {
+                int count = (int) Math.min(chunk, n - from);
+                coords.copyRows(from, count, x);
+                p.copyRows(from, count, pv);
+                for (int i = 0; i < count; i++) {
+                    for (int k = 0; k < d; k++) {
+                        double c = x[i * d + k];
+                        x[i * d + k] = c / lengthscale[k];
+                        if (!Double.isFinite(x[i * d + k])) {
+                            close();
+                            throw new InvalidInputException(coords.name() + ": coordinate (" + (from + i) + ", " + k + ") = "
+                                    + c + " divided by the lengthscale " + lengthscale[k] + " is beyond float64's range");
+                        }
                     }
-                    scaled.setAtIndex(ValueLayout.JAVA_DOUBLE, i * d + k, s);
+                    pv[i] = 1.0 / Math.sqrt(pv[i]);
                 }
-                invSqrtP.setAtIndex(ValueLayout.JAVA_DOUBLE, i, 1.0 / Math.sqrt(p.get(i, 0)));
+                MemorySegment.copy(x, 0, scaled, ValueLayout.JAVA_DOUBLE, 8 * from * d, count * d);
+                MemorySegment.copy(pv, 0, invSqrtP, ValueLayout.JAVA_DOUBLE, 8 * from, count);
             }
         } else {
             this.scaled = null;

@@ -52,6 +52,32 @@ public record Matrix(String name, MemorySegment segment, NpyDType dtype, long ro
                 : segment.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, off);
     }
 
+    /**
+     * Rows {@code [row, row + count)} as float64, row after row, into {@code dst} from index 0. One bulk copy
+     * (float32 through a per-thread staging array, widened on the heap): the passes that call it run early in
+     * a process, mostly before the JIT has compiled them, where reading a segment element by element costs
+     * many times what reading an array does.
+     */
+    public void copyRows(long row, int count, double[] dst) {
+        int n = Math.multiplyExact(count, (int) cols);
+        if (dtype == NpyDType.F8) {
+            MemorySegment.copy(segment, ValueLayout.JAVA_DOUBLE_UNALIGNED, rowOffset(row), dst, 0, n);
+            return;
+        }
+        float[] floats = STAGING.get();
+        if (floats.length < n) {
+            floats = new float[n];
+            STAGING.set(floats);
+        }
+        MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT_UNALIGNED, rowOffset(row), floats, 0, n);
+        for (int i = 0; i < n; i++) {
+            dst[i] = floats[i];
+        }
+    }
+
+    /** Per thread: float32 rows on their way to {@link #copyRows}'s float64 array. */
+    private static final ThreadLocal<float[]> STAGING = ThreadLocal.withInitial(() -> new float[0]);
+
     /** Rows {@code [0, rows)} as a matrix of their own, on the same memory. */
     Matrix firstRows(long rows) {
         return new Matrix(name, segment.asSlice(0, rows * cols * dtype.itemSize()), dtype, rows, cols);
@@ -59,19 +85,24 @@ public record Matrix(String name, MemorySegment segment, NpyDType dtype, long ro
 
     /** The largest magnitude of any element (0 for an empty matrix); the elements are finite. */
     double maxAbs() {
+        if (rows == 0 || cols == 0) {
+            return 0;
+        }
+        int chunk = (int) Math.max(1, STAGED_ELEMENTS / cols);
+        double[] staged = new double[Math.multiplyExact(chunk, (int) cols)];
         double max = 0;
-        long n = rows * cols;
-        if (dtype == NpyDType.F4) {
-            for (long i = 0; i < n; i++) {
-                max = Math.max(max, Math.abs(segment.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i)));
-            }
-        } else {
-            for (long i = 0; i < n; i++) {
-                max = Math.max(max, Math.abs(segment.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i)));
+        for (long r = 0; r < rows; r += chunk) {
+            int count = (int) Math.min(chunk, rows - r);
+            copyRows(r, count, staged);
+            for (int i = 0, n = count * (int) cols; i < n; i++) {
+                max = Math.max(max, Math.abs(staged[i]));
             }
         }
         return max;
     }
+
+    /** Elements a pass over the whole matrix copies to the heap at a time ({@link #copyRows}). */
+    static final int STAGED_ELEMENTS = 4096;
 
     /** Throws naming the first NaN or infinite element, in C order. */
     public void checkFinite() {

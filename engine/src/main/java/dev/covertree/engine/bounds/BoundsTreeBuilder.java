@@ -4,6 +4,7 @@ import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.metric.Metric;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
 import java.util.function.LongConsumer;
@@ -34,15 +35,8 @@ final class BoundsTreeBuilder {
     private final int d;
     private final int m;
     private final LongConsumer progress;
-    /** Per build thread: a leaf's running column ranges. */
-    private final ThreadLocal<double[]> ranges;
-    private final ThreadLocal<double[]> ranges2;
-    /** Per build thread: one V row as float64. */
-    private final ThreadLocal<double[]> rows;
-    /** Per build thread: a node's running box, lo[0, d) then hi[d, 2d). */
-    private final ThreadLocal<double[]> boxes;
-    /** Per build thread: the coordinates of the point a leaf's sort is placing. */
-    private final ThreadLocal<double[]> lifted;
+    /** Per build thread: its working arrays ({@link Scratch}). */
+    private final ThreadLocal<Scratch> scratch;
 
     BoundsTreeBuilder(Metric metric, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order, MemorySegment coords,
                       MemorySegment records, LongConsumer progress) {
@@ -57,19 +51,23 @@ final class BoundsTreeBuilder {
         this.d = layout.dimension();
         this.m = layout.columns();
         this.progress = progress != null ? progress : x -> { };
-        this.ranges = ThreadLocal.withInitial(() -> new double[m]);
-        this.ranges2 = ThreadLocal.withInitial(() -> new double[m]);
-        this.rows = ThreadLocal.withInitial(() -> new double[m]);
-        this.boxes = ThreadLocal.withInitial(() -> new double[2 * d]);
-        this.lifted = ThreadLocal.withInitial(() -> new double[d]);
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(d, m));
     }
 
     void build(ForkJoinPool pool, int n) {
-        for (int i = 0; i < n; i++) {
-            order.setAtIndex(ValueLayout.JAVA_INT, i, i);
-            for (int k = 0; k < d; k++) {
-                coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * d + k, metric.treeCoordinate(i, k));
+        // the node order starts as the identity and the coordinates as the metric's, a chunk at a time through
+        // the heap (this pass runs before the JIT has compiled it)
+        double[] chunk = scratch.get().chunk;
+        int rows = chunk.length / d;
+        int[] ids = new int[rows];
+        for (int from = 0; from < n; from += rows) {
+            int count = Math.min(rows, n - from);
+            for (int i = 0; i < count; i++) {
+                ids[i] = from + i;
             }
+            MemorySegment.copy(ids, 0, order, ValueLayout.JAVA_INT, 4L * from, count);
+            metric.treeCoordinates(from, count, chunk);
+            MemorySegment.copy(chunk, 0, coords, ValueLayout.JAVA_DOUBLE, 8L * from * d, count * d);
         }
         pool.invoke(new Subtree(0, 0, n));
     }
@@ -123,18 +121,24 @@ final class BoundsTreeBuilder {
 
     /** Writes the bounding box of positions {@code [start, end)} into {@code node}; returns its widest side. */
     private int box(int node, int start, int end) {
-        // in one pass over the rows (they are row-major)
-        double[] box = boxes.get();
-        long at = (long) start * d;
+        Scratch s = scratch.get();
+        double[] box = s.box;
+        double[] chunk = s.chunk;
         for (int k = 0; k < d; k++) {
-            box[k] = coords.getAtIndex(ValueLayout.JAVA_DOUBLE, at + k);
-            box[d + k] = box[k];
+            box[k] = Double.POSITIVE_INFINITY;
+            box[d + k] = Double.NEGATIVE_INFINITY;
         }
-        for (long i = at + d, stop = (long) end * d; i < stop; i += d) {
-            for (int k = 0; k < d; k++) {
-                double x = coords.getAtIndex(ValueLayout.JAVA_DOUBLE, i + k);
-                box[k] = Math.min(box[k], x);
-                box[d + k] = Math.max(box[d + k], x);
+        // a chunk of rows at a time copied to the heap: the top levels' long passes run before the JIT has
+        // compiled this method, where a loop over array elements costs a fraction of one over segment elements
+        int rows = chunk.length / d;
+        for (int from = start; from < end; from += rows) {
+            int count = Math.min(rows, end - from);
+            MemorySegment.copy(coords, ValueLayout.JAVA_DOUBLE, 8L * from * d, chunk, 0, count * d);
+            for (int i = 0; i < count * d; i += d) {
+                for (int k = 0; k < d; k++) {
+                    box[k] = Math.min(box[k], chunk[i + k]);
+                    box[d + k] = Math.max(box[d + k], chunk[i + k]);
+                }
             }
         }
         int split = 0;
@@ -147,16 +151,29 @@ final class BoundsTreeBuilder {
         return split;
     }
 
-    /** A leaf: its points in id order, its summaries, and its records or columns. */
+    /**
+     * A leaf: its points in increasing id order (a predecessor search's candidates in a leaf are then its first
+     * points), its summaries, and its records or columns.
+     */
     private void leaf(int node, int start, int end) {
-        sortById(start, end);
-        leafSummary(node, start, end);
+        int size = end - start;
+        Scratch s = scratch.get();
+        // each id with the point's position in the leaf below it, sorted on the heap
+        long[] byId = s.byId;
+        for (int i = 0; i < size; i++) {
+            byId[i] = (long) order.getAtIndex(ValueLayout.JAVA_INT, start + i) << 32 | i;
+        }
+        Arrays.sort(byId, 0, size);
+        for (int i = 0; i < size; i++) {
+            order.setAtIndex(ValueLayout.JAVA_INT, start + i, (int) (byId[i] >>> 32));
+        }
+        leafSummary(node, start, end, s);
         if (records != null && leafColumns) {
-            writeColumns(start, end - start);
+            writeColumns(start, size, byId, s);
         } else if (records != null) {
             writeRecords(start, end);
         }
-        progress.accept(end - start);
+        progress.accept(size);
     }
 
     /** Each point's record at its node-order position. */
@@ -166,17 +183,24 @@ final class BoundsTreeBuilder {
         }
     }
 
-    /** The leaf's coordinates column by column, as {@link BoundsTree} reads them. */
-    private void writeColumns(int start, int size) {
-        long base = (long) d * start;
+    /**
+     * The leaf's coordinates column by column, as {@link BoundsTree} reads them: its point i is the one that
+     * stood at position {@code (int) byId[i]} of the leaf before the sort (the coordinates still stand there).
+     */
+    private void writeColumns(int start, int size, long[] byId, Scratch s) {
+        double[] points = s.chunk;
+        double[] columns = s.columns;
+        MemorySegment.copy(coords, ValueLayout.JAVA_DOUBLE, 8L * start * d, points, 0, size * d);
         for (int i = 0; i < size; i++) {
+            int from = (int) byId[i] * d;
             for (int k = 0; k < d; k++) {
-                records.setAtIndex(ValueLayout.JAVA_DOUBLE, base + (long) k * size + i, coord(start + i, k));
+                columns[k * size + i] = points[from + k];
             }
         }
+        MemorySegment.copy(columns, 0, records, ValueLayout.JAVA_DOUBLE, 8L * d * start, size * d);
     }
 
-    private void leafSummary(int node, int start, int end) {
+    private void leafSummary(int node, int start, int end, Scratch s) {
         int minId = Integer.MAX_VALUE;
         double maxIsp = 0;
         double maxNorm = 0;
@@ -188,9 +212,9 @@ final class BoundsTreeBuilder {
         }
         if (m > 0) {
             // row by row (V is row-major), the running ranges in the node's own slots, rounded outward at the end
-            double[] lo = ranges.get();
-            double[] hi = ranges2.get();
-            double[] row = rows.get();
+            double[] lo = s.lo;
+            double[] hi = s.hi;
+            double[] row = s.row;
             for (int pos = start; pos < end; pos++) {
                 metric.summaryRow(order.getAtIndex(ValueLayout.JAVA_INT, pos), row);
                 for (int u = 0; u < m; u++) {
@@ -267,34 +291,6 @@ final class BoundsTreeBuilder {
         }
     }
 
-    /**
-     * A leaf's points in increasing id order (insertion sort, at most {@link BoundsTree#LEAF} of them): a
-     * predecessor search's candidates in a leaf are then its first points.
-     */
-    private void sortById(int start, int end) {
-        // each point out of place is lifted once and the larger ids before it move up one position each
-        double[] point = lifted.get();
-        for (int i = start + 1; i < end; i++) {
-            int id = order.getAtIndex(ValueLayout.JAVA_INT, i);
-            if (order.getAtIndex(ValueLayout.JAVA_INT, i - 1) < id) {
-                continue;
-            }
-            for (int c = 0; c < d; c++) {
-                point[c] = coord(i, c);
-            }
-            int j = i;
-            for (; j > start && order.getAtIndex(ValueLayout.JAVA_INT, j - 1) > id; j--) {
-                order.setAtIndex(ValueLayout.JAVA_INT, j, order.getAtIndex(ValueLayout.JAVA_INT, j - 1));
-                MemorySegment.copy(coords, ValueLayout.JAVA_DOUBLE, 8L * (j - 1) * d, coords, ValueLayout.JAVA_DOUBLE,
-                        8L * j * d, d);
-            }
-            order.setAtIndex(ValueLayout.JAVA_INT, j, id);
-            for (int c = 0; c < d; c++) {
-                coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) j * d + c, point[c]);
-            }
-        }
-    }
-
     private void swap(int a, int b) {
         int t = order.getAtIndex(ValueLayout.JAVA_INT, a);
         order.setAtIndex(ValueLayout.JAVA_INT, a, order.getAtIndex(ValueLayout.JAVA_INT, b));
@@ -305,4 +301,32 @@ final class BoundsTreeBuilder {
             coords.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) b * d + k, x);
         }
     }
+
+    /** One build thread's working arrays. */
+    private static final class Scratch {
+        /** A leaf's running V column ranges, and one V row as float64. */
+        final double[] lo;
+        final double[] hi;
+        final double[] row;
+        /** A node's running box, lo[0, d) then hi[d, 2d). */
+        final double[] box;
+        /** Rows of coordinates copied from the segment: a chunk of a box's pass, or a leaf's points. */
+        final double[] chunk;
+        /** A leaf's coordinates column by column. */
+        final double[] columns;
+        /** A leaf's ids, each with its point's position in the leaf. */
+        final long[] byId = new long[BoundsTree.LEAF];
+
+        Scratch(int d, int m) {
+            lo = new double[m];
+            hi = new double[m];
+            row = new double[m];
+            box = new double[2 * d];
+            chunk = new double[Math.max(CHUNK_ROWS, BoundsTree.LEAF) * d];
+            columns = new double[BoundsTree.LEAF * d];
+        }
+    }
+
+    /** Rows a box's pass copies to the heap at a time. */
+    private static final int CHUNK_ROWS = 1024;
 }

@@ -194,6 +194,11 @@ final class EuclideanMetric extends Metric {
         return dc.get(j, k);
     }
 
+    @Override
+    public void treeCoordinates(long j, int count, double[] dst) {
+        dc.copyRows(j, count, dst);
+    }
+
     /** Few dimensions: the leaf's lane-wise sums are then the plain chain {@link #workingDistance} computes. */
     @Override
     public boolean leafColumns() {

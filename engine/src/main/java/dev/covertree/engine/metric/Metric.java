@@ -142,6 +142,12 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
      */
     public abstract double treeCoordinate(long j, int k);
 
+    /**
+     * The {@link #treeCoordinate}s of points {@code [j, j + count)}, point after point, into {@code dst} from
+     * index 0: one bulk copy, for a pass over every point that runs before the JIT has compiled it.
+     */
+    public abstract void treeCoordinates(long j, int count, double[] dst);
+
     /** V columns a bounds-tree node summarises by their range (m for the residual metric, 0 otherwise). */
     public int summaryColumns() {
         return 0;

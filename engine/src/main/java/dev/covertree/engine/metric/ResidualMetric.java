@@ -434,18 +434,23 @@ final class ResidualMetric extends Metric {
     }
 
     @Override
+    public void treeCoordinates(long j, int count, double[] dst) {
+        MemorySegment.copy(dScaled, ValueLayout.JAVA_DOUBLE, j * dim * 8L, dst, 0, count * dim);
+    }
+
+    @Override
     public int summaryColumns() {
         return m;
     }
 
     /**
-     * The scalar kernels' widening ({@link Ops#SCALAR}), not the process's: the build calls it once per point,
-     * mostly before the JIT has compiled the vector kernels, whose interpreted form allocates per operation.
-     * Widening is exact either way.
+     * A bulk copy ({@link Matrix#copyRows}), not the vector kernels' widening: the build calls it once per
+     * point, mostly before the JIT has compiled either, and the vector kernels' interpreted form allocates per
+     * operation. Widening is exact either way.
      */
     @Override
     public void summaryRow(long j, double[] out) {
-        Ops.SCALAR.pack(dv.segment(), dv.rowOffset(j), m, f4, out, 0);
+        dv.copyRows(j, 1, out);
     }
 
     @Override

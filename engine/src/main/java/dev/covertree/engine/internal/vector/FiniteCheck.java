@@ -44,11 +44,14 @@ public final class FiniteCheck {
         long mask = f4 ? F4_EXPONENTS : F8_EXPONENT;
         long unit = f4 ? F4_UNITS : F8_UNIT;
         long top = f4 ? F4_TOPS : F8_TOP;
+        long[] staged = new long[(int) Math.min(words, BLOCK_WORDS)];
         for (long block = 0; block < words; block += BLOCK_WORDS) {
             long end = Math.min(words, block + BLOCK_WORDS);
+            int staging = (int) (end - block);
+            MemorySegment.copy(s, ValueLayout.JAVA_LONG_UNALIGNED, 8 * block, staged, 0, staging);
             long flags = 0;
-            for (long w = block; w < end; w++) {
-                flags |= ((s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, w) & mask) + unit) & top;
+            for (int w = 0; w < staging; w++) {
+                flags |= ((staged[w] & mask) + unit) & top;
             }
             if (flags != 0) {
                 long perWord = f4 ? 2 : 1;
