@@ -208,9 +208,14 @@ public final class Dataset implements AutoCloseable {
         }
         v.checkFinite();
         p.checkFinite();
-        for (long i = 0; i < p.rows(); i++) {
-            if (!(p.get(i, 0) > 0)) {
-                throw new InvalidInputException(p.name() + ": p[" + i + "] = " + p.get(i, 0) + " (every p must be > 0)");
+        double[] staged = new double[Matrix.STAGED_ELEMENTS];
+        for (long from = 0; from < p.rows(); from += staged.length) {
+            int count = (int) Math.min(staged.length, p.rows() - from);
+            p.copyRows(from, count, staged);
+            for (int i = 0; i < count; i++) {
+                if (!(staged[i] > 0)) {
+                    throw new InvalidInputException(p.name() + ": p[" + (from + i) + "] = " + staged[i] + " (every p must be > 0)");
+                }
             }
         }
         return new Dataset(MetricType.RESIDUAL, coords, v, p, kernel);
@@ -324,24 +329,43 @@ public final class Dataset implements AutoCloseable {
         double variance = kernel().variance();
         // k − V·V: each of the m + d + few terms rounds by at most one ulp of its magnitude; 4x for safety
         double ulps = 4 * (m + dimension() + 8) * Math.ulp(1.0);
-        for (long i = 0; i < size(); i++) {
-            double v2 = squaredNorm(i);
-            double pi = p.get(i, 0);
-            double g = variance - v2;
-            double slack = g > 0 ? Math.abs(Math.sqrt(g / pi) - 1) + ulps * (variance + v2) / pi : Double.POSITIVE_INFINITY;
-            out.setAtIndex(ValueLayout.JAVA_DOUBLE, i, slack);
+        RowNorms norms = new RowNorms();
+        double[] pv = new double[norms.chunk];
+        for (long from = 0; from < size(); from += norms.chunk) {
+            int count = norms.next(from);
+            p.copyRows(from, count, pv);
+            for (int i = 0; i < count; i++) {
+                double v2 = norms.squared[i];
+                double g = variance - v2;
+                pv[i] = g > 0 ? Math.abs(Math.sqrt(g / pv[i]) - 1) + ulps * (variance + v2) / pv[i] : Double.POSITIVE_INFINITY;
+            }
+            MemorySegment.copy(pv, 0, out, ValueLayout.JAVA_DOUBLE, 8 * from, count);
         }
     }
 
     /**
-     * {@code V_i · V_i} as the kernels compute it (float64 over the stored row): the one computation behind
-     * the row norms and the slacks, so both see the same bits. In plain code ({@link
+     * {@code V_i · V_i} as the kernels compute it (float64 over the stored row), a chunk of rows at a time: the
+     * one computation behind the row norms and the slacks, so both see the same bits. In plain code on rows
+     * copied to the heap ({@link Matrix#copyRows}, {@link
      * dev.covertree.engine.internal.vector.VectorOps#squaredNormPlain}): the pass over every row comes first in a
      * process (the tree build's first leaf asks for the norms, and the other build threads wait for them),
-     * before the JIT has compiled the vector kernels.
+     * before the JIT has compiled the vector kernels or the pass itself.
      */
-    private double squaredNorm(long i) {
-        return Ops.IMPL.squaredNormPlain(v.segment(), v.rowOffset(i), inducing(), vIsF4());
+    private final class RowNorms {
+        final int chunk = Math.max(1, Matrix.STAGED_ELEMENTS / Math.max(1, inducing()));
+        final double[] rows = new double[chunk * inducing()];
+        final double[] squared = new double[chunk];
+
+        /** Rows {@code [from, from + count)}'s squared norms into {@link #squared}; returns count, at most {@link #chunk}. */
+        int next(long from) {
+            int count = (int) Math.min(chunk, size() - from);
+            int m = inducing();
+            v.copyRows(from, count, rows);
+            for (int i = 0; i < count; i++) {
+                squared[i] = Ops.IMPL.squaredNormPlain(rows, i * m, m);
+            }
+            return count;
+        }
     }
 
     /** A computed norm {@code √(V_i · V_i)} of every V row, float64, N (residual only); made on first use. */
@@ -357,8 +381,13 @@ public final class Dataset implements AutoCloseable {
                 s = parent.vNorms().asSlice(0, 8L * size());
             } else {
                 s = derived.allocate(ValueLayout.JAVA_DOUBLE, size());
-                for (long i = 0; i < size(); i++) {
-                    s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, Math.sqrt(squaredNorm(i)));
+                RowNorms norms = new RowNorms();
+                for (long from = 0; from < size(); from += norms.chunk) {
+                    int count = norms.next(from);
+                    for (int i = 0; i < count; i++) {
+                        norms.squared[i] = Math.sqrt(norms.squared[i]);
+                    }
+                    MemorySegment.copy(norms.squared, 0, s, ValueLayout.JAVA_DOUBLE, 8 * from, count);
                 }
             }
             vNorms = s;

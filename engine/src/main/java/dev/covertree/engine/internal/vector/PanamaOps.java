@@ -93,13 +93,13 @@ public final class PanamaOps implements VectorOps {
      * meets it in one addition, and addition is commutative), then the tail's chain.
      */
     @Override
-    public double squaredNormPlain(MemorySegment a, long off, int n, boolean f4) {
+    public double squaredNormPlain(double[] a, int off, int n) {
         double[] lanes = NORM_LANES.get();
         Arrays.fill(lanes, 0.0);
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += L) {
             for (int l = 0; l < L; l++) {
-                double x = scalar(a, off, i + l, f4);
+                double x = a[off + i + l];
                 lanes[l] = Math.fma(x, x, lanes[l]);
             }
         }
@@ -113,7 +113,7 @@ public final class PanamaOps implements VectorOps {
             acc = lanes[0];
         }
         for (; i < n; i++) {
-            double x = scalar(a, off, i, f4);
+            double x = a[off + i];
             acc = Math.fma(x, x, acc);
         }
         return acc;

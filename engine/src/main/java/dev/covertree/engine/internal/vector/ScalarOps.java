@@ -21,8 +21,12 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
-    public double squaredNormPlain(MemorySegment a, long off, int n, boolean f4) {
-        return dot(a, off, a, off, n, f4);
+    public double squaredNormPlain(double[] a, int off, int n) {
+        double acc = 0;
+        for (int i = 0; i < n; i++) {
+            acc = Math.fma(a[off + i], a[off + i], acc);
+        }
+        return acc;
     }
 
     @Override

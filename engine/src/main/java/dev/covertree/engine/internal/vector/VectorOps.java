@@ -15,11 +15,13 @@ public interface VectorOps {
     public double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n, boolean f4);
 
     /**
-     * {@code a · a} for one stored row: the same bits as {@link #dot}{@code (a, a)}, computed by plain scalar
-     * code. For passes over every row that run once, early in a process (the row norms), where a vector kernel
-     * would run the Vector API's interpreted form, which allocates per operation, for most of the pass.
+     * {@code a · a} for one stored row, given widened to float64 in {@code a[off, off + n)} (widening is exact):
+     * the same bits as {@link #dot}{@code (a, a)} over the stored row, computed by plain scalar code on an
+     * array. For passes over every row that run once, early in a process (the row norms), where a vector kernel
+     * would run the Vector API's interpreted form, which allocates per operation, for most of the pass, and a
+     * loop over segment elements costs many times one over array elements.
      */
-    public double squaredNormPlain(MemorySegment a, long off, int n, boolean f4);
+    public double squaredNormPlain(double[] a, int off, int n);
 
     /**
      * {@code out[outOff + c] = a · b_c} for the four rows of {@code b} at {@code b0 … b3}, each summed exactly
