@@ -4,7 +4,6 @@ import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.metric.Metric;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
 import java.util.function.LongConsumer;
@@ -158,12 +157,17 @@ final class BoundsTreeBuilder {
     private void leaf(int node, int start, int end) {
         int size = end - start;
         Scratch s = scratch.get();
-        // each id with the point's position in the leaf below it, sorted on the heap
+        // each id with the point's position in the leaf below it, sorted on the heap by insertion (at most LEAF
+        // keys; Arrays.sort would add the JDK's general sort, a large method, to C2's queue as the search starts)
         long[] byId = s.byId;
         for (int i = 0; i < size; i++) {
-            byId[i] = (long) order.getAtIndex(ValueLayout.JAVA_INT, start + i) << 32 | i;
+            long key = (long) order.getAtIndex(ValueLayout.JAVA_INT, start + i) << 32 | i;
+            int j = i;
+            for (; j > 0 && byId[j - 1] > key; j--) {
+                byId[j] = byId[j - 1];
+            }
+            byId[j] = key;
         }
-        Arrays.sort(byId, 0, size);
         for (int i = 0; i < size; i++) {
             order.setAtIndex(ValueLayout.JAVA_INT, start + i, (int) (byId[i] >>> 32));
         }
