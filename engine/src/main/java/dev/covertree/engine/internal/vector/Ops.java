@@ -9,12 +9,8 @@ import java.lang.System.Logger.Level;
 public final class Ops {
     /** The implementation every engine uses. */
     public static final VectorOps IMPL = choose();
-    /**
-     * The scalar kernels, whatever {@link #IMPL} is: for short Euclidean jobs ({@link #forEuclidean}) and for
-     * one-off passes that run before the JIT has compiled the vector kernels, where an operation whose result
-     * is the same either way (a widening copy) is faster in plain loops.
-     */
-    public static final VectorOps SCALAR = IMPL instanceof ScalarOps ? IMPL : new ScalarOps();
+    /** The scalar kernels, whatever {@link #IMPL} is: for short Euclidean jobs ({@link #forEuclidean}). */
+    private static final VectorOps SCALAR = IMPL instanceof ScalarOps ? IMPL : new ScalarOps();
     /** Up to this many points a Euclidean metric in few dimensions takes the scalar kernels ({@link #forEuclidean}). */
     static final long SHORT_EUCLIDEAN = 1L << 19;
     private static volatile boolean manyJobs;
