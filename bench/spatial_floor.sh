@@ -12,7 +12,8 @@
 # checks, write), the whole process's wall time, distances evaluated per query (mean, median, max), scipy's
 # seconds, and the ratios scipy / ours (whole process, and plan + search only). Prints the table.
 # With BASELINE=DIR (another checkout of this project, e.g. an earlier commit) each round also times that
-# checkout's whole `covertree knn` on the same files, and the rows carry its wall time and scipy / it.
+# checkout's whole `covertree knn` on the same files, and the rows carry its wall time, its tree build and search
+# phases (from its --telemetry) and scipy / its wall time.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/covertree-floor}"
@@ -23,7 +24,7 @@ mkdir -p "$out"
 ct="$here/covertree"
 "$ct" --version >/dev/null 2>&1 || true # builds on first use, outside the timings
 csv="$out/floor.csv"
-echo "n,round,load_s,build_s,plan_s,search_s,check_s,write_s,knn_wall_s,dist_mean,dist_median,dist_max,scipy_s,ratio_whole,ratio_compute,baseline_wall_s,baseline_ratio" >"$csv"
+echo "n,round,load_s,build_s,plan_s,search_s,check_s,write_s,knn_wall_s,dist_mean,dist_median,dist_max,scipy_s,ratio_whole,ratio_compute,baseline_wall_s,baseline_build_s,baseline_search_s,baseline_ratio" >"$csv"
 [[ -z "${BASELINE:-}" ]] || "$BASELINE/covertree" --version >/dev/null 2>&1 || true
 
 for e in $exps; do
@@ -42,10 +43,10 @@ for e in $exps; do
     wall=$(cat "$tag.time")
     base=""
     if [[ -n "${BASELINE:-}" ]]; then
-      rm -f "$out/bi-$n.npy" "$out/bd-$n.npy"
+      rm -f "$out/bi-$n.npy" "$out/bd-$n.npy" "$tag.base.jsonl"
       COVERTREE_JAVA_OPTS="-Xmx$heap" /usr/bin/time -f "%e" -o "$tag.base" "$BASELINE/covertree" knn --coords "$x" --v "$v" \
         --p "$p" --kernel matern32 --lengthscale 0.5 --k 30 --all --predecessor --out-indices "$out/bi-$n.npy" \
-        --out-distances "$out/bd-$n.npy" --quiet 2>/dev/null
+        --out-distances "$out/bd-$n.npy" --quiet --telemetry "$tag.base.jsonl" 2>/dev/null
       cmp -s "$out/i-$n.npy" "$out/bi-$n.npy" && cmp -s "$out/d-$n.npy" "$out/bd-$n.npy" \
         || { echo "the baseline's files differ from ours at n=$n" >&2; exit 1; }
       base=$(cat "$tag.base")
@@ -60,20 +61,31 @@ cKDTree(x).query(x, k=31, workers=-1)
 print(f"{time.perf_counter() - t:.3f}")
 PY
 )
-    python3 - "$tag.jsonl" "$n" "$r" "$wall" "$scipy" "$base" >>"$csv" <<'PY'
-import json, sys
-ph = {}
-for line in open(sys.argv[1]):
-    o = json.loads(line)
-    ph[o["phase"]] = o
+    python3 - "$tag.jsonl" "$n" "$r" "$wall" "$scipy" "$base" "$tag.base.jsonl" >>"$csv" <<'PY'
+import json, os, sys
+def phases(path):
+    ph = {}
+    for line in open(path):
+        o = json.loads(line)
+        ph[o["phase"]] = o
+    return ph
+ph = phases(sys.argv[1])
 n, r, wall, scipy = int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
+def base_columns():
+    if not sys.argv[6]:
+        return ',,,'
+    base = float(sys.argv[6])
+    b = phases(sys.argv[7]) if os.path.exists(sys.argv[7]) else {}
+    build = f'{b["plan"].get("build_seconds", 0):.3f}' if "plan" in b else ''
+    search = f'{b["search"]["seconds"]:.3f}' if "search" in b else ''
+    return f'{base:.2f},{build},{search},{scipy / base:.3f}'
 s = ph["search"]
 compute = ph["plan"]["seconds"] + s["seconds"]
 print(f'{n},{r},{ph["load"]["seconds"]:.3f},{ph["plan"].get("build_seconds", 0):.3f},{ph["plan"]["seconds"]:.3f},'
       f'{s["seconds"]:.3f},{s["check_seconds"]:.3f},{ph["write"]["seconds"]:.3f},{wall:.2f},'
       f'{s["distance_evaluations"] / n:.1f},{s["distances_per_query_median"]},{s["distances_per_query_max"]},'
       f'{scipy:.3f},{scipy / wall:.3f},{scipy / compute:.3f},'
-      + (f'{float(sys.argv[6]):.2f},{scipy / float(sys.argv[6]):.3f}' if sys.argv[6] else ','))
+      + base_columns())
 PY
   done
 done
