@@ -258,15 +258,22 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
      * counts). Best first: nodes wait in a queue ordered by their lower bound, and the search stops when the
      * smallest bound left exceeds the k-th distance. So it opens exactly the nodes whose bound is within the
      * final k-th distance (ties included), where a depth-first descent also opens those within the k-th
-     * distance of the moment, which in predecessor mode stays large for long.
+     * distance of the moment, which in predecessor mode stays large for long. {@code position} is the
+     * query's node-order position in this tree when it is one of the tree's points (its record is read
+     * there, see {@link Metric#prepareBoundsQuery(long, MemorySegment, long, Worker)}), otherwise -1.
      */
-    void search(Metric metric, long row, long skip, long limit, TopK heap, Worker w) {
-        int level = levelFor(limit);
-        if (level > 0) {
-            atLevel(level).search(metric, row, skip, limit, heap, w);
-            return;
+    void search(Metric metric, long row, long position, long skip, long limit, TopK heap, Worker w) {
+        // with leaf columns the records are not per point
+        if (position >= 0 && records != null && !columns) {
+            metric.prepareBoundsQuery(row, records, position * metric.recordBytes(), w);
+        } else {
+            metric.prepareBoundsQuery(row, w);
         }
-        metric.prepareBoundsQuery(row, w);
+        atLevel(levelFor(limit)).descend(metric, row, skip, limit, heap, w);
+    }
+
+    /** {@link #search} in this tree, for query row {@code row}, which {@code w} has been prepared for. */
+    private void descend(Metric metric, long row, long skip, long limit, TopK heap, Worker w) {
         w.groupRow[0] = row;
         w.queueSize = 0;
         w.boundCutoff = heap.bound();

@@ -50,7 +50,7 @@ final class BoundsTreeSearch implements SearchEngine {
             if (qs.selfCounts(row, opt, n)) {
                 heap.offer(0.0, self);
             }
-            tree.search(metric, row, self, limit, heap, w);
+            tree.search(metric, row, nodeOrder && qs.byId() ? s : -1, self, limit, heap, w);
             w.endQuery();
             heap.drainTo(out.indices(), out.distances(), slot);
         }

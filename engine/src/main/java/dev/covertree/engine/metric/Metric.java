@@ -213,6 +213,16 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     public abstract void prepareBoundsQuery(long q, Worker w);
 
     /**
+     * As {@link #prepareBoundsQuery(long, Worker)}, for a query that is the dataset's point {@code q}, whose
+     * record ({@link #writeRecord}) is at byte {@code offset} of {@code records}: a metric may read the query's
+     * values there, next to the records its neighbours' searches just read, instead of at row q of the
+     * dataset's arrays, where consecutive queries in node order are far apart. Same values, same answers.
+     */
+    public void prepareBoundsQuery(long q, MemorySegment records, long offset, Worker w) {
+        prepareBoundsQuery(q, w);
+    }
+
+    /**
      * A lower bound on the distance, <em>as {@link #distance} computes it</em> (rounding included), from the
      * query prepared in {@code w} to every point of bounds-tree node {@code node}. A node whose bound
      * exceeds the current k-th distance cannot hold a neighbour, ties included.

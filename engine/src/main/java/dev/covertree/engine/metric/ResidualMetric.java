@@ -289,8 +289,12 @@ final class ResidualMetric extends Metric {
     /** The children's distances to query b of the group alone: four dot products per pass over its row. */
     private void oneQuery(int b, MemorySegment records, int count, Worker w) {
         long q = w.groupRow[b];
-        MemorySegment qs = qv.segment();
-        long qo = qv.rowOffset(q);
+        boolean fromRecord = w.recordQuery == q;
+        MemorySegment qs = fromRecord ? w.queryRecords : qv.segment();
+        long qo = fromRecord ? w.queryRecordOffset : qv.rowOffset(q);
+        MemorySegment qCoords = fromRecord ? w.queryRecords : qScaled;
+        long qCoordsOffset = fromRecord ? w.queryRecordOffset + headerOffset() + 8 : q * dim * 8L;
+        double ispQ = fromRecord ? w.boundIsp : qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
         long bytes = recordBytes();
         long ho = headerOffset();
         int[] nodes = w.childNode;
@@ -306,7 +310,7 @@ final class ResidualMetric extends Metric {
                         w.dots, i);
             }
             for (int i = 0; i < c; i++) {
-                finishInputs(i, q, records, nodes[from + i] * bytes + ho, w);
+                finishInputs(i, qCoords, qCoordsOffset, ispQ, records, nodes[from + i] * bytes + ho, w);
             }
             ops.residualDistances(type.shape(), variance, w.s2, w.dots, w.ispQ, w.tileIsp, w.dist, c);
             for (int i = 0; i < c; i++) {
@@ -317,8 +321,16 @@ final class ResidualMetric extends Metric {
 
     /** Slot {@code at} of the lane-wise finish: query row q against the record whose header starts at {@code h}. */
     private void finishInputs(int at, long q, MemorySegment records, long h, Worker w) {
-        w.s2[at] = scaledSquaredDistance(q, records, h + 8);
-        w.ispQ[at] = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        finishInputs(at, qScaled, q * dim * 8L, qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q), records, h, w);
+    }
+
+    /**
+     * As above, for the query whose scaled coordinates are at {@code qOff} of {@code qCoords} and whose 1/√p is
+     * {@code ispQ}: the dataset's arrays, or its own record (the same values).
+     */
+    private void finishInputs(int at, MemorySegment qCoords, long qOff, double ispQ, MemorySegment records, long h, Worker w) {
+        w.s2[at] = ResidualFormula.squaredDistance(qCoords, qOff, records, h + 8, dim);
+        w.ispQ[at] = ispQ;
         w.tileIsp[at] = records.get(ValueLayout.JAVA_DOUBLE, h);
     }
 
@@ -465,18 +477,45 @@ final class ResidualMetric extends Metric {
 
     @Override
     public void prepareBoundsQuery(long q, Worker w) {
+        w.recordQuery = -1;
+        double[] x = w.boxQuery(dim);
+        for (int k = 0; k < dim; k++) {
+            x[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, q * dim + k);
+        }
+        prepareBounds(q, qv.segment(), qv.rowOffset(q), qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q), w);
+    }
+
+    /**
+     * The record holds the point's V row as stored, its 1/√p and its scaled coordinates ({@link #writeRecord}):
+     * the same values as the dataset's rows, read where the neighbouring queries' searches just read.
+     */
+    @Override
+    public void prepareBoundsQuery(long q, MemorySegment records, long offset, Worker w) {
+        if (!self) {
+            prepareBoundsQuery(q, w);
+            return;
+        }
+        w.recordQuery = q;
+        w.queryRecords = records;
+        w.queryRecordOffset = offset;
+        long h = offset + headerOffset();
+        double[] x = w.boxQuery(dim);
+        for (int k = 0; k < dim; k++) {
+            x[k] = records.get(ValueLayout.JAVA_DOUBLE, h + 8 + 8L * k);
+        }
+        prepareBounds(q, records, offset, records.get(ValueLayout.JAVA_DOUBLE, h), w);
+    }
+
+    /** The rest of a query's preparation, from its V row at {@code rowOffset} of {@code rows} and its 1/√p. */
+    private void prepareBounds(long q, MemorySegment rows, long rowOffset, double isp, Worker w) {
         if (kernelBounds == null) {
             // a benign race: every thread's table holds the same values
             kernelBounds = new KernelBounds(type, variance);
         }
         w.boundNorm = queries.vNorms().getAtIndex(ValueLayout.JAVA_DOUBLE, q);
-        double[] x = w.boxQuery(dim);
-        for (int k = 0; k < dim; k++) {
-            x[k] = qScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, q * dim + k);
-        }
         double[] packed = w.scratch(Worker.Q_PACK, m);
-        ops.pack(qv.segment(), qv.rowOffset(q), m, f4, packed, 0);
-        w.boundIsp = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
+        ops.pack(rows, rowOffset, m, f4, packed, 0);
+        w.boundIsp = isp;
         // the columns the interval bound reads: those of V_q above SMALL_COLUMN σ; the others' |V_qu| summed
         int[] cols = w.boundColumns(m);
         double threshold = SMALL_COLUMN * Math.sqrt(variance);

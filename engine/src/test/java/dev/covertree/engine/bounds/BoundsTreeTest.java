@@ -1,5 +1,7 @@
 package dev.covertree.engine.bounds;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +25,9 @@ import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +134,47 @@ class BoundsTreeTest {
                              KnnResult r = Knn.search(metric, qs, o.withEngine(Engine.BOUNDS).withThreads(2),
                                      EnginePlan.withTree(tree))) {
                             ExactnessTest.assertIdentical(oracle, r, data.metricType() + " " + qs);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * An all-points search reads each query from its own record in the tree (node order), where a search of
+     * the same points by id reads the dataset's rows: the prepared query is the same, field for field, and
+     * the answers are the same, bit for bit, for float32 and float64 V, plain and predecessor.
+     */
+    @Test
+    void aQueryReadFromItsRecordMatchesTheDatasetRow() {
+        int n = 2500;
+        try (Arena arena = Arena.ofShared()) {
+            for (NpyDType t : new NpyDType[] {NpyDType.F4, NpyDType.F8}) {
+                try (Dataset data = TestData.residual(arena, uniform(n, 2, 15, 31), Kernel.of(KernelType.MATERN32, 1.0, 0.5),
+                        30, t);
+                     BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+                    Metric metric = Metric.of(data);
+                    Worker fromRow = new Worker(1, 1);
+                    Worker fromRecord = new Worker(1, 1);
+                    for (int pos = 0; pos < n; pos += 7) {
+                        long q = tree.pointAt(pos);
+                        metric.prepareBoundsQuery(q, fromRow);
+                        metric.prepareBoundsQuery(q, tree.records(), pos * metric.recordBytes(), fromRecord);
+                        String where = t + " query " + q;
+                        assertEquals(fromRow.boundNorm, fromRecord.boundNorm, where);
+                        assertEquals(fromRow.boundIsp, fromRecord.boundIsp, where);
+                        assertEquals(fromRow.boundSmallL1, fromRecord.boundSmallL1, where);
+                        assertArrayEquals(Arrays.copyOf(fromRow.boxQuery, 2), Arrays.copyOf(fromRecord.boxQuery, 2), where);
+                        assertArrayEquals(Arrays.copyOf(fromRow.scratch(Worker.Q_PACK, 30), 30),
+                                Arrays.copyOf(fromRecord.scratch(Worker.Q_PACK, 30), 30), where);
+                    }
+                    long[] all = LongStream.range(0, n).toArray();
+                    for (KnnOptions o : new KnnOptions[] {KnnOptions.of(9), KnnOptions.of(9).withPredecessor(true)}) {
+                        KnnOptions b = o.withEngine(Engine.BOUNDS).withThreads(2);
+                        try (KnnResult byRecord = Knn.search(metric, QuerySet.allPoints(n), b, EnginePlan.withTree(tree));
+                             KnnResult byRow = Knn.search(metric, QuerySet.ids(all, n, "ids"), b, EnginePlan.withTree(tree))) {
+                            ExactnessTest.assertIdentical(byRow, byRecord, t + " predecessor " + o.predecessor());
                         }
                     }
                 }

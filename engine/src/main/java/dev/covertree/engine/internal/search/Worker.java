@@ -102,6 +102,14 @@ public final class Worker {
     public double[] boxQuery = new double[4];
     public double boundIsp;
     public double boundNorm;
+    /**
+     * Where the current query's own row is read from when it is a tree point: its record in the tree
+     * ({@link dev.covertree.engine.metric.Metric#prepareBoundsQuery(long, java.lang.foreign.MemorySegment, long, Worker)}),
+     * for query row {@link #recordQuery} only; -1 when the query's row is read from the dataset.
+     */
+    public long recordQuery = -1;
+    public java.lang.foreign.MemorySegment queryRecords;
+    public long queryRecordOffset;
     /** The k-th distance when a node's bound is asked for: a bound above it may stop at its cheap first stage. */
     public double boundCutoff;
     /** The V columns a query's interval bound reads, and the summed |V_qu| of the others. */
