@@ -585,7 +585,8 @@ final class ResidualMetric extends Metric {
      */
     @Override
     public double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w) {
-        double near = layout.nearSquared(nodes, node, w.boxQuery);
+        // the box's nearest and farthest sides in one pass: the farthest is wanted unless the cheap stage prunes
+        double near = layout.nearFarSquared(nodes, node, w.boxQuery, w.boundFar);
         if (near == 0) {
             // the query lies in the node's box: such a node is opened whatever its bound, and 0 bounds anything
             return 0;
@@ -617,7 +618,7 @@ final class ResidualMetric extends Metric {
         double small = w.boundSmallL1 * layout.maxNorm(nodes, node) * normRel;
         double margin = ((2 + 0x1p-40) * dotRel * abs + (1 + dotRel) * small) * (1 + 0x1p-50)
                 + 0x1p-50 * (Math.abs(lo) + Math.abs(hi) + variance);
-        double kLo = kernelBounds.lower(layout.farSquared(nodes, node, w.boxQuery));
+        double kLo = kernelBounds.lower(w.boundFar[0]);
         double c = Math.max(Math.abs(kLo - (hi + margin)), Math.abs(kHi - (lo - margin)));
         double rho = c * ispProduct;
         // NaN (an infinite column range times a zero) bounds nothing; both bounds hold, so the larger does

@@ -167,14 +167,24 @@ public final class BoundsNodeLayout {
         return s2;
     }
 
-    /** The same with {@code t_k} the distance to the box's farther side: at least any point's computed s². */
-    public double farSquared(MemorySegment s, int node, double[] x) {
-        double s2 = 0;
+    /**
+     * {@link #nearSquared} and, into {@code far[0]}, the same sum with {@code t_k} the distance to the box's
+     * farther side, which is at least any point's computed s² (rounding is monotone again): one pass over the
+     * box for both, each the same FMA chain in dimension order.
+     */
+    public double nearFarSquared(MemorySegment s, int node, double[] x, double[] far) {
+        double near2 = 0;
+        double far2 = 0;
         for (int k = 0; k < dim; k++) {
-            double f = Math.max(Math.abs(x[k] - boxLo(s, node, k)), Math.abs(x[k] - boxHi(s, node, k)));
-            s2 = Math.fma(f, f, s2);
+            double lo = boxLo(s, node, k);
+            double hi = boxHi(s, node, k);
+            double t = Math.max(Math.max(lo - x[k], x[k] - hi), 0);
+            near2 = Math.fma(t, t, near2);
+            double f = Math.max(Math.abs(x[k] - lo), Math.abs(x[k] - hi));
+            far2 = Math.fma(f, f, far2);
         }
-        return s2;
+        far[0] = far2;
+        return near2;
     }
 
     public void setHeader(MemorySegment s, int node, int start, int end, int right, int minId, double maxIsp, double maxNorm) {

@@ -102,6 +102,8 @@ public final class Worker {
     public double[] boxQuery = new double[4];
     public double boundIsp;
     public double boundNorm;
+    /** The squared distance from the query to a node box's farther sides ({@link BoundsNodeLayout#nearFarSquared}). */
+    public final double[] boundFar = new double[1];
     /**
      * Where the current query's own row is read from when it is a tree point: its record in the tree
      * ({@link dev.covertree.engine.metric.Metric#prepareBoundsQuery(long, java.lang.foreign.MemorySegment, long, Worker)}),
