@@ -160,11 +160,18 @@ public final class BoundsNodeLayout {
     public double gapSquared(MemorySegment s, int node, double[] lo, double[] hi) {
         double s2 = 0;
         for (int k = 0; k < dim; k++) {
-            // the positive one of the two gaps, or 0 where the boxes overlap: no branch on where they lie
-            double t = Math.max(Math.max(boxLo(s, node, k) - hi[k], lo[k] - boxHi(s, node, k)), 0);
+            double t = gap(boxLo(s, node, k), boxHi(s, node, k), lo[k], hi[k]);
             s2 = Math.fma(t, t, s2);
         }
         return s2;
+    }
+
+    /**
+     * The gap between the intervals {@code [lo, hi]} and {@code [xlo, xhi]}: the positive one of the two
+     * differences, or 0 where they overlap, with no branch on where they lie.
+     */
+    private static double gap(double lo, double hi, double xlo, double xhi) {
+        return Math.max(Math.max(lo - xhi, xlo - hi), 0);
     }
 
     /**
@@ -178,7 +185,7 @@ public final class BoundsNodeLayout {
         for (int k = 0; k < dim; k++) {
             double lo = boxLo(s, node, k);
             double hi = boxHi(s, node, k);
-            double t = Math.max(Math.max(lo - x[k], x[k] - hi), 0);
+            double t = gap(lo, hi, x[k], x[k]);
             near2 = Math.fma(t, t, near2);
             double f = Math.max(Math.abs(x[k] - lo), Math.abs(x[k] - hi));
             far2 = Math.fma(f, f, far2);

@@ -1,6 +1,7 @@
 package dev.covertree.engine.internal.search;
 
 import dev.covertree.engine.internal.util.WorkHistogram;
+import java.lang.foreign.MemorySegment;
 
 /**
  * One search thread's reusable state: the top-k heap, the tree's traversal stack, the brute force's
@@ -106,11 +107,11 @@ public final class Worker {
     public final double[] boundFar = new double[1];
     /**
      * Where the current query's own row is read from when it is a tree point: its record in the tree
-     * ({@link dev.covertree.engine.metric.Metric#prepareBoundsQuery(long, java.lang.foreign.MemorySegment, long, Worker)}),
+     * ({@link dev.covertree.engine.metric.Metric#prepareBoundsQuery(long, MemorySegment, long, Worker)}),
      * for query row {@link #recordQuery} only; -1 when the query's row is read from the dataset.
      */
     public long recordQuery = -1;
-    public java.lang.foreign.MemorySegment queryRecords;
+    public MemorySegment queryRecords;
     public long queryRecordOffset;
     /** The k-th distance when a node's bound is asked for: a bound above it may stop at its cheap first stage. */
     public double boundCutoff;
