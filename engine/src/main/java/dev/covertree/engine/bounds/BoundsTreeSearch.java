@@ -13,8 +13,27 @@ import dev.covertree.engine.metric.SearchEngine;
  * in the tree's node order, so that consecutive queries are spatial neighbours whose searches read the
  * same leaves from cache; where the metric keeps leaf columns ({@link Metric#leafColumns}) each chunk of
  * them shares one descent ({@link BoundsTree#searchBatch}). Other jobs search one query at a time.
+ *
+ * <p>A run's heaps start capped ({@link TopK#limitTo}) at the largest k-th distance of the run the same worker
+ * searched before, {@link #CAP_MARGIN} times: neighbouring runs in node order have much the same k-th
+ * distances, and a heap that starts with a bound near its final one takes few of the first leaves' points that
+ * nearer ones would push out. Why a heap that ends full under a cap c holds the exact answer: its k pairs are
+ * real candidates (each with d &le; c), so its k-th pair h is not worse than the true k-th; a candidate of the
+ * true answer is then not worse than h, so at most h in distance, and no bound the search pruned with was
+ * below h (the heap's bound only falls, to h at the end, and is c before the heap fills): no node holding it
+ * was skipped (node bounds are lower bounds, their rounding argued at each metric), the leaf scan kept it
+ * (it keeps distances at most the bound), and the heap took it (it takes d &le; c and every pair better than its
+ * k-th). The comparisons are on the same computed distances throughout, so no rounding enters. A heap that
+ * ends short (the cap was below this query's k-th distance, or the query has fewer than k candidates) is
+ * searched again without a cap, so the answers never depend on the guess.
  */
 final class BoundsTreeSearch implements SearchEngine {
+    /**
+     * A run's cap over the largest k-th distance of the worker's previous run: small enough that few
+     * candidates beyond the final k-th enter a heap, large enough that few queries end short and are
+     * searched again.
+     */
+    static final double CAP_MARGIN = 1.2;
     private final BoundsTree tree;
 
     BoundsTreeSearch(BoundsTree tree) {
@@ -75,6 +94,10 @@ final class BoundsTreeSearch implements SearchEngine {
         long[] skips = w.batchSkips;
         long[] limits = w.batchLimits;
         long[] slots = w.batchSlots;
+        // the cap each query starts with: the largest k-th distance of the run this worker searched last, a
+        // fifth more (see the class comment)
+        double cap = w.lastReach * CAP_MARGIN;
+        double reach = 0;
         int at = 0;
         for (int l = 0; l < levels; l++) {
             int start = at;
@@ -89,21 +112,43 @@ final class BoundsTreeSearch implements SearchEngine {
                 limits[at] = qs.idLimit(row, opt, n);
                 skips[at] = qs.byId() ? row : -1;
                 w.batchDistances[at] = 0;
-                TopK heap = w.heapFor(at);
-                heap.clear();
-                if (qs.selfCounts(row, opt, n)) {
-                    heap.offer(0.0, skips[at]);
-                }
+                start(qs, opt, n, at, cap, w);
                 at++;
             }
             if (at > start) {
-                tree.atLevel(l).searchBatch(metric, rows, skips, limits, start, at, w);
+                BoundsTree t = tree.atLevel(l);
+                t.searchBatch(metric, rows, skips, limits, start, at, w);
+                for (int i = start; i < at; i++) {
+                    TopK heap = w.heapFor(i);
+                    if (!heap.isFull() && cap < Double.POSITIVE_INFINITY) {
+                        // the cap was below this query's k-th distance: searched again without one (by the same
+                        // descent, as a run of one)
+                        w.searchedAgain++;
+                        start(qs, opt, n, i, Double.POSITIVE_INFINITY, w);
+                        t.searchBatch(metric, rows, skips, limits, i, i + 1, w);
+                    }
+                    if (heap.isFull()) {
+                        reach = Math.max(reach, heap.bound());
+                    }
+                }
             }
         }
+        // a run with no full heap (the first points of a predecessor search) leaves no guess for the next
+        w.lastReach = reach > 0 ? reach : Double.POSITIVE_INFINITY;
         w.queryDistances = 0;
         for (int i = 0; i < count; i++) {
             w.perQuery.record(w.batchDistances[i]);
             w.heapFor(i).drainTo(out.indices(), out.distances(), slots[i]);
+        }
+    }
+
+    /** Empties and caps the heap of run position {@code at}, and offers its query itself where that counts. */
+    private static void start(QuerySet qs, KnnOptions opt, long n, int at, double cap, Worker w) {
+        TopK heap = w.heapFor(at);
+        heap.clear();
+        heap.limitTo(cap);
+        if (qs.selfCounts(w.batchRows[at], opt, n)) {
+            heap.offer(0.0, w.batchSkips[at]);
         }
     }
 

@@ -142,6 +142,45 @@ class BoundsTreeTest {
     }
 
     /**
+     * A run's heaps start capped at the previous run's k-th distances (BoundsTreeSearch): where the density
+     * jumps in node order, from a dense cluster to a sparse cloud, the caps are far below the sparse queries'
+     * k-th distances, those queries are searched again, and every answer is still the scan's, bit for bit,
+     * all points and predecessor.
+     */
+    @Test
+    void queriesWhoseGuessedCapIsTooSmallAreSearchedAgainExactly() {
+        int n = 4000;
+        double[][] x = uniform(n, 2, 100, 31);
+        for (int i = 0; i < n; i += 2) {
+            x[i][0] /= 1000;
+            x[i][1] /= 1000;
+        }
+        try (Arena arena = Arena.ofShared();
+             Dataset data = Dataset.euclidean(TestData.matrix(arena, "x", x, NpyDType.F8));
+             BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+            Metric metric = Metric.of(data);
+            QuerySet qs = QuerySet.allPoints(n);
+            for (boolean predecessor : new boolean[] {false, true}) {
+                KnnOptions o = KnnOptions.of(12).withPredecessor(predecessor);
+                BoundsTreeSearch engine = new BoundsTreeSearch(tree);
+                Worker w = engine.newWorker(o.k());
+                try (KnnResult oracle = Knn.search(metric, qs, o.withEngine(Engine.SCAN));
+                     KnnResult one = new KnnResult(n, o.k());
+                     KnnResult two = Knn.search(metric, qs, o.withEngine(Engine.BOUNDS).withThreads(2),
+                             EnginePlan.withTree(tree))) {
+                    for (long from = 0; from < n; from += engine.chunk()) {
+                        engine.search(metric, qs, o, from, Math.min(n, from + engine.chunk()), w, one);
+                    }
+                    metric.finishAnswer(qs, one);
+                    assertTrue(w.searchedAgain > 0, "the jump from the cluster to the cloud defeats a cap");
+                    ExactnessTest.assertIdentical(oracle, one, "one worker, predecessor " + predecessor);
+                    ExactnessTest.assertIdentical(oracle, two, "two threads, predecessor " + predecessor);
+                }
+            }
+        }
+    }
+
+    /**
      * An all-points search reads each query from its own record in the tree (node order), where a search of
      * the same points by id reads the dataset's rows: the prepared query is the same, field for field, and
      * the answers are the same, bit for bit, for float32 and float64 V, plain and predecessor.

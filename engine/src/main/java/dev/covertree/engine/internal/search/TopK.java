@@ -7,13 +7,24 @@ import java.util.Arrays;
 /**
  * The k best (distance, id) pairs seen so far, ordered by distance then id: two arrays kept sorted
  * (an insertion walks down from the end), reused across queries, so offering allocates nothing. For the k of
- * neighbour searches (tens) a sorted insert costs less than a heap's sift, and the result needs no sort.
+ * neighbour searches (tens) a sorted insert costs less than a heap's sift, and the result needs no sort (an
+ * unsorted buffer cut back to k by quickselect whenever it fills was measured slower).
+ *
+ * <p>A search may set a cap ({@link #limitTo}): a guess of its k-th distance from a neighbouring query. Pairs
+ * farther than the cap are not taken and {@link #bound} starts at the cap instead of +∞, so the first
+ * candidates, most of which a later and nearer one would push out, are never inserted. A heap that ends
+ * {@link #isFull full} under a cap holds the exact answer: its k pairs are real candidates, so the true k-th
+ * distance is at most its k-th, which is at most the cap, and every bound the search pruned with was at least
+ * its k-th (the argument in full is at {@code BoundsTreeSearch}). One that ends short must be searched again
+ * without a cap.
  */
 public final class TopK {
     private final int k;
     private final double[] dist;
     private final long[] ids;
     private int size;
+    /** Pairs farther than this are not taken ({@link #limitTo}); +∞ unless a search set one. */
+    private double cap = Double.POSITIVE_INFINITY;
 
     public TopK(int k) {
         this.k = k;
@@ -38,16 +49,33 @@ public final class TopK {
         Arrays.fill(ids, 0, size, -1L);
         Arrays.fill(dist, 0, size, Double.POSITIVE_INFINITY);
         size = 0;
+        cap = Double.POSITIVE_INFINITY;
     }
 
-    /** The k-th distance so far, or +∞ while fewer than k are held: anything farther cannot enter. */
+    /**
+     * Takes no pair farther than {@code cap} from now until {@link #clear}: for a search that guessed its k-th
+     * distance (see the class comment; the search must check {@link #isFull} at its end). Set on an empty heap.
+     */
+    public void limitTo(double cap) {
+        this.cap = cap;
+    }
+
+    /** Holds k pairs: under a cap, the answer is exact. */
+    public boolean isFull() {
+        return size == k;
+    }
+
+    /**
+     * The k-th distance so far, or the cap (+∞ without one) while fewer than k are held: anything farther
+     * cannot enter.
+     */
     public double bound() {
-        return size < k ? Double.POSITIVE_INFINITY : dist[k - 1];
+        return size < k ? cap : dist[k - 1];
     }
 
     /** Offers a candidate whose id is not held yet (every engine but the seeded cover-tree search). */
     public void offer(double d, long id) {
-        if (size == k && !better(d, id, dist[k - 1], ids[k - 1])) {
+        if (d > cap || size == k && !better(d, id, dist[k - 1], ids[k - 1])) {
             return;
         }
         insert(d, id);
@@ -55,7 +83,7 @@ public final class TopK {
 
     /** Offers a candidate that may be held already: the cover tree's seeds meet the descent again. */
     public void offerUnique(double d, long id) {
-        if (size == k && !better(d, id, dist[k - 1], ids[k - 1])) {
+        if (d > cap || size == k && !better(d, id, dist[k - 1], ids[k - 1])) {
             return;
         }
         for (int i = 0; i < size; i++) {

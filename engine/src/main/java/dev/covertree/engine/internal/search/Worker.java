@@ -73,6 +73,13 @@ public final class Worker {
     public final long[] batchDistances = new long[BATCH];
     /** Each one's k-th distance so far. */
     public final double[] batchBound = new double[BATCH];
+    /**
+     * The largest k-th distance of the last run this worker searched, +∞ before the first: the next run's
+     * guess ({@link TopK#limitTo}).
+     */
+    public double lastReach = Double.POSITIVE_INFINITY;
+    /** Queries whose guessed cap was too small and that were searched again without one. */
+    public long searchedAgain;
     /** The same run's tree coordinates, by query and column by column ({@link #BATCH_STRIDE}), and their box. */
     private double[][] batchQuery = new double[0][];
     private double[] batchColumns = new double[0];
