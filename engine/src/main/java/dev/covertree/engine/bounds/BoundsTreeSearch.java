@@ -25,7 +25,7 @@ import dev.covertree.engine.metric.SearchEngine;
  * (it keeps distances at most the bound), and the heap took it (it takes d &le; c and every pair better than its
  * k-th). The comparisons are on the same computed distances throughout, so no rounding enters. A heap that
  * ends short (the cap was below this query's k-th distance, or the query has fewer than k candidates) is
- * searched again without a cap, so the answers never depend on the guess.
+ * searched again without a cap, with the run's other short ones, so the answers never depend on the guess.
  */
 final class BoundsTreeSearch implements SearchEngine {
     /**
@@ -118,15 +118,11 @@ final class BoundsTreeSearch implements SearchEngine {
             if (at > start) {
                 BoundsTree t = tree.atLevel(l);
                 t.searchBatch(metric, rows, skips, limits, start, at, w);
+                if (cap < Double.POSITIVE_INFINITY) {
+                    searchShortOnesAgain(t, metric, qs, opt, n, start, at, w);
+                }
                 for (int i = start; i < at; i++) {
                     TopK heap = w.heapFor(i);
-                    if (!heap.isFull() && cap < Double.POSITIVE_INFINITY) {
-                        // the cap was below this query's k-th distance: searched again without one (by the same
-                        // descent, as a run of one)
-                        w.searchedAgain++;
-                        start(qs, opt, n, i, Double.POSITIVE_INFINITY, w);
-                        t.searchBatch(metric, rows, skips, limits, i, i + 1, w);
-                    }
                     if (heap.isFull()) {
                         reach = Math.max(reach, heap.bound());
                     }
@@ -139,6 +135,32 @@ final class BoundsTreeSearch implements SearchEngine {
         for (int i = 0; i < count; i++) {
             w.perQuery.record(w.batchDistances[i]);
             w.heapFor(i).drainTo(out.indices(), out.distances(), slots[i]);
+        }
+    }
+
+    /**
+     * The queries of run positions {@code [start, at)} whose heaps ended short under their cap, searched again
+     * without one: moved to the front of the range and searched as one run (where the density jumps, a whole run
+     * can fail at once, and one descent for all of them costs about what the capped one saved), then moved back.
+     */
+    private static void searchShortOnesAgain(BoundsTree t, Metric metric, QuerySet qs, KnnOptions opt, long n, int start,
+                                             int at, Worker w) {
+        int end = start;
+        for (int i = start; i < at; i++) {
+            if (!w.heapFor(i).isFull()) {
+                w.swapRunEntries(end, i);
+                w.batchMoved[end] = i;
+                start(qs, opt, n, end, Double.POSITIVE_INFINITY, w);
+                end++;
+            }
+        }
+        if (end == start) {
+            return;
+        }
+        w.searchedAgain += end - start;
+        t.searchBatch(metric, w.batchRows, w.batchSkips, w.batchLimits, start, end, w);
+        for (int j = end - 1; j >= start; j--) {
+            w.swapRunEntries(j, w.batchMoved[j]);
         }
     }
 

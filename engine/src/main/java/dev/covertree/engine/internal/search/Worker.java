@@ -80,6 +80,8 @@ public final class Worker {
     public double lastReach = Double.POSITIVE_INFINITY;
     /** Queries whose guessed cap was too small and that were searched again without one. */
     public long searchedAgain;
+    /** The run positions moved to the front of a run to be searched again ({@link #swapRunEntries}). */
+    public final int[] batchMoved = new int[BATCH];
     /** The same run's tree coordinates, by query and column by column ({@link #BATCH_STRIDE}), and their box. */
     private double[][] batchQuery = new double[0][];
     private double[] batchColumns = new double[0];
@@ -160,6 +162,31 @@ public final class Worker {
 
     public TopK heapFor(int queryInBlock) {
         return heaps[queryInBlock];
+    }
+
+    /**
+     * Swaps run positions {@code a} and {@code b} of a bounds-tree run: row, skipped id, limit, slot, distance
+     * count and heap, so that a subset of the run can be searched again as one contiguous run (and swapped back).
+     */
+    public void swapRunEntries(int a, int b) {
+        long row = batchRows[a];
+        batchRows[a] = batchRows[b];
+        batchRows[b] = row;
+        long skip = batchSkips[a];
+        batchSkips[a] = batchSkips[b];
+        batchSkips[b] = skip;
+        long limit = batchLimits[a];
+        batchLimits[a] = batchLimits[b];
+        batchLimits[b] = limit;
+        long slot = batchSlots[a];
+        batchSlots[a] = batchSlots[b];
+        batchSlots[b] = slot;
+        long count = batchDistances[a];
+        batchDistances[a] = batchDistances[b];
+        batchDistances[b] = count;
+        TopK h = heaps[a];
+        heaps[a] = heaps[b];
+        heaps[b] = h;
     }
 
     /** Scratch array {@code which} ({@link #Q_PACK} … {@link #PLAIN_QUERY}), at least {@code size} long; reused. */
