@@ -169,24 +169,20 @@ public final class Worker {
      * count and heap, so that a subset of the run can be searched again as one contiguous run (and swapped back).
      */
     public void swapRunEntries(int a, int b) {
-        long row = batchRows[a];
-        batchRows[a] = batchRows[b];
-        batchRows[b] = row;
-        long skip = batchSkips[a];
-        batchSkips[a] = batchSkips[b];
-        batchSkips[b] = skip;
-        long limit = batchLimits[a];
-        batchLimits[a] = batchLimits[b];
-        batchLimits[b] = limit;
-        long slot = batchSlots[a];
-        batchSlots[a] = batchSlots[b];
-        batchSlots[b] = slot;
-        long count = batchDistances[a];
-        batchDistances[a] = batchDistances[b];
-        batchDistances[b] = count;
+        swap(batchRows, a, b);
+        swap(batchSkips, a, b);
+        swap(batchLimits, a, b);
+        swap(batchSlots, a, b);
+        swap(batchDistances, a, b);
         TopK h = heaps[a];
         heaps[a] = heaps[b];
         heaps[b] = h;
+    }
+
+    private static void swap(long[] x, int a, int b) {
+        long t = x[a];
+        x[a] = x[b];
+        x[b] = t;
     }
 
     /** Scratch array {@code which} ({@link #Q_PACK} … {@link #PLAIN_QUERY}), at least {@code size} long; reused. */
