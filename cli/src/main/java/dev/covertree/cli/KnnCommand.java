@@ -292,7 +292,8 @@ final class KnnCommand implements Callable<Integer> {
                             .count("distance_evaluations", r.distanceEvaluations()).count("nodes_visited", r.nodesVisited());
                     if (r.medianDistancesPerQuery() >= 0) {
                         phase.count("distances_per_query_median", r.medianDistancesPerQuery())
-                                .count("distances_per_query_max", r.maxDistancesPerQuery());
+                                .count("distances_per_query_max", r.maxDistancesPerQuery())
+                                .count("queries_searched_again", r.queriesSearchedAgain());
                     }
                     progress.close();
                     double s = phase.end();

@@ -19,6 +19,7 @@ public final class KnnResult implements AutoCloseable {
     private final int k;
     private long distanceEvaluations;
     private long nodesVisited;
+    private long searchedAgain;
     private double seconds;
     private Engine engine;
     private long medianPerQuery = -1;
@@ -102,6 +103,15 @@ public final class KnnResult implements AutoCloseable {
         return nodesVisited;
     }
 
+    /**
+     * Queries searched a second time: the Euclidean bounds-tree search starts each run of neighbouring queries
+     * from a guessed k-th distance, and searches a query again without it where the guess was too small (the
+     * answer is the same either way; a high count means the guess cost time). 0 for the other engines.
+     */
+    public long queriesSearchedAgain() {
+        return searchedAgain;
+    }
+
     /** Wall-clock seconds of the search. */
     public double seconds() {
         return seconds;
@@ -140,11 +150,13 @@ public final class KnnResult implements AutoCloseable {
     }
 
     /** Records how the search that filled this result ran (the search's own bookkeeping). */
-    public void recordRun(Engine engine, double seconds, long distanceEvaluations, long nodesVisited, WorkHistogram perQuery) {
+    public void recordRun(Engine engine, double seconds, long distanceEvaluations, long nodesVisited, long searchedAgain,
+                          WorkHistogram perQuery) {
         this.engine = engine;
         this.seconds = seconds;
         this.distanceEvaluations = distanceEvaluations;
         this.nodesVisited = nodesVisited;
+        this.searchedAgain = searchedAgain;
         if (perQuery.count() > 0) {
             this.medianPerQuery = perQuery.median();
             this.maxPerQuery = perQuery.max();

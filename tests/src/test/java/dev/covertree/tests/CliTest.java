@@ -90,7 +90,8 @@ class CliTest {
             assertMatchesBruteForce(ds, QuerySet.allPoints(400), KnnOptions.of(7), p("i.npy"), p("d.npy"));
         }
         String tel = Files.readString(Path.of(p("t.jsonl")));
-        assertTrue(tel.contains("{\"phase\":\"search\",\"seconds\":") && tel.contains("\"engine\":\"bounds\""), tel);
+        assertTrue(tel.contains("{\"phase\":\"search\",\"seconds\":") && tel.contains("\"engine\":\"bounds\"")
+                && tel.contains("\"queries_searched_again\":"), tel);
     }
 
     @Test

@@ -123,12 +123,14 @@ public final class Knn {
         metric.finishAnswer(qs, out);
         long distances = 0;
         long nodes = 0;
+        long again = 0;
         WorkHistogram perQuery = new WorkHistogram();
         for (Worker w : workers) {
             distances += w.distances;
             nodes += w.nodes;
+            again += w.searchedAgain;
             perQuery.merge(w.perQuery);
         }
-        out.recordRun(name, (System.nanoTime() - t0) / 1e9, distances, nodes, perQuery);
+        out.recordRun(name, (System.nanoTime() - t0) / 1e9, distances, nodes, again, perQuery);
     }
 }

@@ -145,7 +145,7 @@ class BoundsTreeTest {
      * A run's heaps start capped at the previous run's k-th distances (BoundsTreeSearch): where the density
      * jumps in node order, from a dense cluster to a sparse cloud, the caps are far below the sparse queries'
      * k-th distances, those queries are searched again, and every answer is still the scan's, bit for bit,
-     * all points and predecessor.
+     * all points and predecessor; the result counts the queries searched again.
      */
     @Test
     void queriesWhoseGuessedCapIsTooSmallAreSearchedAgainExactly() {
@@ -173,6 +173,8 @@ class BoundsTreeTest {
                     }
                     metric.finishAnswer(qs, one);
                     assertTrue(w.searchedAgain > 0, "the jump from the cluster to the cloud defeats a cap");
+                    assertTrue(two.queriesSearchedAgain() > 0, "the result reports the queries searched again");
+                    assertEquals(0, oracle.queriesSearchedAgain(), "the scan guesses nothing");
                     ExactnessTest.assertIdentical(oracle, one, "one worker, predecessor " + predecessor);
                     ExactnessTest.assertIdentical(oracle, two, "two threads, predecessor " + predecessor);
                 }
