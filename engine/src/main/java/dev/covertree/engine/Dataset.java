@@ -347,9 +347,9 @@ public final class Dataset implements AutoCloseable {
      * {@code V_i · V_i} as the kernels compute it (float64 over the stored row), a chunk of rows at a time: the
      * one computation behind the row norms and the slacks, so both see the same bits. In plain code on rows
      * copied to the heap ({@link Matrix#copyRows}, {@link
-     * dev.covertree.engine.internal.vector.VectorOps#squaredNormPlain}): the pass over every row comes first in a
-     * process (the tree build's first leaf asks for the norms, and the other build threads wait for them),
-     * before the JIT has compiled the vector kernels or the pass itself.
+     * dev.covertree.engine.internal.vector.VectorOps#squaredNormPlain}): the pass over every row can come first in
+     * a process, before the JIT has compiled the vector kernels or the pass itself. (The bounds tree computes the
+     * same values from the rows it reads anyway, {@code Metric#summaryNorm}, and never asks for this pass.)
      */
     private final class RowNorms {
         final int chunk = Math.max(1, Matrix.STAGED_ELEMENTS / Math.max(1, inducing()));

@@ -212,15 +212,16 @@ final class BoundsTreeBuilder {
             int id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
             minId = Math.min(minId, id);
             maxIsp = Math.max(maxIsp, metric.summaryInvSqrtP(id));
-            maxNorm = Math.max(maxNorm, metric.summaryNorm(id));
         }
         if (m > 0) {
-            // row by row (V is row-major), the running ranges in the node's own slots, rounded outward at the end
+            // row by row (V is row-major), the running ranges in the node's own slots, rounded outward at the end;
+            // the norms from the same rows
             double[] lo = s.lo;
             double[] hi = s.hi;
             double[] row = s.row;
             for (int pos = start; pos < end; pos++) {
                 metric.summaryRow(order.getAtIndex(ValueLayout.JAVA_INT, pos), row);
+                maxNorm = Math.max(maxNorm, metric.summaryNorm(row));
                 for (int u = 0; u < m; u++) {
                     double v = row[u];
                     lo[u] = pos == start ? v : Math.min(lo[u], v);

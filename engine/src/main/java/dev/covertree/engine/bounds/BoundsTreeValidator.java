@@ -33,7 +33,6 @@ final class BoundsTreeValidator {
         double maxNorm = 0;
         for (int pos = start; pos < end; pos++) {
             long id = tree.pointAt(pos);
-            maxNorm = Math.max(maxNorm, metric.summaryNorm(id));
             minId = (int) Math.min(minId, id);
             maxIsp = Math.max(maxIsp, metric.summaryInvSqrtP(id));
             for (int k = 0; k < layout.dimension(); k++) {
@@ -43,6 +42,7 @@ final class BoundsTreeValidator {
             }
             if (layout.columns() > 0) {
                 metric.summaryRow(id, row);
+                maxNorm = Math.max(maxNorm, metric.summaryNorm(row));
             }
             for (int u = 0; u < layout.columns(); u++) {
                 double v = row[u];

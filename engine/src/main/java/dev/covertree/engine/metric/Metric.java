@@ -166,9 +166,13 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
         return 0;
     }
 
-    /** The computed {@code ‖V_j‖} a node keeps the largest of (0 where the metric has none). */
-    public double summaryNorm(long j) {
-        return 0;
+    /**
+     * The computed {@code ‖V_j‖} a node keeps the largest of, from the row {@link #summaryRow} gave: the same
+     * bits as {@link dev.covertree.engine.Dataset#vNorms}, so a build needs no pass over every row before its
+     * first leaf. Only when {@link #summaryColumns} &gt; 0 (without columns a node's largest norm is 0).
+     */
+    public double summaryNorm(double[] row) {
+        throw new UnsupportedOperationException("no column summaries for this metric");
     }
 
     /**

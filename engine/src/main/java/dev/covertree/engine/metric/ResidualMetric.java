@@ -470,9 +470,10 @@ final class ResidualMetric extends Metric {
         return dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
     }
 
+    /** {@link Dataset#vNorms}' computation (exact widening, {@code squaredNormPlain}, square root) on the row. */
     @Override
-    public double summaryNorm(long j) {
-        return data.vNorms().getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+    public double summaryNorm(double[] row) {
+        return Math.sqrt(ops.squaredNormPlain(row, 0, m));
     }
 
     @Override
@@ -512,9 +513,11 @@ final class ResidualMetric extends Metric {
             // a benign race: every thread's table holds the same values
             kernelBounds = new KernelBounds(type, variance);
         }
-        w.boundNorm = queries.vNorms().getAtIndex(ValueLayout.JAVA_DOUBLE, q);
         double[] packed = w.scratch(Worker.Q_PACK, m);
         ops.pack(rows, rowOffset, m, f4, packed, 0);
+        // Dataset#vNorms' value (the same widened row, the same sum), computed here: the global pass would run
+        // single-threaded at the first query, before the JIT has compiled it, while the other threads wait
+        w.boundNorm = Math.sqrt(ops.squaredNormPlain(packed, 0, m));
         w.boundIsp = isp;
         // the columns the interval bound reads: those of V_q above SMALL_COLUMN σ; the others' |V_qu| summed
         int[] cols = w.boundColumns(m);

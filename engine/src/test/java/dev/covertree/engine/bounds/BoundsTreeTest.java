@@ -24,6 +24,7 @@ import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -185,7 +186,9 @@ class BoundsTreeTest {
     /**
      * An all-points search reads each query from its own record in the tree (node order), where a search of
      * the same points by id reads the dataset's rows: the prepared query is the same, field for field, and
-     * the answers are the same, bit for bit, for float32 and float64 V, plain and predecessor.
+     * the answers are the same, bit for bit, for float32 and float64 V, plain and predecessor. The query's norm
+     * and the nodes' largest norms, computed from the rows the search and the build read, are the dataset's row
+     * norms ({@link Dataset#vNorms}) to the bit.
      */
     @Test
     void aQueryReadFromItsRecordMatchesTheDatasetRow() {
@@ -203,12 +206,22 @@ class BoundsTreeTest {
                         metric.prepareBoundsQuery(q, fromRow);
                         metric.prepareBoundsQuery(q, tree.records(), pos * metric.recordBytes(), fromRecord);
                         String where = t + " query " + q;
+                        assertEquals(data.vNorms().getAtIndex(ValueLayout.JAVA_DOUBLE, q), fromRecord.boundNorm, where);
                         assertEquals(fromRow.boundNorm, fromRecord.boundNorm, where);
                         assertEquals(fromRow.boundIsp, fromRecord.boundIsp, where);
                         assertEquals(fromRow.boundSmallL1, fromRecord.boundSmallL1, where);
                         assertArrayEquals(Arrays.copyOf(fromRow.boxQuery, 2), Arrays.copyOf(fromRecord.boxQuery, 2), where);
                         assertArrayEquals(Arrays.copyOf(fromRow.scratch(Worker.Q_PACK, 30), 30),
                                 Arrays.copyOf(fromRecord.scratch(Worker.Q_PACK, 30), 30), where);
+                    }
+                    // the nodes' largest norms, made from the rows each leaf reads, are the dataset's row norms
+                    BoundsNodeLayout layout = tree.layout();
+                    for (int node = 0; node < tree.nodeCount(); node++) {
+                        double largest = 0;
+                        for (long pos = layout.start(tree.nodes(), node); pos < layout.end(tree.nodes(), node); pos++) {
+                            largest = Math.max(largest, data.vNorms().getAtIndex(ValueLayout.JAVA_DOUBLE, tree.pointAt(pos)));
+                        }
+                        assertEquals(largest, layout.maxNorm(tree.nodes(), node), t + " node " + node);
                     }
                     long[] all = LongStream.range(0, n).toArray();
                     for (KnnOptions o : new KnnOptions[] {KnnOptions.of(9), KnnOptions.of(9).withPredecessor(true)}) {
