@@ -222,9 +222,13 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         return buildSeconds;
     }
 
-    /** Bytes of tree storage: nodes, node order and records. */
+    /** Bytes of tree storage: nodes, node order and records, with its {@link #buildPrefixes prefix trees}'. */
     public long byteSize() {
-        return nodes.byteSize() + order.byteSize() + (records == null ? 0 : records.byteSize());
+        long bytes = nodes.byteSize() + order.byteSize() + (records == null ? 0 : records.byteSize());
+        for (BoundsTree p : prefixes) {
+            bytes += p.byteSize();
+        }
+        return bytes;
     }
 
     /** The point at node-order position {@code pos}. */

@@ -4,7 +4,6 @@ import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
 import dev.covertree.engine.KnnOptions;
 import dev.covertree.engine.KnnResult;
-import dev.covertree.engine.MetricType;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
 import dev.covertree.engine.bounds.BoundsTree;
@@ -13,6 +12,7 @@ import dev.covertree.engine.brute.Scan;
 import dev.covertree.engine.cover.CoverTree;
 import dev.covertree.engine.internal.linalg.MatrixProduct;
 import dev.covertree.engine.internal.search.NodeOrdered;
+import dev.covertree.engine.internal.util.MemoryLimit;
 import dev.covertree.engine.metric.Metric;
 import dev.covertree.engine.metric.SearchEngine;
 import java.io.IOException;
@@ -49,6 +49,11 @@ public final class EnginePlan implements AutoCloseable {
     public static final long MIN_BOUNDS_POINTS = 1 << 14;
     /** Fewer queries than this: a tree's build would cost more than it can save. */
     public static final long MIN_QUERIES = 4096;
+    /**
+     * Fewer points than this: a residual predecessor search has no prefix trees ({@link BoundsTree#buildPrefixes}).
+     * Their build costs about what they save in the search at 2^18 points; from 2^20 the search is the larger part.
+     */
+    public static final long MIN_RESIDUAL_PREFIX_POINTS = 1 << 20;
     /** Most Euclidean dimensions for which AUTO takes the bounds tree. */
     public static final int MAX_BOUNDS_DIMENSION = 16;
     /** How much faster than the brute force the bounds tree's sample must be for AUTO to skip the cover tree. */
@@ -242,13 +247,11 @@ public final class EnginePlan implements AutoCloseable {
     }
 
     /**
-     * {@code b}, with its prefix trees when the search is a Euclidean one in predecessor mode
-     * ({@link BoundsTree#buildPrefixes}); closes it if they fail. The residual metric's bounds come from a
-     * node's extent against the lengthscale, and a prefix tree's nodes, over sparser points, are wider: there
-     * the early queries evaluated more distances in the prefix trees than in the full tree (docs/benchmarks.md).
+     * {@code b}, with its prefix trees for a search in predecessor mode where {@link #wantsPrefixes} says they
+     * pay ({@link BoundsTree#buildPrefixes}); closes it if they fail.
      */
     private static BoundsTree prefixed(BoundsTree b, KnnOptions options, ScratchSpace space) {
-        if (options.predecessor() && b.data().metricType() == MetricType.EUCLIDEAN) {
+        if (options.predecessor() && wantsPrefixes(b, MIN_RESIDUAL_PREFIX_POINTS, MemoryLimit.available())) {
             try {
                 b.buildPrefixes(options.threads(), space, BoundsTree.MIN_PREFIX);
             } catch (RuntimeException | Error e) {
@@ -257,6 +260,22 @@ public final class EnginePlan implements AutoCloseable {
             }
         }
         return b;
+    }
+
+    /**
+     * Whether a predecessor search over {@code b} should have prefix trees. Euclidean: always. Residual: from
+     * {@code minResidual} points, where the early queries' searches (their candidates few and far apart in the
+     * full tree, so they open about twice the nodes of a later query) cost more than a third more tree build
+     * (a prefix tree's nodes, over sparser points, are wider against the lengthscale, so its queries evaluate
+     * about a tenth more distances but open far fewer nodes), and only where the tree takes at most a quarter
+     * of the memory {@code available}: the prefix trees add a third to it, which a job that nearly fills
+     * memory (a 2^24-point scale run) would pay for in paging.
+     */
+    static boolean wantsPrefixes(BoundsTree b, long minResidual, long available) {
+        return switch (b.data().metricType()) {
+            case EUCLIDEAN -> true;
+            case RESIDUAL -> b.size() >= minResidual && b.byteSize() <= available / 4;
+        };
     }
 
     private static void close(CoverTree t) {

@@ -113,7 +113,7 @@ class BoundsTreeTest {
     /**
      * In predecessor mode a query that may only see ids below L searches the smallest prefix tree holding them:
      * the answers stay the scan's, bit for bit, on every path (one query at a time, the all-points batch in
-     * node order, declared neighbours) and for both metrics.
+     * node order, declared neighbours) and for both metrics; the tree's bytes count theirs.
      */
     @Test
     void prefixTreesGiveTheScansPredecessorAnswer() {
@@ -125,8 +125,10 @@ class BoundsTreeTest {
             long[] ids = new SplittableRandom(13).longs(200, 0, n).toArray();
             for (Dataset data : new Dataset[] {euclid, residual}) {
                 try (BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+                    long alone = tree.byteSize();
                     tree.buildPrefixes(2, ScratchSpace.auto(), 16);
                     assertTrue(tree.levels() == 4, "prefixes of 750, 188 and 47 points");
+                    assertTrue(tree.byteSize() > alone * 5 / 4, "the tree's bytes count its prefix trees'");
                     Metric metric = Metric.of(data);
                     KnnOptions o = KnnOptions.of(7).withPredecessor(true);
                     for (QuerySet qs : new QuerySet[] {QuerySet.allPoints(n), QuerySet.ids(ids, n, "ids"),

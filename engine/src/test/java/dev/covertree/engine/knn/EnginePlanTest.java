@@ -1,6 +1,7 @@
 package dev.covertree.engine.knn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,12 +15,33 @@ import dev.covertree.engine.KnnResult;
 import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
 import dev.covertree.engine.TestData;
+import dev.covertree.engine.bounds.BoundsTree;
 import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.NpyDType;
 import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
 
 class EnginePlanTest {
+
+    /**
+     * Prefix trees for a predecessor search: always for the Euclidean metric; for the residual metric only from
+     * the size where they pay, and only where the tree leaves room (a quarter of the memory available).
+     */
+    @Test
+    void residualPrefixTreesNeedSizeAndRoomAndEuclideanOnesNeither() {
+        try (Arena arena = Arena.ofShared();
+             Dataset residual = TestData.residual(arena, TestData.normal(2000, 2, 5), Kernel.of(KernelType.MATERN32, 1.0, 0.5),
+                     10, NpyDType.F4);
+             Dataset euclid = Dataset.euclidean(TestData.matrix(arena, "x", TestData.normal(2000, 2, 6), NpyDType.F8));
+             BoundsTree r = BoundsTree.build(residual, 2, ScratchSpace.auto());
+             BoundsTree e = BoundsTree.build(euclid, 2, ScratchSpace.auto())) {
+            long room = 4 * r.byteSize();
+            assertTrue(EnginePlan.wantsPrefixes(r, 2000, room), "large enough, with room");
+            assertFalse(EnginePlan.wantsPrefixes(r, 2001, room), "below the size where they pay");
+            assertFalse(EnginePlan.wantsPrefixes(r, 2000, room - 4), "the tree would take more than a quarter");
+            assertTrue(EnginePlan.wantsPrefixes(e, Long.MAX_VALUE, 0), "Euclidean: always");
+        }
+    }
 
     @Test
     void autoOnASmallResidualJobTakesTheBruteForceWithoutBuildingATree() {
