@@ -222,10 +222,14 @@ final class BoundsTreeBuilder {
             for (int pos = start; pos < end; pos++) {
                 metric.summaryRow(order.getAtIndex(ValueLayout.JAVA_INT, pos), row);
                 maxNorm = Math.max(maxNorm, metric.summaryNorm(row));
+                if (pos == start) {
+                    System.arraycopy(row, 0, lo, 0, m);
+                    System.arraycopy(row, 0, hi, 0, m);
+                    continue;
+                }
                 for (int u = 0; u < m; u++) {
-                    double v = row[u];
-                    lo[u] = pos == start ? v : Math.min(lo[u], v);
-                    hi[u] = pos == start ? v : Math.max(hi[u], v);
+                    lo[u] = Math.min(lo[u], row[u]);
+                    hi[u] = Math.max(hi[u], row[u]);
                 }
             }
             for (int u = 0; u < m; u++) {
