@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The exact engine a search will use, decided before it starts, with the tree it needs.
@@ -251,7 +252,7 @@ public final class EnginePlan implements AutoCloseable {
      * pay ({@link BoundsTree#buildPrefixes}); closes it if they fail.
      */
     private static BoundsTree prefixed(BoundsTree b, KnnOptions options, ScratchSpace space) {
-        if (options.predecessor() && wantsPrefixes(b, MIN_RESIDUAL_PREFIX_POINTS, MemoryLimit.available())) {
+        if (options.predecessor() && wantsPrefixes(b, MIN_RESIDUAL_PREFIX_POINTS, MemoryLimit::available)) {
             try {
                 b.buildPrefixes(options.threads(), space, BoundsTree.MIN_PREFIX);
             } catch (RuntimeException | Error e) {
@@ -268,13 +269,13 @@ public final class EnginePlan implements AutoCloseable {
      * full tree, so they open about twice the nodes of a later query) cost more than a third more tree build
      * (a prefix tree's nodes, over sparser points, are wider against the lengthscale, so its queries evaluate
      * about a tenth more distances but open far fewer nodes), and only where the tree takes at most a quarter
-     * of the memory {@code available}: the prefix trees add a third to it, which a job that nearly fills
-     * memory (a 2^24-point scale run) would pay for in paging.
+     * of the memory {@code available} (asked only then): the prefix trees add a third to it, which a job that
+     * nearly fills memory (a 2^24-point scale run) would pay for in paging.
      */
-    static boolean wantsPrefixes(BoundsTree b, long minResidual, long available) {
+    static boolean wantsPrefixes(BoundsTree b, long minResidual, LongSupplier available) {
         return switch (b.data().metricType()) {
             case EUCLIDEAN -> true;
-            case RESIDUAL -> b.size() >= minResidual && b.byteSize() <= available / 4;
+            case RESIDUAL -> b.size() >= minResidual && b.byteSize() <= available.getAsLong() / 4;
         };
     }
 

@@ -36,10 +36,10 @@ class EnginePlanTest {
              BoundsTree r = BoundsTree.build(residual, 2, ScratchSpace.auto());
              BoundsTree e = BoundsTree.build(euclid, 2, ScratchSpace.auto())) {
             long room = 4 * r.byteSize();
-            assertTrue(EnginePlan.wantsPrefixes(r, 2000, room), "large enough, with room");
-            assertFalse(EnginePlan.wantsPrefixes(r, 2001, room), "below the size where they pay");
-            assertFalse(EnginePlan.wantsPrefixes(r, 2000, room - 4), "the tree would take more than a quarter");
-            assertTrue(EnginePlan.wantsPrefixes(e, Long.MAX_VALUE, 0), "Euclidean: always");
+            assertTrue(EnginePlan.wantsPrefixes(r, 2000, () -> room), "large enough, with room");
+            assertFalse(EnginePlan.wantsPrefixes(r, 2001, () -> room), "below the size where they pay");
+            assertFalse(EnginePlan.wantsPrefixes(r, 2000, () -> room - 4), "the tree would take more than a quarter");
+            assertTrue(EnginePlan.wantsPrefixes(e, Long.MAX_VALUE, () -> 0), "Euclidean: always");
         }
     }
 
