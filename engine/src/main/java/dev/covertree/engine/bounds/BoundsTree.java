@@ -6,6 +6,7 @@ import dev.covertree.engine.ScratchSpace;
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.NodeOrdered;
 import dev.covertree.engine.internal.search.TopK;
+import dev.covertree.engine.internal.search.WideNodeLayout;
 import dev.covertree.engine.internal.search.Worker;
 import dev.covertree.engine.metric.Metric;
 import dev.covertree.engine.metric.SearchEngine;
@@ -69,6 +70,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     private BoundsTree[] prefixes = NO_PREFIXES;
     /** The records are each leaf's coordinates column by column ({@link Metric#leafColumns}). */
     private final boolean columns;
+    /** The residual search's wide view of the nodes ({@link WideNodes}); null for the Euclidean metric. */
+    private final WideNodes wide;
+    static final boolean WIDE = Boolean.parseBoolean(System.getProperty("covertree.wideNodes", "true"));
 
     private BoundsTree(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
                        MemorySegment records, int nodeCount, double buildSeconds) {
@@ -81,6 +85,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         this.nodeCount = nodeCount;
         this.buildSeconds = buildSeconds;
         this.columns = Metric.of(data).leafColumns();
+        this.wide = !columns && layout.columns() > 0 && WIDE ? WideNodes.of(layout, nodes, nodeCount, arena) : null;
     }
 
     /** Bytes a build of {@code data} allocates: nodes, the node order, records, and the builder's coordinates. */
@@ -217,6 +222,11 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         return level == 0 ? this : prefixes[level - 1];
     }
 
+    /** The residual search's wide view, or null (the Euclidean metric). */
+    WideNodes wide() {
+        return wide;
+    }
+
     /** Wall-clock seconds the build took. */
     public double buildSeconds() {
         return buildSeconds;
@@ -224,7 +234,8 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
 
     /** Bytes of tree storage: nodes, node order and records, with its {@link #buildPrefixes prefix trees}'. */
     public long byteSize() {
-        long bytes = nodes.byteSize() + order.byteSize() + (records == null ? 0 : records.byteSize());
+        long bytes = nodes.byteSize() + order.byteSize() + (records == null ? 0 : records.byteSize())
+                + (wide == null ? 0 : wide.nodes().byteSize());
         for (BoundsTree p : prefixes) {
             bytes += p.byteSize();
         }
@@ -273,7 +284,12 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         } else {
             metric.prepareBoundsQuery(row, w);
         }
-        atLevel(levelFor(limit)).descend(metric, row, skip, limit, heap, w);
+        BoundsTree t = atLevel(levelFor(limit));
+        if (t.wide != null) {
+            t.descendWide(metric, row, skip, limit, heap, w);
+        } else {
+            t.descend(metric, row, skip, limit, heap, w);
+        }
     }
 
     /** {@link #search} in this tree, for query row {@code row}, which {@code w} has been prepared for. */
@@ -307,23 +323,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                 continue;
             }
             if (right == BoundsNodeLayout.LEAF) {
-                int count = 0;
-                int start = layout.start(nodes, node);
-                for (int pos = start, end = start + candidates(start, layout.end(nodes, node), limit); pos < end; pos++) {
-                    long id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
-                    if (id != skip) {
-                        w.childNode[count] = pos;
-                        w.childPoint[count] = id;
-                        count++;
-                    }
-                }
-                if (count > 0) {
-                    w.distances += metric.childDistances(1, 1, records, count, w);
-                    w.queryDistances += count;
-                    for (int i = 0; i < count; i++) {
-                        heap.offer(w.childDist[Worker.GROUP * i], w.childPoint[i]);
-                    }
-                }
+                leaf(metric, node, skip, limit, heap, w);
                 continue;
             }
             double bound = heap.bound();
@@ -352,6 +352,87 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
         }
     }
+
+    /** Leaf {@code node}'s distances to the query of {@code w} (ids below {@code limit}, never {@code skip}) offered to {@code heap}. */
+    private void leaf(Metric metric, int node, long skip, long limit, TopK heap, Worker w) {
+        int count = 0;
+        int start = layout.start(nodes, node);
+        for (int pos = start, end = start + candidates(start, layout.end(nodes, node), limit); pos < end; pos++) {
+            long id = order.getAtIndex(ValueLayout.JAVA_INT, pos);
+            if (id != skip) {
+                w.childNode[count] = pos;
+                w.childPoint[count] = id;
+                count++;
+            }
+        }
+        if (count > 0) {
+            w.distances += metric.childDistances(1, 1, records, count, w);
+            w.queryDistances += count;
+            for (int i = 0; i < count; i++) {
+                heap.offer(w.childDist[Worker.GROUP * i], w.childPoint[i]);
+            }
+        }
+    }
+
+    /**
+     * {@link #descend} over the wide view: best first as there, a queue entry per wide node (code {@code ≥ 0}) or
+     * leaf ({@code ~leaf}), opened when its bound is not above the k-th distance. Opening a wide node bounds its
+     * lanes at once ({@link Metric#wideLowerBounds}, each lane the bound its binary node has) and queues the open
+     * ones (an id below {@code limit}, a bound not above the k-th); the nearest goes next without the queue when
+     * its bound is below every queued one, as in {@link #descend}. A lane is open exactly when {@link #descend}
+     * would open its binary node having opened its ancestors, so the same leaves are searched.
+     */
+    private void descendWide(Metric metric, long row, long skip, long limit, TopK heap, Worker w) {
+        MemorySegment wn = wide.nodes();
+        WideNodeLayout wl = wide.layout();
+        w.groupRow[0] = row;
+        w.queueSize = 0;
+        w.ensureChildren(LEAF);
+        int next = 0;
+        double[] key = w.wideKey;
+        while (next != NONE || w.queueSize > 0) {
+            int code = next;
+            if (code == NONE) {
+                if (w.queueKey[0] > heap.bound()) {
+                    break;
+                }
+                code = w.dequeue();
+            }
+            next = NONE;
+            w.nodes++;
+            if (code < 0) {
+                leaf(metric, ~code, skip, limit, heap, w);
+                continue;
+            }
+            double bound = heap.bound();
+            w.boundCutoff = bound;
+            metric.wideLowerBounds(wn, wl, code, w);
+            int best = -1;
+            for (int l = 0, lanes = wl.lanes(wn, code); l < lanes; l++) {
+                if (wl.minId(wn, code, l) < limit && !(key[l] > bound)) {
+                    if (best < 0 || key[l] < key[best]) {
+                        if (best >= 0) {
+                            w.enqueue(wl.child(wn, code, best), key[best]);
+                        }
+                        best = l;
+                    } else {
+                        w.enqueue(wl.child(wn, code, l), key[l]);
+                    }
+                }
+            }
+            if (best >= 0) {
+                int child = wl.child(wn, code, best);
+                if (w.queueSize == 0 || key[best] < w.queueKey[0]) {
+                    next = child;
+                } else {
+                    w.enqueue(child, key[best]);
+                }
+            }
+        }
+    }
+
+    /** {@link #descendWide}'s "no node chosen": no wide node or leaf has this code. */
+    private static final int NONE = Integer.MIN_VALUE;
 
     /**
      * {@code node} (bound {@code key}) as the next to open when every queued node's bound is above it, which the

@@ -7,6 +7,7 @@ import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.internal.linalg.MatrixProduct;
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.TopK;
+import dev.covertree.engine.internal.search.WideNodeLayout;
 import dev.covertree.engine.internal.search.Worker;
 import dev.covertree.engine.internal.vector.VectorOps;
 import java.lang.foreign.MemorySegment;
@@ -232,6 +233,15 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
      * exceeds the current k-th distance cannot hold a neighbour, ties included.
      */
     public abstract double nodeLowerBound(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w);
+
+    /**
+     * {@link #nodeLowerBound} of every lane of wide node {@code node} ({@link WideNodeLayout}) into
+     * {@code w.wideKey}: for each lane the same number its binary node's bound is, with the same
+     * {@code w.boundCutoff}. Only for a metric whose trees have a wide view (the residual metric).
+     */
+    public void wideLowerBounds(MemorySegment nodes, WideNodeLayout layout, int node, Worker w) {
+        throw new UnsupportedOperationException("no wide bounds for this metric");
+    }
 
     /** How far query row {@code q}'s stored values may be from an exact metric; 0 where the metric is exact. */
     public double querySlack(long q) {

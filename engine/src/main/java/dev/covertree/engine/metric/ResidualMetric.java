@@ -10,6 +10,7 @@ import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.internal.linalg.MatrixProduct;
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.TopK;
+import dev.covertree.engine.internal.search.WideNodeLayout;
 import dev.covertree.engine.internal.search.Worker;
 import dev.covertree.engine.internal.vector.Ops;
 import dev.covertree.engine.internal.vector.ResidualFormula;
@@ -598,9 +599,7 @@ final class ResidualMetric extends Metric {
         double ispProduct = w.boundIsp * layout.maxIsp(nodes, node) * (1 + 1e-14);
         // first the O(1) bound: |V_q · V_j| <= |V_q| |V_j| (Cauchy-Schwarz); often enough far from the inducing
         // points. The kernel is positive, so kHi is the larger of |kLo| and |kHi|.
-        double cs = w.boundNorm * layout.maxNorm(nodes, node) * normRel;
-        double cheap = (kHi + cs) * (1 + 1e-15) * ispProduct;
-        double cheapBound = cheap < 1.0 ? Math.sqrt(1.0 - cheap) : 0;
+        double cheapBound = cheapBound(kHi, w.boundNorm * layout.maxNorm(nodes, node) * normRel, ispProduct);
         if (cheapBound > w.boundCutoff) {
             return cheapBound;
         }
@@ -618,14 +617,74 @@ final class ResidualMetric extends Metric {
             hi += Math.max(a, b);
             abs += Math.max(Math.abs(a), Math.abs(b));
         }
-        double small = w.boundSmallL1 * layout.maxNorm(nodes, node) * normRel;
+        return intervalBound(lo, hi, abs, w.boundSmallL1 * layout.maxNorm(nodes, node) * normRel,
+                kernelBounds.lower(w.boundFar[0]), kHi, ispProduct, cheapBound);
+    }
+
+    /** {@link #nodeLowerBound}'s first stage from the kernel's upper end, the Cauchy–Schwarz term and the 1/√p product. */
+    private static double cheapBound(double kHi, double cs, double ispProduct) {
+        double cheap = (kHi + cs) * (1 + 1e-15) * ispProduct;
+        return cheap < 1.0 ? Math.sqrt(1.0 - cheap) : 0;
+    }
+
+    /**
+     * {@link #nodeLowerBound}'s second stage from the interval sums over the large columns ({@code lo}, {@code hi},
+     * {@code abs}), the small columns' term, the kernel's range and the 1/√p product; at least {@code cheapBound}.
+     */
+    private double intervalBound(double lo, double hi, double abs, double small, double kLo, double kHi, double ispProduct,
+                                 double cheapBound) {
         double margin = ((2 + 0x1p-40) * dotRel * abs + (1 + dotRel) * small) * (1 + 0x1p-50)
                 + 0x1p-50 * (Math.abs(lo) + Math.abs(hi) + variance);
-        double kLo = kernelBounds.lower(w.boundFar[0]);
         double c = Math.max(Math.abs(kLo - (hi + margin)), Math.abs(kHi - (lo - margin)));
         double rho = c * ispProduct;
         // NaN (an infinite column range times a zero) bounds nothing; both bounds hold, so the larger does
         return rho < 1.0 ? Math.max(cheapBound, Math.sqrt(1.0 - rho)) : cheapBound;
+    }
+
+    /**
+     * {@link #nodeLowerBound}'s operations lane by lane, so each lane's bound is the same number as its binary
+     * node's, and the argument there holds for it unchanged: the box sums and the interval sums are computed
+     * for all lanes at once ({@link VectorOps#wideNearFar}, {@link VectorOps#wideIntervals}, the same
+     * operations in the same order per lane), the kernel's range and the two stages per lane through the same
+     * helpers (in vectors, the stages' selects and masks cost more than the lanes' scalar arithmetic). The
+     * interval sums are computed only when some lane's cheap stage leaves it open.
+     */
+    @Override
+    public void wideLowerBounds(MemorySegment nodes, WideNodeLayout layout, int node, Worker w) {
+        double[] near = w.wideNear;
+        double[] far = w.wideFar;
+        double[] key = w.wideKey;
+        ops.wideNearFar(nodes, layout.boxAt(node), dim, w.boxQuery, near, far);
+        double cutoff = w.boundCutoff;
+        boolean open = false;
+        for (int l = 0; l < WideNodeLayout.FAN; l++) {
+            if (near[l] == 0) {
+                key[l] = 0;
+                continue;
+            }
+            double kHi = kernelBounds.upper(near[l]);
+            double ispProduct = w.boundIsp * layout.maxIsp(nodes, node, l) * (1 + 1e-14);
+            double cheapBound = cheapBound(kHi, w.boundNorm * layout.maxNorm(nodes, node, l) * normRel, ispProduct);
+            key[l] = cheapBound;
+            w.wideKHi[l] = kHi;
+            w.wideIsp[l] = ispProduct;
+            // a lane the cheap stage prunes keeps its cheap bound: marked decided (near 0) for the interval pass
+            near[l] = cheapBound > cutoff ? 0 : near[l];
+            open |= !(cheapBound > cutoff);
+        }
+        if (!open) {
+            return;
+        }
+        ops.wideIntervals(nodes, layout.rangesAt(node), layout.columnStride(), w.boundColumns(m), w.boundColumnCount,
+                w.scratch(Worker.Q_PACK, m), w.wideLo, w.wideHi, w.wideAbs);
+        for (int l = 0; l < WideNodeLayout.FAN; l++) {
+            if (near[l] == 0) {
+                continue;
+            }
+            key[l] = intervalBound(w.wideLo[l], w.wideHi[l], w.wideAbs[l],
+                    w.boundSmallL1 * layout.maxNorm(nodes, node, l) * normRel, kernelBounds.lower(far[l]), w.wideKHi[l],
+                    w.wideIsp[l], key[l]);
+        }
     }
 
     /** Relative widening of the kernel's range over a box (see {@link #nodeLowerBound}). */

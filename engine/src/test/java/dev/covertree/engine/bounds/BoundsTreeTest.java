@@ -16,6 +16,7 @@ import dev.covertree.engine.QuerySet;
 import dev.covertree.engine.ScratchSpace;
 import dev.covertree.engine.TestData;
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
+import dev.covertree.engine.internal.search.WideNodeLayout;
 import dev.covertree.engine.internal.search.Worker;
 import dev.covertree.engine.knn.EnginePlan;
 import dev.covertree.engine.knn.ExactnessTest;
@@ -105,6 +106,78 @@ class BoundsTreeTest {
             for (Object[] c : cases) {
                 try (Dataset data = TestData.residual(arena, (double[][]) c[0], (Kernel) c[1], (int) c[2], (NpyDType) c[3])) {
                     assertBoundsSound(data, seed++);
+                }
+            }
+        }
+    }
+
+    /**
+     * The wide view of a residual tree: every leaf is a lane exactly once and every other wide node is one lane's
+     * child, a lane holds its binary node's summaries, and each lane's bound is its binary node's bound bit for
+     * bit, whatever the cutoff the cheap stage compares with (so the argument for the binary bound is the
+     * wide one's, and the search opens the same leaves).
+     */
+    @Test
+    void wideLanesBoundExactlyAsTheirBinaryNodes() {
+        try (Arena arena = Arena.ofShared()) {
+            Object[][] cases = {
+                {uniform(2000, 2, 15, 21), Kernel.of(KernelType.MATERN32, 1.0, 0.5), 30, NpyDType.F4},
+                {uniform(777, 3, 6, 22), new Kernel(KernelType.MATERN52, 1.3, new double[] {0.5, 0.8, 0.3}), 40, NpyDType.F8},
+                {uniform(20, 2, 5, 23), Kernel.of(KernelType.RBF, 1.0, 1.0), 5, NpyDType.F4},
+            };
+            long seed = 30;
+            for (Object[] c : cases) {
+                try (Dataset data = TestData.residual(arena, (double[][]) c[0], (Kernel) c[1], (int) c[2], (NpyDType) c[3]);
+                     BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+                    Metric metric = Metric.of(data);
+                    BoundsNodeLayout layout = tree.layout();
+                    MemorySegment nodes = tree.nodes();
+                    WideNodeLayout wl = tree.wide().layout();
+                    MemorySegment wn = tree.wide().nodes();
+                    int[] leafSeen = new int[tree.nodeCount()];
+                    int[] wideSeen = new int[wl.count()];
+                    for (int w = 0; w < wl.count(); w++) {
+                        int lanes = wl.lanes(wn, w);
+                        assertTrue(lanes >= 1 && lanes <= WideNodeLayout.FAN, "lanes " + lanes);
+                        for (int l = 0; l < lanes; l++) {
+                            int b = wl.binaryNode(wn, w, l);
+                            int child = wl.child(wn, w, l);
+                            if (layout.right(nodes, b) == BoundsNodeLayout.LEAF) {
+                                assertEquals(~b, child);
+                                leafSeen[b]++;
+                            } else {
+                                assertTrue(child > w, "a wide node's children follow it in preorder");
+                                wideSeen[child]++;
+                            }
+                            assertEquals(layout.minId(nodes, b), wl.minId(wn, w, l));
+                            assertEquals(layout.maxIsp(nodes, b), wl.maxIsp(wn, w, l));
+                            assertEquals(layout.maxNorm(nodes, b), wl.maxNorm(wn, w, l));
+                        }
+                    }
+                    for (int b = 0; b < tree.nodeCount(); b++) {
+                        assertEquals(layout.right(nodes, b) == BoundsNodeLayout.LEAF ? 1 : 0, leafSeen[b], "leaf " + b);
+                    }
+                    for (int w = 1; w < wl.count(); w++) {
+                        assertEquals(1, wideSeen[w], "wide node " + w);
+                    }
+                    SplittableRandom rnd = new SplittableRandom(seed++);
+                    Worker w = new Worker(1, 1);
+                    for (int t = 0; t < 20; t++) {
+                        long q = rnd.nextLong(data.size());
+                        metric.prepareBoundsQuery(q, w);
+                        for (double cutoff : new double[] {Double.POSITIVE_INFINITY, 0.0, 0.9, 0.99}) {
+                            for (int v = 0; v < wl.count(); v++) {
+                                w.boundCutoff = cutoff;
+                                metric.wideLowerBounds(wn, wl, v, w);
+                                double[] keys = w.wideKey.clone();
+                                for (int l = 0; l < wl.lanes(wn, v); l++) {
+                                    double binary = metric.nodeLowerBound(nodes, layout, wl.binaryNode(wn, v, l), w);
+                                    assertEquals(Double.doubleToRawLongBits(binary), Double.doubleToRawLongBits(keys[l]),
+                                            "query " + q + ", wide node " + v + ", lane " + l + ", cutoff " + cutoff);
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -122,6 +122,18 @@ public final class Worker {
     public long recordQuery = -1;
     public MemorySegment queryRecords;
     public long queryRecordOffset;
+    /**
+     * A wide node's lane bounds ({@link dev.covertree.engine.metric.Metric#wideLowerBounds}) and the stages they are
+     * made in, one entry per lane ({@link WideNodeLayout#FAN}).
+     */
+    public final double[] wideKey = new double[WideNodeLayout.FAN];
+    public final double[] wideNear = new double[WideNodeLayout.FAN];
+    public final double[] wideFar = new double[WideNodeLayout.FAN];
+    public final double[] wideKHi = new double[WideNodeLayout.FAN];
+    public final double[] wideIsp = new double[WideNodeLayout.FAN];
+    public final double[] wideLo = new double[WideNodeLayout.FAN];
+    public final double[] wideHi = new double[WideNodeLayout.FAN];
+    public final double[] wideAbs = new double[WideNodeLayout.FAN];
     /** The k-th distance when a node's bound is asked for: a bound above it may stop at its cheap first stage. */
     public double boundCutoff;
     /** The V columns a query's interval bound reads, and the summed |V_qu| of the others. */

@@ -226,6 +226,62 @@ public final class PanamaOps implements VectorOps {
         return bits;
     }
 
+    /** A wide node's lanes in vectors of L; where a vector is wider than a node, the scalar kernels serve. */
+    private static final boolean WIDE_IN_VECTORS = L <= WIDE_LANES;
+    private static final ScalarOps WIDE_SCALAR = new ScalarOps();
+
+    @Override
+    public void wideNearFar(MemorySegment s, long off, int dim, double[] x, double[] near, double[] far) {
+        if (!WIDE_IN_VECTORS) {
+            WIDE_SCALAR.wideNearFar(s, off, dim, x, near, far);
+            return;
+        }
+        for (int l = 0; l < WIDE_LANES; l += L) {
+            DoubleVector n2 = DoubleVector.zero(D);
+            DoubleVector f2 = n2;
+            for (int k = 0; k < dim; k++) {
+                DoubleVector lo = DoubleVector.fromMemorySegment(D, s, off + 8L * (2 * WIDE_LANES * k + l), NATIVE);
+                DoubleVector hi = DoubleVector.fromMemorySegment(D, s, off + 8L * (2 * WIDE_LANES * k + WIDE_LANES + l), NATIVE);
+                DoubleVector xk = DoubleVector.broadcast(D, x[k]);
+                DoubleVector toLo = xk.sub(lo);
+                DoubleVector toHi = xk.sub(hi);
+                DoubleVector t = lo.sub(xk).max(toHi).max(0.0);
+                n2 = t.fma(t, n2);
+                DoubleVector f = toLo.abs().max(toHi.abs());
+                f2 = f.fma(f, f2);
+            }
+            n2.intoArray(near, l);
+            f2.intoArray(far, l);
+        }
+    }
+
+    @Override
+    public void wideIntervals(MemorySegment s, long off, long stride, int[] cols, int count, double[] q, double[] lo, double[] hi,
+                              double[] abs) {
+        if (!WIDE_IN_VECTORS) {
+            WIDE_SCALAR.wideIntervals(s, off, stride, cols, count, q, lo, hi, abs);
+            return;
+        }
+        for (int l = 0; l < WIDE_LANES; l += L) {
+            DoubleVector sl = DoubleVector.zero(D);
+            DoubleVector sh = sl;
+            DoubleVector sa = sl;
+            for (int i = 0; i < count; i++) {
+                int u = cols[i];
+                long at = off + stride * u + 4L * l;
+                DoubleVector qu = DoubleVector.broadcast(D, q[u]);
+                DoubleVector a = qu.mul(loadF4(s, at));
+                DoubleVector b = qu.mul(loadF4(s, at + 32));
+                sl = sl.add(a.min(b));
+                sh = sh.add(a.max(b));
+                sa = sa.add(a.abs().max(b.abs()));
+            }
+            sl.intoArray(lo, l);
+            sh.intoArray(hi, l);
+            sa.intoArray(abs, l);
+        }
+    }
+
     /** Below one vector of lanes both vector loops are skipped and the scalar tail is the whole sum. */
     @Override
     public int plainBelow() {

@@ -91,6 +91,46 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public void wideNearFar(MemorySegment s, long off, int dim, double[] x, double[] near, double[] far) {
+        for (int l = 0; l < WIDE_LANES; l++) {
+            double near2 = 0;
+            double far2 = 0;
+            for (int k = 0; k < dim; k++) {
+                double lo = s.get(ValueLayout.JAVA_DOUBLE, off + 8L * (2 * WIDE_LANES * k + l));
+                double hi = s.get(ValueLayout.JAVA_DOUBLE, off + 8L * (2 * WIDE_LANES * k + WIDE_LANES + l));
+                double t = Math.max(Math.max(lo - x[k], x[k] - hi), 0);
+                near2 = Math.fma(t, t, near2);
+                double f = Math.max(Math.abs(x[k] - lo), Math.abs(x[k] - hi));
+                far2 = Math.fma(f, f, far2);
+            }
+            near[l] = near2;
+            far[l] = far2;
+        }
+    }
+
+    @Override
+    public void wideIntervals(MemorySegment s, long off, long stride, int[] cols, int count, double[] q, double[] lo, double[] hi,
+                              double[] abs) {
+        for (int l = 0; l < WIDE_LANES; l++) {
+            double sl = 0;
+            double sh = 0;
+            double sa = 0;
+            for (int i = 0; i < count; i++) {
+                int u = cols[i];
+                long at = off + stride * u + 4L * l;
+                double a = q[u] * s.get(ValueLayout.JAVA_FLOAT, at);
+                double b = q[u] * s.get(ValueLayout.JAVA_FLOAT, at + 32);
+                sl += Math.min(a, b);
+                sh += Math.max(a, b);
+                sa += Math.max(Math.abs(a), Math.abs(b));
+            }
+            lo[l] = sl;
+            hi[l] = sh;
+            abs[l] = sa;
+        }
+    }
+
+    @Override
     public int plainBelow() {
         return Integer.MAX_VALUE;
     }

@@ -58,6 +58,28 @@ public interface VectorOps {
     long boxNear(double[] x, int stride, int dim, int count, MemorySegment s, long loOff, long hiOff, double scale,
                  double[] bound);
 
+    /** Lanes of a wide bounds-tree node, the arrays of {@link #wideNearFar} and {@link #wideIntervals}. */
+    int WIDE_LANES = 8;
+
+    /**
+     * For each of the {@link #WIDE_LANES} boxes of a wide node, lane l: {@code near[l]}, the sum of {@code t_k²}
+     * with {@code t_k = max(lo_kl − x_k, x_k − hi_kl, 0)} the gap from {@code x} to the box, and {@code far[l]},
+     * the sum of {@code f_k²} with {@code f_k = max(|x_k − lo_kl|, |x_k − hi_kl|)}, each the plain FMA chain in k
+     * order (the operations of the binary layout's {@code nearFarSquared}, so the same bits). The boxes are
+     * float64 at {@code off}: {@code lo_kl} at {@code off + 8 (2 WIDE_LANES k + l)}, {@code hi_kl} {@code WIDE_LANES}
+     * doubles after it.
+     */
+    void wideNearFar(MemorySegment s, long off, int dim, double[] x, double[] near, double[] far);
+
+    /**
+     * Interval sums over {@code count} columns {@code u = cols[i]}, in that order, for each lane l of a wide node:
+     * with {@code a = q[u] vLo_ul} and {@code b = q[u] vHi_ul}, {@code lo[l] = Σ min(a, b)},
+     * {@code hi[l] = Σ max(a, b)} and {@code abs[l] = Σ max(|a|, |b|)}, each summed from 0 in column order.
+     * {@code vLo_ul} is float32 at {@code off + stride u + 4l}, {@code vHi_ul} 32 bytes after it.
+     */
+    void wideIntervals(MemorySegment s, long off, long stride, int[] cols, int count, double[] q, double[] lo, double[] hi,
+                       double[] abs);
+
     /** Copies a stored row into {@code dst} as float64. */
     public void pack(MemorySegment s, long off, int n, boolean f4, double[] dst, int dstOff);
 

@@ -348,5 +348,64 @@ class OpsParityTest {
         }
     }
 
-
+    /**
+     * A wide node's box sums and interval sums: the vector kernels give the scalar ones' bits lane by lane
+     * (the same operations in the same order), for boxes around, beside and holding the query, signed V ranges
+     * and 1 to 3 dimensions.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void wideNodeSumsAreTheScalarOnesBitForBit(int dim) {
+        int lanes = VectorOps.WIDE_LANES;
+        int m = 40;
+        SplittableRandom rnd = new SplittableRandom(77 + dim);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(8L * 2 * lanes * dim + 64L * m, 64);
+            for (int t = 0; t < 50; t++) {
+                double[] x = new double[dim];
+                for (int k = 0; k < dim; k++) {
+                    x[k] = rnd.nextDouble(-5, 5);
+                    for (int l = 0; l < lanes; l++) {
+                        double a = rnd.nextDouble(-6, 6);
+                        double b = l == 0 ? x[k] : rnd.nextDouble(-6, 6);
+                        s.set(ValueLayout.JAVA_DOUBLE, 8L * (2 * lanes * k + l), Math.min(a, b));
+                        s.set(ValueLayout.JAVA_DOUBLE, 8L * (2 * lanes * k + lanes + l), Math.max(a, b));
+                    }
+                }
+                long rangesAt = 8L * 2 * lanes * dim;
+                for (int u = 0; u < m; u++) {
+                    for (int l = 0; l < lanes; l++) {
+                        float a = (float) rnd.nextDouble(-1, 1);
+                        float b = (float) rnd.nextDouble(-1, 1);
+                        s.set(ValueLayout.JAVA_FLOAT, rangesAt + 64L * u + 4L * l, Math.min(a, b));
+                        s.set(ValueLayout.JAVA_FLOAT, rangesAt + 64L * u + 32 + 4L * l, Math.max(a, b));
+                    }
+                }
+                double[][] out = new double[10][lanes];
+                SCALAR.wideNearFar(s, 0, dim, x, out[0], out[1]);
+                VECTOR.wideNearFar(s, 0, dim, x, out[2], out[3]);
+                double[] q = rows(1, m, t)[0];
+                int[] cols = new int[m];
+                int count = 0;
+                for (int u = 0; u < m; u++) {
+                    if (rnd.nextInt(3) == 0) {
+                        cols[count++] = u;
+                    }
+                }
+                SCALAR.wideIntervals(s, rangesAt, 64, cols, count, q, out[4], out[5], out[6]);
+                VECTOR.wideIntervals(s, rangesAt, 64, cols, count, q, out[7], out[8], out[9]);
+                for (int l = 0; l < lanes; l++) {
+                    for (int r = 0; r < 2; r++) {
+                        assertEquals(Double.doubleToRawLongBits(out[r][l]), Double.doubleToRawLongBits(out[2 + r][l]),
+                                "box sum " + r + ", lane " + l + ", dim " + dim);
+                    }
+                    for (int r = 0; r < 3; r++) {
+                        assertEquals(Double.doubleToRawLongBits(out[4 + r][l]), Double.doubleToRawLongBits(out[7 + r][l]),
+                                "interval sum " + r + ", lane " + l);
+                    }
+                }
+                assertEquals(0.0, out[0][0], "a box holding the query is at gap 0");
+            }
+        }
+    }
 }
