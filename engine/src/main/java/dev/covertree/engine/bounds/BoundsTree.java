@@ -17,6 +17,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 
 /**
  * A k-d tree over a dataset's tree coordinates ({@link Metric#treeCoordinate}: the lengthscale-scaled
@@ -75,7 +76,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     static final boolean WIDE = Boolean.parseBoolean(System.getProperty("covertree.wideNodes", "true"));
 
     private BoundsTree(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
-                       MemorySegment records, int nodeCount, double buildSeconds) {
+                       MemorySegment records, int nodeCount, double buildSeconds, LongFunction<MemorySegment> wideMemory) {
         this.data = data;
         this.arena = arena;
         this.layout = layout;
@@ -85,17 +86,22 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         this.nodeCount = nodeCount;
         this.buildSeconds = buildSeconds;
         this.columns = Metric.of(data).leafColumns();
-        this.wide = !columns && layout.columns() > 0 && WIDE ? WideNodes.of(layout, nodes, nodeCount, arena) : null;
+        this.wide = !columns && layout.columns() > 0 && WIDE ? WideNodes.of(layout, nodes, nodeCount, wideMemory) : null;
     }
 
-    /** Bytes a build of {@code data} allocates: nodes, the node order, records, and the builder's coordinates. */
+    /**
+     * Bytes a build of {@code data} allocates: nodes, the node order, records, the residual search's wide view (at
+     * most) and the builder's coordinates.
+     */
     public static long buildBytes(Dataset data) {
         Metric metric = Metric.of(data);
         long n = data.size();
         BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns(),
                 BoundsNodeLayout.nodeCount((int) n, LEAF));
         long record = metric.leafColumns() ? 8L * data.dimension() : metric.recordBytes();
-        return layout.byteSize() + n * (4 + record + 8L * data.dimension());
+        long wide = metric.leafColumns() || metric.summaryColumns() == 0 || !WIDE ? 0
+                : WideNodeLayout.byteSizeAtMost(data.dimension(), metric.summaryColumns(), BoundsNodeLayout.nodeCount((int) n, LEAF));
+        return layout.byteSize() + n * (4 + record + 8L * data.dimension()) + wide;
     }
 
     /** Builds the tree with {@code threads} threads, its arrays where {@code space} puts them. */
@@ -133,7 +139,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                     pool.shutdown();
                 }
             }
-            return new BoundsTree(data, arena, layout, nodes, order, records, count, (System.nanoTime() - t0) / 1e9);
+            // the wide view where the tree is: in files when the tree's arrays went to files
+            return new BoundsTree(data, arena, layout, nodes, order, records, count, (System.nanoTime() - t0) / 1e9,
+                    size -> space.allocate(arena, size, inFiles, threads));
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -143,7 +151,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     /** A tree whose arrays are a saved file's, mapped ({@link BoundsTreeFile}). */
     static BoundsTree mapped(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
                              MemorySegment records, int nodeCount) {
-        return new BoundsTree(data, arena, layout, nodes, order, records, nodeCount, 0);
+        ScratchSpace space = ScratchSpace.auto();
+        return new BoundsTree(data, arena, layout, nodes, order, records, nodeCount, 0,
+                bytes -> space.allocate(arena, bytes, space.usesFiles(bytes)));
     }
 
     /** Saves the tree (a {@code .btree} file) under a temporary name, renamed into place when complete. */

@@ -3,10 +3,10 @@ package dev.covertree.engine.bounds;
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.WideNodeLayout;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.function.LongFunction;
 
 /**
  * The wide view of a residual bounds tree ({@link WideNodeLayout}), made from its binary nodes after a build
@@ -35,8 +35,11 @@ final class WideNodes {
         return nodes;
     }
 
-    /** The wide view of the {@code count} binary nodes in {@code binary}, in memory of {@code arena}. */
-    static WideNodes of(BoundsNodeLayout bl, MemorySegment binary, int count, Arena arena) {
+    /**
+     * The wide view of the {@code count} binary nodes in {@code binary}, in a zeroed segment {@code memory} gives
+     * for a number of bytes.
+     */
+    static WideNodes of(BoundsNodeLayout bl, MemorySegment binary, int count, LongFunction<MemorySegment> memory) {
         int[] height = new int[count];
         for (int b = count - 1; b >= 0; b--) {
             int right = bl.right(binary, b);
@@ -46,7 +49,7 @@ final class WideNodes {
         Numbering wide = new Numbering(bl, binary);
         wide.number(0, rest == 0 ? Math.min(height[0], WideNodeLayout.LEVELS) : rest);
         WideNodeLayout layout = new WideNodeLayout(bl.dimension(), bl.columns(), wide.size);
-        MemorySegment s = arena.allocate(layout.byteSize(), 64);
+        MemorySegment s = memory.apply(layout.byteSize());
         for (int w = 0; w < wide.size; w++) {
             int n = wide.lanes[w];
             layout.setLanes(s, w, n);

@@ -52,6 +52,14 @@ public final class WideNodeLayout {
         this.rangesAt = count * stride;
     }
 
+    /**
+     * Bytes of the wide view of a tree of {@code binaryCount} binary nodes at most: every wide node but the root is
+     * one inner binary node's, and a binary tree has fewer inner nodes than leaves.
+     */
+    public static long byteSizeAtMost(int dim, int columns, int binaryCount) {
+        return new WideNodeLayout(dim, columns, 1 + binaryCount / 2).byteSize();
+    }
+
     /** Bytes of the whole segment: the wide nodes, then the column ranges. */
     public long byteSize() {
         return rangesAt + 64L * columns * count;
