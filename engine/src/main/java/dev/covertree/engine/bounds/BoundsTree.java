@@ -73,6 +73,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     private final boolean columns;
     /** The residual search's wide view of the nodes ({@link WideNodes}); null for the Euclidean metric. */
     private final WideNodes wide;
+    /** {@code -Dcovertree.wideNodes=false}: the residual search descends the binary nodes, for comparison. */
     static final boolean WIDE = Boolean.parseBoolean(System.getProperty("covertree.wideNodes", "true"));
 
     private BoundsTree(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
@@ -242,7 +243,10 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         return buildSeconds;
     }
 
-    /** Bytes of tree storage: nodes, node order and records, with its {@link #buildPrefixes prefix trees}'. */
+    /**
+     * Bytes of tree storage: nodes, node order, records and the wide view, with its {@link #buildPrefixes prefix
+     * trees}'.
+     */
     public long byteSize() {
         long bytes = nodes.byteSize() + order.byteSize() + (records == null ? 0 : records.byteSize())
                 + (wide == null ? 0 : wide.nodes().byteSize());

@@ -2,7 +2,6 @@ package dev.covertree.engine.bounds;
 
 import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.WideNodeLayout;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -15,8 +14,9 @@ import java.util.function.LongFunction;
  * per binary node. The binary nodes stay as they are (the saved file, the validator and the leaves use them).
  *
  * <p>The levels are counted from the leaves: the root's lanes are the binary nodes {@code h mod 3} levels
- * down ({@code h} the tree's height; 3 when that is 0), and every other wide node spans three levels, so a
- * balanced tree's last wide nodes have leaves in all their lanes. A leaf met earlier is a lane of its own.
+ * down ({@code h} the tree's height; 3 when that is 0, and the root itself when it is a leaf), and every other
+ * wide node spans three levels, so a balanced tree's last wide nodes have leaves in all their lanes. A leaf met
+ * earlier is a lane of its own.
  */
 final class WideNodes {
     private final WideNodeLayout layout;
