@@ -98,7 +98,10 @@ public final class KnnResult implements AutoCloseable {
         return distanceEvaluations;
     }
 
-    /** Tree nodes expanded, over all queries (0 for the brute-force engines). */
+    /**
+     * Tree nodes expanded, over all queries (0 for the brute-force engines); for the residual bounds tree, whose
+     * search descends its wide view, wide nodes and leaves.
+     */
     public long nodesVisited() {
         return nodesVisited;
     }
