@@ -76,6 +76,11 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
     /** {@code -Dcovertree.wideNodes=false}: the residual search descends the binary nodes, for comparison. */
     static final boolean WIDE = Boolean.parseBoolean(System.getProperty("covertree.wideNodes", "true"));
 
+    /** Whether a tree for {@code metric} has a wide view: one with column summaries (residual) and per-point records. */
+    private static boolean hasWideView(Metric metric) {
+        return WIDE && !metric.leafColumns() && metric.summaryColumns() > 0;
+    }
+
     private BoundsTree(Dataset data, Arena arena, BoundsNodeLayout layout, MemorySegment nodes, MemorySegment order,
                        MemorySegment records, int nodeCount, double buildSeconds, LongFunction<MemorySegment> wideMemory) {
         this.data = data;
@@ -87,7 +92,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         this.nodeCount = nodeCount;
         this.buildSeconds = buildSeconds;
         this.columns = Metric.of(data).leafColumns();
-        this.wide = !columns && layout.columns() > 0 && WIDE ? WideNodes.of(layout, nodes, nodeCount, wideMemory) : null;
+        this.wide = hasWideView(Metric.of(data)) ? WideNodes.of(layout, nodes, nodeCount, wideMemory) : null;
     }
 
     /**
@@ -100,7 +105,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         BoundsNodeLayout layout = new BoundsNodeLayout(data.dimension(), metric.summaryColumns(),
                 BoundsNodeLayout.nodeCount((int) n, LEAF));
         long record = metric.leafColumns() ? 8L * data.dimension() : metric.recordBytes();
-        long wide = metric.leafColumns() || metric.summaryColumns() == 0 || !WIDE ? 0
+        long wide = !hasWideView(metric) ? 0
                 : WideNodeLayout.byteSizeAtMost(data.dimension(), metric.summaryColumns(), BoundsNodeLayout.nodeCount((int) n, LEAF));
         return layout.byteSize() + n * (4 + record + 8L * data.dimension()) + wide;
     }
@@ -319,17 +324,17 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         w.ensureChildren(LEAF);
         // the node to open next without the queue: a child whose bound is below every queued one is the one the
         // queue would hand back at once (on a tie the queue decides), so the descent to the query's nearest
-        // leaf skips a push and a pop at every level; -1 when the queue decides
-        int next = -1;
-        while (next >= 0 || w.queueSize > 0) {
+        // leaf skips a push and a pop at every level; NONE when the queue decides
+        int next = NONE;
+        while (next != NONE || w.queueSize > 0) {
             int node = next;
-            if (node < 0) {
+            if (node == NONE) {
                 if (w.queueKey[0] > heap.bound()) {
                     break;
                 }
                 node = w.dequeue();
             }
-            next = -1;
+            next = NONE;
             w.nodes++;
             int right = layout.right(nodes, node);
             if (right == BoundsNodeLayout.LEAF && columns) {
@@ -435,29 +440,24 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                 }
             }
             if (best >= 0) {
-                int child = wl.child(wn, code, best);
-                if (w.queueSize == 0 || key[best] < w.queueKey[0]) {
-                    next = child;
-                } else {
-                    w.enqueue(child, key[best]);
-                }
+                next = nextOrQueued(wl.child(wn, code, best), key[best], w);
             }
         }
     }
 
-    /** {@link #descendWide}'s "no node chosen": no wide node or leaf has this code. */
+    /** The descents' "no node chosen": no node, wide node or leaf code ({@code ~leaf}) has this value. */
     private static final int NONE = Integer.MIN_VALUE;
 
     /**
      * {@code node} (bound {@code key}) as the next to open when every queued node's bound is above it, which the
-     * queue would then hand back at once; otherwise queued, and -1. On a tie the queue decides, as before.
+     * queue would then hand back at once; otherwise queued, and {@link #NONE}. On a tie the queue decides.
      */
     private static int nextOrQueued(int node, double key, Worker w) {
         if (w.queueSize == 0 || key < w.queueKey[0]) {
             return node;
         }
         w.enqueue(node, key);
-        return -1;
+        return NONE;
     }
 
     /**

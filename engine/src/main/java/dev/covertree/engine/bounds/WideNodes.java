@@ -53,17 +53,19 @@ final class WideNodes {
         for (int w = 0; w < wide.size; w++) {
             int n = wide.lanes[w];
             layout.setLanes(s, w, n);
-            for (int l = 0; l < WideNodeLayout.FAN; l++) {
-                // a lane past the count repeats lane 0, so that its bound is computed on finite values (and ignored)
-                int at = WideNodeLayout.FAN * w + (l < n ? l : 0);
-                layout.setLane(s, w, l, wide.code[at], binary, bl, wide.lane[at]);
+            for (int l = 0, at = WideNodeLayout.FAN * w; l < WideNodeLayout.FAN; l++) {
+                layout.setLane(s, w, l, wide.code[at + l], binary, bl, wide.lane[at + l]);
             }
         }
         copyRanges(bl, binary, count, layout, s, wide);
         return new WideNodes(layout, s);
     }
 
-    /** The wide nodes in preorder: each one's lanes' binary nodes, their child codes, and its lane count. */
+    /**
+     * The wide nodes in preorder: each one's lanes' binary nodes, their child codes, and its lane count. The
+     * lanes past a wide node's count repeat its lane 0, so that their bounds are computed on finite values (and
+     * ignored).
+     */
     private static final class Numbering {
         private final BoundsNodeLayout bl;
         private final MemorySegment binary;
@@ -88,6 +90,7 @@ final class WideNodes {
             int first = WideNodeLayout.FAN * w;
             int n = collect(b, levels, first);
             lanes[w] = n;
+            Arrays.fill(lane, first + n, first + WideNodeLayout.FAN, lane[first]);
             for (int l = first; l < first + n; l++) {
                 int c = lane[l];
                 if (bl.right(binary, c) == BoundsNodeLayout.LEAF) {
@@ -98,6 +101,7 @@ final class WideNodes {
                     number(c, WideNodeLayout.LEVELS);
                 }
             }
+            Arrays.fill(code, first + n, first + WideNodeLayout.FAN, code[first]);
         }
 
         /** The descendants of {@code b} {@code levels} below it, and leaves met before, in preorder, into {@code lane[at …]}. */
@@ -125,9 +129,8 @@ final class WideNodes {
         for (int u = 0; u < bl.columns(); u++) {
             MemorySegment.copy(binary, ValueLayout.JAVA_FLOAT, bl.rangeAt(0, u), column, 0, 2 * count);
             for (int w = 0; w < wide.size; w++) {
-                int n = wide.lanes[w];
                 for (int l = 0; l < fan; l++) {
-                    int b = wide.lane[fan * w + (l < n ? l : 0)];
+                    int b = wide.lane[fan * w + l];
                     out[2 * fan * w + l] = column[2 * b];
                     out[2 * fan * w + fan + l] = column[2 * b + 1];
                 }

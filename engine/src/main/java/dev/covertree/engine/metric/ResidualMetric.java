@@ -596,10 +596,10 @@ final class ResidualMetric extends Metric {
             return 0;
         }
         double kHi = kernelBounds.upper(near);
-        double ispProduct = w.boundIsp * layout.maxIsp(nodes, node) * (1 + 1e-14);
+        double ispProduct = ispProduct(layout.maxIsp(nodes, node), w);
         // first the O(1) bound: |V_q · V_j| <= |V_q| |V_j| (Cauchy-Schwarz); often enough far from the inducing
         // points. The kernel is positive, so kHi is the larger of |kLo| and |kHi|.
-        double cheapBound = cheapBound(kHi, w.boundNorm * layout.maxNorm(nodes, node) * normRel, ispProduct);
+        double cheapBound = cheapBound(kHi, layout.maxNorm(nodes, node), ispProduct, w);
         if (cheapBound > w.boundCutoff) {
             return cheapBound;
         }
@@ -617,22 +617,33 @@ final class ResidualMetric extends Metric {
             hi += Math.max(a, b);
             abs += Math.max(Math.abs(a), Math.abs(b));
         }
-        return intervalBound(lo, hi, abs, w.boundSmallL1 * layout.maxNorm(nodes, node) * normRel,
-                kernelBounds.lower(w.boundFar[0]), kHi, ispProduct, cheapBound);
+        return intervalBound(lo, hi, abs, layout.maxNorm(nodes, node), kernelBounds.lower(w.boundFar[0]), kHi, ispProduct,
+                cheapBound, w);
     }
 
-    /** {@link #nodeLowerBound}'s first stage from the kernel's upper end, the Cauchy–Schwarz term and the 1/√p product. */
-    private static double cheapBound(double kHi, double cs, double ispProduct) {
+    /** {@link #nodeLowerBound}'s bound on the product of the two 1/√p, from the node's largest. */
+    private static double ispProduct(double maxIsp, Worker w) {
+        return w.boundIsp * maxIsp * (1 + 1e-14);
+    }
+
+    /**
+     * {@link #nodeLowerBound}'s first stage from the kernel's upper end, the node's largest norm (the Cauchy–Schwarz
+     * term) and the 1/√p product.
+     */
+    private double cheapBound(double kHi, double maxNorm, double ispProduct, Worker w) {
+        double cs = w.boundNorm * maxNorm * normRel;
         double cheap = (kHi + cs) * (1 + 1e-15) * ispProduct;
         return cheap < 1.0 ? Math.sqrt(1.0 - cheap) : 0;
     }
 
     /**
      * {@link #nodeLowerBound}'s second stage from the interval sums over the large columns ({@code lo}, {@code hi},
-     * {@code abs}), the small columns' term, the kernel's range and the 1/√p product; at least {@code cheapBound}.
+     * {@code abs}), the node's largest norm (the small columns' term), the kernel's range and the 1/√p product; at
+     * least {@code cheapBound}.
      */
-    private double intervalBound(double lo, double hi, double abs, double small, double kLo, double kHi, double ispProduct,
-                                 double cheapBound) {
+    private double intervalBound(double lo, double hi, double abs, double maxNorm, double kLo, double kHi, double ispProduct,
+                                 double cheapBound, Worker w) {
+        double small = w.boundSmallL1 * maxNorm * normRel;
         double margin = ((2 + 0x1p-40) * dotRel * abs + (1 + dotRel) * small) * (1 + 0x1p-50)
                 + 0x1p-50 * (Math.abs(lo) + Math.abs(hi) + variance);
         double c = Math.max(Math.abs(kLo - (hi + margin)), Math.abs(kHi - (lo - margin)));
@@ -655,35 +666,33 @@ final class ResidualMetric extends Metric {
         double[] far = w.wideFar;
         double[] key = w.wideKey;
         ops.wideNearFar(nodes, layout.boxAt(node), dim, w.boxQuery, near, far);
-        double cutoff = w.boundCutoff;
-        boolean open = false;
+        // the lanes the interval stage decides, as bits: not the query's own box, not pruned by the cheap stage
+        int open = 0;
         for (int l = 0; l < WideNodeLayout.FAN; l++) {
             if (near[l] == 0) {
                 key[l] = 0;
                 continue;
             }
             double kHi = kernelBounds.upper(near[l]);
-            double ispProduct = w.boundIsp * layout.maxIsp(nodes, node, l) * (1 + 1e-14);
-            double cheapBound = cheapBound(kHi, w.boundNorm * layout.maxNorm(nodes, node, l) * normRel, ispProduct);
+            double ispProduct = ispProduct(layout.maxIsp(nodes, node, l), w);
+            double cheapBound = cheapBound(kHi, layout.maxNorm(nodes, node, l), ispProduct, w);
             key[l] = cheapBound;
             w.wideKHi[l] = kHi;
             w.wideIsp[l] = ispProduct;
-            // a lane the cheap stage prunes keeps its cheap bound: marked decided (near 0) for the interval pass
-            near[l] = cheapBound > cutoff ? 0 : near[l];
-            open |= !(cheapBound > cutoff);
+            if (!(cheapBound > w.boundCutoff)) {
+                open |= 1 << l;
+            }
         }
-        if (!open) {
+        if (open == 0) {
             return;
         }
         ops.wideIntervals(nodes, layout.rangesAt(node), layout.columnStride(), w.boundColumns(m), w.boundColumnCount,
                 w.scratch(Worker.Q_PACK, m), w.wideLo, w.wideHi, w.wideAbs);
         for (int l = 0; l < WideNodeLayout.FAN; l++) {
-            if (near[l] == 0) {
-                continue;
+            if ((open & 1 << l) != 0) {
+                key[l] = intervalBound(w.wideLo[l], w.wideHi[l], w.wideAbs[l], layout.maxNorm(nodes, node, l),
+                        kernelBounds.lower(far[l]), w.wideKHi[l], w.wideIsp[l], key[l], w);
             }
-            key[l] = intervalBound(w.wideLo[l], w.wideHi[l], w.wideAbs[l],
-                    w.boundSmallL1 * layout.maxNorm(nodes, node, l) * normRel, kernelBounds.lower(far[l]), w.wideKHi[l],
-                    w.wideIsp[l], key[l]);
         }
     }
 

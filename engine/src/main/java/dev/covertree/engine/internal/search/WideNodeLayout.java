@@ -10,7 +10,7 @@ import java.lang.foreign.ValueLayout;
  * the way down. The summaries are the binary nodes' own values, copied: a lane's bound is the same number
  * {@code nodeLowerBound} gives its binary node.
  *
- * <p>A wide node is a flat struct of {@link #stride()} bytes, each field an array over the lanes (lane l at
+ * <p>A wide node is a flat struct (a multiple of 64 bytes), each field an array over the lanes (lane l at
  * {@code 8l} or {@code 4l}): {@code maxIsp[8]}, {@code maxNorm[8]}, then per tree dimension k {@code lo_k[8]},
  * {@code hi_k[8]} (float64), then {@code child[8]}, {@code minId[8]}, {@code binary[8]} (the lane's binary node)
  * and the lane count (int). A lane's child is
