@@ -133,19 +133,25 @@ public final class Ordering {
     }
 
     /**
-     * The max-min loop: an indexed max-heap of the unchosen points by (distance to the chosen set, then the
-     * smaller id), whose keys only fall (a sift down per update), and the {@link BoundsTree} of the scaled
-     * coordinates for the updates: a node is skipped when the squared gap from its box to the chosen point
+     * The max-min loop over the {@link BoundsTree} of the scaled coordinates. Each node of the tree keeps the
+     * largest unchosen point of its subtree by (distance to the chosen set, then the smaller id), so the next
+     * point is the root's; an update lowers the distances of the points near the chosen one and then recomputes
+     * the largest point of the nodes it visited and of their ancestors. (distance, id) orders every pair of
+     * points strictly, so each step takes the one largest point whatever the nodes' layout.
+     *
+     * <p>An update skips a node when the squared gap from its box to the chosen point
      * ({@link BoundsNodeLayout#nearSquared}) exceeds the radius widened by {@code 8 (d + 2) u}. Each gap is at
      * most the computed coordinate difference of any point inside (rounding is monotone); the gaps' FMA chain
      * is within {@code d u} of their exact sum of squares, relative, and {@link #squared}'s plain sum of the same
      * or larger squares within {@code (d + 1) u} of its own, which the widening covers (with its own
-     * rounding), so no point nearer than the radius is skipped.
+     * rounding), so no point nearer than the radius is skipped. Every node whose box holds the chosen point has
+     * a gap of 0 and is visited, so the chosen point's own leaf and ancestors are recomputed too.
      *
-     * <p>Points are numbered by their position in the tree's node order, and their coordinates, distances and
-     * chosen flags kept in that order: the points an update visits are a few leaves, each a run of adjacent
-     * positions, so once the points outgrow the caches an update reads a few runs of memory instead of a
-     * cache line per point. Ids matter only for ties and the result.
+     * <p>Points are numbered by their position in the tree's node order, and their coordinates and distances
+     * kept in that order: the points an update visits are a few leaves, each a run of adjacent positions, and
+     * the nodes whose largest point it recomputes are those leaves' ancestors, so once the points outgrow the
+     * caches an update reads a few runs of memory instead of a cache line per point (as an indexed heap of the
+     * points would, a sift per lowered point). Ids matter only for ties and the result.
      *
      * <p>An update's ball is small (late in the ordering, a few leaves), so its descent starts not at the root
      * but at the lowest ancestor of the chosen point's leaf whose box holds the ball strictly inside. That
@@ -163,24 +169,21 @@ public final class Ordering {
         /** Coordinate k of the point at position pos, at {@code pos d + k}: the tree's node order. */
         private final MemorySegment xs;
         private final int[] idOf;
+        /** Each position's squared distance to the chosen set; −∞ once it is chosen, so that it is never lowered or taken again. */
         private final double[] dmin;
-        private final boolean[] chosen;
         private final BoundsNodeLayout layout;
         private final MemorySegment nodes;
-        /** Each node's parent (the root's is −1), and the leaf holding each position. */
+        /** Each node's parent (the root's is −1), each inner node's right child (its left is the next node), and the leaf holding each position. */
         private final int[] parent;
+        private final int[] right;
         private final int[] leafOf;
+        /** Each node's largest unchosen position and its distance, or −1 and −∞ when none is left in the subtree. */
+        private final int[] topPos;
+        private final double[] topKey;
         private final double[] point;
         private int[] stack = new int[64];
-        /**
-         * A 4-ary heap of positions: slot i's children are 4i + 1 … 4i + 4, and key[i] is the distance of
-         * heap[i], beside it, so that a sift compares four children from one or two cache lines; a 4-ary heap is
-         * half as deep as a binary one. where[pos] is the position's slot, −1 once it left the heap.
-         */
-        private final int[] heap;
-        private final double[] key;
-        private final int[] where;
-        private int size;
+        /** The nodes an update visited, parents before children. */
+        private int[] visited = new int[64];
 
         MaxMin(MemorySegment x, int n, int d, BoundsTree tree, Arena arena) {
             this.x = x;
@@ -189,6 +192,7 @@ public final class Ordering {
             this.layout = tree.layout();
             this.nodes = tree.nodes();
             this.parent = new int[tree.nodeCount()];
+            this.right = new int[tree.nodeCount()];
             this.leafOf = new int[n];
             linkNodes();
             this.idOf = new int[n];
@@ -198,11 +202,9 @@ public final class Ordering {
                 MemorySegment.copy(x, 8L * d * idOf[pos], xs, 8L * d * pos, 8L * d);
             }
             this.dmin = new double[n];
-            this.chosen = new boolean[n];
             this.point = new double[d];
-            this.heap = new int[n];
-            this.key = new double[n];
-            this.where = new int[n];
+            this.topPos = new int[tree.nodeCount()];
+            this.topKey = new double[tree.nodeCount()];
         }
 
         /** The ordering, for at least one point. */
@@ -222,38 +224,27 @@ public final class Ordering {
                 }
             }
             // the first point lowers every other point's distance, from +∞ to the distance to it: computed here
-            // in one pass (the same squared sum as an update's), and the heap then built bottom-up in node
-            // order, where n decrease-keys from +∞ would each sift a point down from a slot far from its
-            // spatial neighbours'. The order does not depend on the heap's layout: (distance, id) orders every
-            // pair of points strictly, so each step takes the one largest point whatever the heap's shape.
+            // in one pass (the same squared sum as an update's), and every node's largest point then found
+            // bottom-up (in preorder a node's children come after it)
             int c = 0;
             while (idOf[c] != first) {
                 c++;
             }
             order[0] = first;
-            chosen[c] = true;
-            where[c] = -1;
-            dmin[c] = Double.POSITIVE_INFINITY;
             MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
-            size = 0;
             for (int pos = 0; pos < n; pos++) {
-                if (pos != c) {
-                    dmin[pos] = squared(pos);
-                    heap[size] = pos;
-                    key[size] = dmin[pos];
-                    where[pos] = size;
-                    size++;
-                }
+                dmin[pos] = squared(pos);
             }
-            for (int i = (size - 2) / 4; size > 1 && i >= 0; i--) {
-                siftDown(i);
+            dmin[c] = Double.NEGATIVE_INFINITY;
+            for (int node = topPos.length - 1; node >= 0; node--) {
+                recompute(node);
             }
             for (int t = 1; t < n; t++) {
-                c = heap[0];
-                remove(0);
+                c = topPos[0];
                 order[t] = idOf[c];
-                chosen[c] = true;
-                lowerWithin(c, dmin[c]);
+                double radius = dmin[c];
+                dmin[c] = Double.NEGATIVE_INFINITY;
+                lowerWithin(c, radius);
             }
             return order;
         }
@@ -264,22 +255,27 @@ public final class Ordering {
             stack[top++] = 0;
             while (top > 0) {
                 int node = stack[--top];
-                int right = layout.right(nodes, node);
-                if (right == BoundsNodeLayout.LEAF) {
+                int r = layout.right(nodes, node);
+                right[node] = r;
+                if (r == BoundsNodeLayout.LEAF) {
                     Arrays.fill(leafOf, layout.start(nodes, node), layout.end(nodes, node), node);
                     continue;
                 }
                 parent[node + 1] = node;
-                parent[right] = node;
+                parent[r] = node;
                 if (top + 2 > stack.length) {
                     stack = Arrays.copyOf(stack, 2 * stack.length);
                 }
-                stack[top++] = right;
+                stack[top++] = r;
                 stack[top++] = node + 1;
             }
         }
 
-        /** Lowers the distance of every unchosen point whose squared distance to point c may be below {@code radius}. */
+        /**
+         * Lowers the distance of every unchosen point whose squared distance to point c may be below
+         * {@code radius}, then recomputes the largest point of every node the update visited, children first,
+         * and of the ancestors above them.
+         */
         private void lowerWithin(int c, double radius) {
             MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
             double widened = radius * (1 + 8.0 * (d + 2) * 0x1p-53);
@@ -288,6 +284,7 @@ public final class Ordering {
             while (from > 0 && !holds(from, r)) {
                 from = parent[from];
             }
+            int count = 0;
             int top = 0;
             stack[top++] = from;
             while (top > 0) {
@@ -295,16 +292,15 @@ public final class Ordering {
                 if (layout.nearSquared(nodes, node, point) > widened) {
                     continue;
                 }
-                int right = layout.right(nodes, node);
-                if (right == BoundsNodeLayout.LEAF) {
+                if (count == visited.length) {
+                    visited = Arrays.copyOf(visited, 2 * count);
+                }
+                visited[count++] = node;
+                if (right[node] == BoundsNodeLayout.LEAF) {
                     for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
-                        if (!chosen[pos]) {
-                            double s = squared(pos);
-                            if (s < dmin[pos]) {
-                                dmin[pos] = s;
-                                key[where[pos]] = s;
-                                siftDown(where[pos]);
-                            }
+                        double s = squared(pos);
+                        if (s < dmin[pos]) {
+                            dmin[pos] = s;
                         }
                     }
                     continue;
@@ -312,9 +308,38 @@ public final class Ordering {
                 if (top + 2 > stack.length) {
                     stack = Arrays.copyOf(stack, 2 * stack.length);
                 }
-                stack[top++] = right;
+                stack[top++] = right[node];
                 stack[top++] = node + 1;
             }
+            while (count > 0) {
+                recompute(visited[--count]);
+            }
+            for (int node = parent[from]; node >= 0; node = parent[node]) {
+                recompute(node);
+            }
+        }
+
+        /** Sets a node's largest point from its leaf's points or from its two children's. */
+        private void recompute(int node) {
+            int best = -1;
+            double bestKey = Double.NEGATIVE_INFINITY;
+            if (right[node] == BoundsNodeLayout.LEAF) {
+                for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
+                    if (above(dmin[pos], pos, bestKey, best)) {
+                        best = pos;
+                        bestKey = dmin[pos];
+                    }
+                }
+            } else {
+                best = topPos[node + 1];
+                bestKey = topKey[node + 1];
+                if (above(topKey[right[node]], topPos[right[node]], bestKey, best)) {
+                    best = topPos[right[node]];
+                    bestKey = topKey[right[node]];
+                }
+            }
+            topPos[node] = best;
+            topKey[node] = bestKey;
         }
 
         /** Node {@code node}'s box holds the ball of radius {@code r} around {@link #point} strictly inside. */
@@ -337,65 +362,12 @@ public final class Ordering {
             return s;
         }
 
-        /** (key ka, position a) comes before (kb, b): farther from the chosen set, or as far with a smaller id. */
+        /**
+         * (key ka, position a) comes before (kb, b): farther from the chosen set, or as far with a smaller id.
+         * A chosen point's key is −∞ and comes before nothing, so position b is only read when it is a point.
+         */
         private boolean above(double ka, int a, double kb, int b) {
-            return ka > kb || (ka == kb && idOf[a] < idOf[b]);
-        }
-
-        /** Takes the point at slot {@code i} out of the heap. */
-        private void remove(int i) {
-            int gone = heap[i];
-            where[gone] = -1;
-            size--;
-            if (i < size) {
-                heap[i] = heap[size];
-                key[i] = key[size];
-                where[heap[i]] = i;
-                siftDown(i);
-                siftUp(i);
-            }
-        }
-
-        private void siftDown(int i) {
-            int pos = heap[i];
-            double k = key[i];
-            while (true) {
-                int first = 4 * i + 1;
-                if (first >= size) {
-                    break;
-                }
-                int child = first;
-                for (int c = first + 1, end = Math.min(first + 4, size); c < end; c++) {
-                    if (above(key[c], heap[c], key[child], heap[child])) {
-                        child = c;
-                    }
-                }
-                if (!above(key[child], heap[child], k, pos)) {
-                    break;
-                }
-                heap[i] = heap[child];
-                key[i] = key[child];
-                where[heap[i]] = i;
-                i = child;
-            }
-            heap[i] = pos;
-            key[i] = k;
-            where[pos] = i;
-        }
-
-        private void siftUp(int i) {
-            int pos = heap[i];
-            double k = key[i];
-            while (i > 0 && above(k, pos, key[(i - 1) / 4], heap[(i - 1) / 4])) {
-                int parent = (i - 1) / 4;
-                heap[i] = heap[parent];
-                key[i] = key[parent];
-                where[heap[i]] = i;
-                i = parent;
-            }
-            heap[i] = pos;
-            key[i] = k;
-            where[pos] = i;
+            return ka > kb || (ka == kb && ka != Double.NEGATIVE_INFINITY && idOf[a] < idOf[b]);
         }
     }
 }
