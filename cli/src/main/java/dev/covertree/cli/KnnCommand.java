@@ -235,7 +235,7 @@ final class KnnCommand implements Callable<Integer> {
             loading.count("reused", cache != null && cache.lastWasHit()).end();
             Dataset given = in.dataset;
             Telemetry.Phase ordering = tel.phase("order");
-            Ordered ordered = order == Order.GIVEN ? null : in.derived("order " + order, () -> ordered(given),
+            Ordered ordered = order == Order.GIVEN ? null : in.derived("order " + order, () -> ordered(given, threads),
                     Ordered::bytes);
             long[] perm = ordered == null ? null : ordered.perm();
             ordering.count("order", order.toString()).end();
@@ -343,12 +343,12 @@ final class KnnCommand implements Callable<Integer> {
         }
     }
 
-    private Ordered ordered(Dataset given) {
+    private Ordered ordered(Dataset given, int threads) {
         long[] perm = switch (order) {
             case GIVEN -> Ordering.given(given.size());
             case RANDOM -> Ordering.random(given.size(), data.inducing.seed());
             case MAXMIN -> Ordering.maxMin(given.coords(),
-                    given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale());
+                    given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale(), threads);
         };
         Arena arena = Arena.ofShared();
         try {

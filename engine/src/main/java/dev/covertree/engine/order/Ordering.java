@@ -56,9 +56,18 @@ public final class Ordering {
      * The exact max-min ordering of {@code coords} scaled by {@code lengthscale} (one value, or one per
      * dimension). After a point c is chosen at distance D from the earlier ones, only points nearer c than
      * D can have their distance to the chosen set lowered (every unchosen point is within D already), so
-     * each step updates the points a k-d tree finds within D of c, not all N.
+     * each step updates the points a k-d tree finds within D of c, not all N. The tree is built on one thread.
      */
     public static long[] maxMin(Matrix coords, double[] lengthscale) {
+        return maxMin(coords, lengthscale, 1);
+    }
+
+    /**
+     * As {@link #maxMin(Matrix, double[])}, the k-d tree built on {@code threads} threads (the same tree, and so
+     * the same ordering, for every thread count; the steps themselves run on the calling thread, each one
+     * depending on the one before).
+     */
+    public static long[] maxMin(Matrix coords, double[] lengthscale, int threads) {
         int n = checkedSize(coords.rows());
         int d = (int) coords.cols();
         if (lengthscale.length != 1 && lengthscale.length != d) {
@@ -100,7 +109,7 @@ public final class Ordering {
                 return new long[0];
             }
             try (Dataset points = Dataset.euclidean(new Matrix("scaled coordinates", scaled, NpyDType.F8, n, d));
-                 BoundsTree tree = BoundsTree.build(points, 1, ScratchSpace.auto())) {
+                 BoundsTree tree = BoundsTree.build(points, threads, ScratchSpace.auto())) {
                 return new MaxMin(scaled, n, d, tree, arena).run(centre);
             }
         }
@@ -297,12 +306,15 @@ public final class Ordering {
                 }
                 visited[count++] = node;
                 if (right[node] == BoundsNodeLayout.LEAF) {
-                    for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
-                        double s = squared(pos);
-                        if (s < dmin[pos]) {
-                            dmin[pos] = s;
-                        }
+                    int start = layout.start(nodes, node);
+                    int end = layout.end(nodes, node);
+                    double largest = Double.NEGATIVE_INFINITY;
+                    for (int pos = start; pos < end; pos++) {
+                        double s = Math.min(dmin[pos], squared(pos));
+                        dmin[pos] = s;
+                        largest = Math.max(largest, s);
                     }
+                    setLeafTop(node, start, end, largest);
                     continue;
                 }
                 if (top + 2 > stack.length) {
@@ -312,7 +324,10 @@ public final class Ordering {
                 stack[top++] = node + 1;
             }
             while (count > 0) {
-                recompute(visited[--count]);
+                int node = visited[--count];
+                if (right[node] != BoundsNodeLayout.LEAF) {
+                    recompute(node);
+                }
             }
             for (int node = parent[from]; node >= 0; node = parent[node]) {
                 recompute(node);
@@ -321,25 +336,42 @@ public final class Ordering {
 
         /** Sets a node's largest point from its leaf's points or from its two children's. */
         private void recompute(int node) {
-            int best = -1;
-            double bestKey = Double.NEGATIVE_INFINITY;
             if (right[node] == BoundsNodeLayout.LEAF) {
-                for (int pos = layout.start(nodes, node), end = layout.end(nodes, node); pos < end; pos++) {
-                    if (above(dmin[pos], pos, bestKey, best)) {
-                        best = pos;
-                        bestKey = dmin[pos];
-                    }
+                int start = layout.start(nodes, node);
+                int end = layout.end(nodes, node);
+                double largest = Double.NEGATIVE_INFINITY;
+                for (int pos = start; pos < end; pos++) {
+                    largest = Math.max(largest, dmin[pos]);
                 }
-            } else {
-                best = topPos[node + 1];
-                bestKey = topKey[node + 1];
-                if (above(topKey[right[node]], topPos[right[node]], bestKey, best)) {
-                    best = topPos[right[node]];
-                    bestKey = topKey[right[node]];
-                }
+                setLeafTop(node, start, end, largest);
+                return;
+            }
+            int best = topPos[node + 1];
+            double bestKey = topKey[node + 1];
+            if (above(topKey[right[node]], topPos[right[node]], bestKey, best)) {
+                best = topPos[right[node]];
+                bestKey = topKey[right[node]];
             }
             topPos[node] = best;
             topKey[node] = bestKey;
+        }
+
+        /**
+         * Sets a leaf's largest point given the largest distance in it: the first position holding it, which
+         * has the smallest id among them (a leaf lists its points in increasing id order), or none when the
+         * leaf's points are all chosen. Finding the distance first, then its position, keeps both loops free of
+         * unpredictable branches.
+         */
+        private void setLeafTop(int node, int start, int end, double largest) {
+            int best = -1;
+            if (largest != Double.NEGATIVE_INFINITY) {
+                best = start;
+                while (dmin[best] != largest) {
+                    best++;
+                }
+            }
+            topPos[node] = best;
+            topKey[node] = largest;
         }
 
         /** Node {@code node}'s box holds the ball of radius {@code r} around {@link #point} strictly inside. */

@@ -87,4 +87,22 @@ class MaxMinOrderingTest {
             }
         }
     }
+
+    /** Large enough that the tree is built by parallel tasks, with many equal distances (points on a grid). */
+    @Test
+    void maxMinIsTheSameOnEveryThreadCountAndEqualsTheStraightforwardOrdering() {
+        SplittableRandom rnd = new SplittableRandom(32);
+        double[][] x = new double[20_000][2];
+        for (double[] row : x) {
+            row[0] = rnd.nextInt(300);
+            row[1] = rnd.nextInt(300) * 0.5;
+        }
+        double[] ls = {1.5};
+        try (Arena arena = Arena.ofShared()) {
+            Matrix m = TestData.matrix(arena, "x", x, NpyDType.F8);
+            long[] expected = straightforward(x, ls);
+            assertArrayEquals(expected, Ordering.maxMin(m, ls, 1), "1 thread");
+            assertArrayEquals(expected, Ordering.maxMin(m, ls, 3), "3 threads");
+        }
+    }
 }
