@@ -175,19 +175,27 @@ public final class Ordering {
         private final MemorySegment x;
         private final int n;
         private final int d;
+        /** The tree, whose node order numbers the points ({@link BoundsTree#pointAt} gives a position's id). */
+        private final BoundsTree tree;
         /** Coordinate k of the point at position pos, at {@code pos d + k}: the tree's node order. */
         private final MemorySegment xs;
-        private final int[] idOf;
-        /** Each position's squared distance to the chosen set; −∞ once it is chosen, so that it is never lowered or taken again. */
-        private final double[] dmin;
+        /**
+         * Each position's squared distance to the chosen set (float64), −∞ once it is chosen, so that it is never
+         * lowered or taken again. Off the heap with the coordinates: the heap holds only per-node arrays and the
+         * result, so a small heap serves a large N.
+         */
+        private final MemorySegment dmin;
         private final BoundsNodeLayout layout;
         private final MemorySegment nodes;
-        /** Each node's parent (the root's is −1), each inner node's right child (its left is the next node), and the leaf holding each position. */
+        /** Each node's parent (the root's is −1), and each inner node's right child (its left is the next node). */
         private final int[] parent;
         private final int[] right;
-        private final int[] leafOf;
-        /** Each node's largest unchosen position and its distance, or −1 and −∞ when none is left in the subtree. */
+        /**
+         * Each node's largest unchosen position, the leaf holding it and its distance, or −1, −1 and −∞ when none
+         * is left in the subtree: the root's is the next point, and its leaf where that point's update starts.
+         */
         private final int[] topPos;
+        private final int[] topLeaf;
         private final double[] topKey;
         private final double[] point;
         private int[] stack = new int[64];
@@ -198,21 +206,20 @@ public final class Ordering {
             this.x = x;
             this.n = n;
             this.d = d;
+            this.tree = tree;
             this.layout = tree.layout();
             this.nodes = tree.nodes();
             this.parent = new int[tree.nodeCount()];
             this.right = new int[tree.nodeCount()];
-            this.leafOf = new int[n];
             linkNodes();
-            this.idOf = new int[n];
             this.xs = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, (long) n * d));
             for (int pos = 0; pos < n; pos++) {
-                idOf[pos] = (int) tree.pointAt(pos);
-                MemorySegment.copy(x, 8L * d * idOf[pos], xs, 8L * d * pos, 8L * d);
+                MemorySegment.copy(x, 8L * d * tree.pointAt(pos), xs, 8L * d * pos, 8L * d);
             }
-            this.dmin = new double[n];
+            this.dmin = arena.allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, n));
             this.point = new double[d];
             this.topPos = new int[tree.nodeCount()];
+            this.topLeaf = new int[tree.nodeCount()];
             this.topKey = new double[tree.nodeCount()];
         }
 
@@ -236,24 +243,24 @@ public final class Ordering {
             // in one pass (the same squared sum as an update's), and every node's largest point then found
             // bottom-up (in preorder a node's children come after it)
             int c = 0;
-            while (idOf[c] != first) {
+            while (tree.pointAt(c) != first) {
                 c++;
             }
             order[0] = first;
             MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
             for (int pos = 0; pos < n; pos++) {
-                dmin[pos] = squared(pos);
+                setDmin(pos, squared(pos));
             }
-            dmin[c] = Double.NEGATIVE_INFINITY;
+            setDmin(c, Double.NEGATIVE_INFINITY);
             for (int node = topPos.length - 1; node >= 0; node--) {
                 recompute(node);
             }
             for (int t = 1; t < n; t++) {
                 c = topPos[0];
-                order[t] = idOf[c];
-                double radius = dmin[c];
-                dmin[c] = Double.NEGATIVE_INFINITY;
-                lowerWithin(c, radius);
+                order[t] = tree.pointAt(c);
+                double radius = dmin(c);
+                setDmin(c, Double.NEGATIVE_INFINITY);
+                lowerWithin(c, topLeaf[0], radius);
             }
             return order;
         }
@@ -267,7 +274,6 @@ public final class Ordering {
                 int r = layout.right(nodes, node);
                 right[node] = r;
                 if (r == BoundsNodeLayout.LEAF) {
-                    Arrays.fill(leafOf, layout.start(nodes, node), layout.end(nodes, node), node);
                     continue;
                 }
                 parent[node + 1] = node;
@@ -281,15 +287,15 @@ public final class Ordering {
         }
 
         /**
-         * Lowers the distance of every unchosen point whose squared distance to point c may be below
-         * {@code radius}, then recomputes the largest point of every node the update visited, children first,
-         * and of the ancestors above them.
+         * Lowers the distance of every unchosen point whose squared distance to point c (in leaf {@code leaf})
+         * may be below {@code radius}, then recomputes the largest point of every node the update visited,
+         * children first, and of the ancestors above them.
          */
-        private void lowerWithin(int c, double radius) {
+        private void lowerWithin(int c, int leaf, double radius) {
             MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
             double widened = radius * (1 + 8.0 * (d + 2) * 0x1p-53);
             double r = Math.sqrt(widened) * (1 + 0x1p-40);
-            int from = leafOf[c];
+            int from = leaf;
             while (from > 0 && !holds(from, r)) {
                 from = parent[from];
             }
@@ -310,11 +316,11 @@ public final class Ordering {
                     int end = layout.end(nodes, node);
                     double largest = Double.NEGATIVE_INFINITY;
                     for (int pos = start; pos < end; pos++) {
-                        double s = Math.min(dmin[pos], squared(pos));
-                        dmin[pos] = s;
+                        double s = Math.min(dmin(pos), squared(pos));
+                        setDmin(pos, s);
                         largest = Math.max(largest, s);
                     }
-                    setLeafTop(node, start, end, largest);
+                    setLeafTop(node, start, largest);
                     continue;
                 }
                 if (top + 2 > stack.length) {
@@ -338,22 +344,20 @@ public final class Ordering {
         private void recompute(int node) {
             if (right[node] == BoundsNodeLayout.LEAF) {
                 int start = layout.start(nodes, node);
-                int end = layout.end(nodes, node);
                 double largest = Double.NEGATIVE_INFINITY;
-                for (int pos = start; pos < end; pos++) {
-                    largest = Math.max(largest, dmin[pos]);
+                for (int pos = start, end = layout.end(nodes, node); pos < end; pos++) {
+                    largest = Math.max(largest, dmin(pos));
                 }
-                setLeafTop(node, start, end, largest);
+                setLeafTop(node, start, largest);
                 return;
             }
-            int best = topPos[node + 1];
-            double bestKey = topKey[node + 1];
-            if (above(topKey[right[node]], topPos[right[node]], bestKey, best)) {
-                best = topPos[right[node]];
-                bestKey = topKey[right[node]];
+            int from = node + 1;
+            if (above(topKey[right[node]], topPos[right[node]], topKey[from], topPos[from])) {
+                from = right[node];
             }
-            topPos[node] = best;
-            topKey[node] = bestKey;
+            topPos[node] = topPos[from];
+            topLeaf[node] = topLeaf[from];
+            topKey[node] = topKey[from];
         }
 
         /**
@@ -362,16 +366,25 @@ public final class Ordering {
          * leaf's points are all chosen. Finding the distance first, then its position, keeps both loops free of
          * unpredictable branches.
          */
-        private void setLeafTop(int node, int start, int end, double largest) {
+        private void setLeafTop(int node, int start, double largest) {
             int best = -1;
             if (largest != Double.NEGATIVE_INFINITY) {
                 best = start;
-                while (dmin[best] != largest) {
+                while (dmin(best) != largest) {
                     best++;
                 }
             }
             topPos[node] = best;
+            topLeaf[node] = best < 0 ? -1 : node;
             topKey[node] = largest;
+        }
+
+        private double dmin(int pos) {
+            return dmin.getAtIndex(ValueLayout.JAVA_DOUBLE, pos);
+        }
+
+        private void setDmin(int pos, double s) {
+            dmin.setAtIndex(ValueLayout.JAVA_DOUBLE, pos, s);
         }
 
         /** Node {@code node}'s box holds the ball of radius {@code r} around {@link #point} strictly inside. */
@@ -399,7 +412,7 @@ public final class Ordering {
          * A chosen point's key is −∞ and comes before nothing, so position b is only read when it is a point.
          */
         private boolean above(double ka, int a, double kb, int b) {
-            return ka > kb || (ka == kb && ka != Double.NEGATIVE_INFINITY && idOf[a] < idOf[b]);
+            return ka > kb || (ka == kb && ka != Double.NEGATIVE_INFINITY && tree.pointAt(a) < tree.pointAt(b));
         }
     }
 }
