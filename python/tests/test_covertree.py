@@ -166,9 +166,9 @@ def test_outputs_are_absent_or_whole_after_concurrent_writers_and_a_kill(tmp_pat
 
 def test_out_of_heap_is_one_line_that_says_what_to_change(tmp_path):
     x = tmp_path / "x.npy"
-    np.save(x, np.random.default_rng(10).uniform(0, 40, size=(1 << 20, 2)))
+    np.save(x, np.random.default_rng(10).uniform(0, 40, size=(1 << 22, 1)))
     subprocess.run([LAUNCHER, "--version"], capture_output=True, check=True)  # any build happens here
-    # the exact max-min ordering keeps about 40 bytes a point on the heap: 2^20 points do not fit in 32 MB
+    # an ordering's permutation lives on the heap, 8 bytes a point: 2^22 points' alone fill 32 MB
     r = subprocess.run([LAUNCHER, "knn", "--coords", str(x), "--metric", "euclidean", "--k", "5", "--all",
                         "--predecessor", "--order", "maxmin", "--out-indices", str(tmp_path / "i.npy"),
                         "--out-distances", str(tmp_path / "d.npy"), "--quiet"],
