@@ -292,6 +292,15 @@ public final class Ordering {
          * children first, and of the ancestors above them.
          */
         private void lowerWithin(int c, int leaf, double radius) {
+            if (radius == 0) {
+                // every unchosen point is at distance 0 too (c is the largest), and no squared distance is below
+                // 0: nothing to lower, only c's leaf and ancestors to recompute. Without this, data with repeated
+                // points would search every node whose box holds c at every remaining step (a step per point)
+                for (int node = leaf; node >= 0; node = parent[node]) {
+                    recompute(node);
+                }
+                return;
+            }
             MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
             double widened = radius * (1 + 8.0 * (d + 2) * 0x1p-53);
             double r = Math.sqrt(widened) * (1 + 0x1p-40);

@@ -105,4 +105,19 @@ class MaxMinOrderingTest {
             assertArrayEquals(expected, Ordering.maxMin(m, ls, 3), "3 threads");
         }
     }
+
+    /** Most steps of data with repeated points have distance 0 to the chosen set: ties throughout, by id. */
+    @Test
+    void repeatedPointsAreOrderedAsTheDefinitionSays() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        double[][] sites = {{0, 0}, {1, 0}, {0, 1}, {3, 3}, {-2, 5}, {0.5, 0.25}, {10, -1}};
+        double[][] x = new double[4000][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = sites[rnd.nextInt(sites.length)].clone();
+        }
+        double[] ls = {1};
+        try (Arena arena = Arena.ofShared()) {
+            assertArrayEquals(straightforward(x, ls), Ordering.maxMin(TestData.matrix(arena, "x", x, NpyDType.F8), ls, 2));
+        }
+    }
 }
