@@ -235,7 +235,8 @@ final class KnnCommand implements Callable<Integer> {
             loading.count("reused", cache != null && cache.lastWasHit()).end();
             Dataset given = in.dataset;
             Telemetry.Phase ordering = tel.phase("order");
-            Ordered ordered = order == Order.GIVEN ? null : in.derived("order " + order, () -> ordered(given, threads),
+            Ordered ordered = order == Order.GIVEN ? null : in.derived("order " + order, () -> ordered(given, threads,
+                            new Progress(err, "order", given.size(), run.quiet, cancellation)),
                     Ordered::bytes);
             long[] perm = ordered == null ? null : ordered.perm();
             ordering.count("order", order.toString()).end();
@@ -343,13 +344,16 @@ final class KnnCommand implements Callable<Integer> {
         }
     }
 
-    private Ordered ordered(Dataset given, int threads) {
-        long[] perm = switch (order) {
-            case GIVEN -> Ordering.given(given.size());
-            case RANDOM -> Ordering.random(given.size(), data.inducing.seed());
-            case MAXMIN -> Ordering.maxMin(given.coords(),
-                    given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale(), threads);
-        };
+    private Ordered ordered(Dataset given, int threads, Progress progress) {
+        long[] perm;
+        try (progress) {
+            perm = switch (order) {
+                case GIVEN -> Ordering.given(given.size());
+                case RANDOM -> Ordering.random(given.size(), data.inducing.seed());
+                case MAXMIN -> Ordering.maxMin(given.coords(),
+                        given.kernel() == null ? new double[] {1.0} : given.kernel().lengthscale(), threads, progress);
+            };
+        }
         Arena arena = Arena.ofShared();
         try {
             return new Ordered(perm, permuted(given, perm, arena, scratch.space()), arena);

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 
 /**
  * Orderings of a dataset's points for the Vecchia approximation, in which point i conditions on the points
@@ -59,15 +60,16 @@ public final class Ordering {
      * each step updates the points a k-d tree finds within D of c, not all N. The tree is built on one thread.
      */
     public static long[] maxMin(Matrix coords, double[] lengthscale) {
-        return maxMin(coords, lengthscale, 1);
+        return maxMin(coords, lengthscale, 1, null);
     }
 
     /**
      * As {@link #maxMin(Matrix, double[])}, the k-d tree built on {@code threads} threads (the same tree, and so
      * the same ordering, for every thread count; the steps themselves run on the calling thread, each one
-     * depending on the one before).
+     * depending on the one before), telling {@code progress} (if not null) how many more points are ordered.
+     * A progress callback that throws stops the ordering.
      */
-    public static long[] maxMin(Matrix coords, double[] lengthscale, int threads) {
+    public static long[] maxMin(Matrix coords, double[] lengthscale, int threads, LongConsumer progress) {
         int n = checkedSize(coords.rows());
         int d = (int) coords.cols();
         if (lengthscale.length != 1 && lengthscale.length != d) {
@@ -110,7 +112,7 @@ public final class Ordering {
             }
             try (Dataset points = Dataset.euclidean(new Matrix("scaled coordinates", scaled, NpyDType.F8, n, d));
                  BoundsTree tree = BoundsTree.build(points, threads, ScratchSpace.auto())) {
-                return new MaxMin(scaled, n, d, tree, arena).run(centre);
+                return new MaxMin(scaled, n, d, tree, arena).run(centre, progress != null ? progress : t -> { });
             }
         }
     }
@@ -223,8 +225,11 @@ public final class Ordering {
             this.topKey = new double[tree.nodeCount()];
         }
 
-        /** The ordering, for at least one point. */
-        long[] run(double[] centre) {
+        /** Steps between two reports to the progress callback. */
+        private static final int REPORT_STEPS = 1 << 16;
+
+        /** The ordering, for at least one point, telling {@code progress} how many more points are ordered. */
+        long[] run(double[] centre, LongConsumer progress) {
             long[] order = new long[n];
             int first = 0;
             double best = Double.POSITIVE_INFINITY;
@@ -261,7 +266,11 @@ public final class Ordering {
                 double radius = dmin(c);
                 setDmin(c, Double.NEGATIVE_INFINITY);
                 lowerWithin(c, topLeaf[0], radius);
+                if ((t & (REPORT_STEPS - 1)) == 0) {
+                    progress.accept(REPORT_STEPS);
+                }
             }
+            progress.accept(n - (long) (n - 1) / REPORT_STEPS * REPORT_STEPS);
             return order;
         }
 

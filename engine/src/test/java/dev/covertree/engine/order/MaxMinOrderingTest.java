@@ -1,6 +1,7 @@
 package dev.covertree.engine.order;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.covertree.engine.Matrix;
 import dev.covertree.engine.TestData;
@@ -101,8 +102,8 @@ class MaxMinOrderingTest {
         try (Arena arena = Arena.ofShared()) {
             Matrix m = TestData.matrix(arena, "x", x, NpyDType.F8);
             long[] expected = straightforward(x, ls);
-            assertArrayEquals(expected, Ordering.maxMin(m, ls, 1), "1 thread");
-            assertArrayEquals(expected, Ordering.maxMin(m, ls, 3), "3 threads");
+            assertArrayEquals(expected, Ordering.maxMin(m, ls, 1, null), "1 thread");
+            assertArrayEquals(expected, Ordering.maxMin(m, ls, 3, null), "3 threads");
         }
     }
 
@@ -117,7 +118,28 @@ class MaxMinOrderingTest {
         }
         double[] ls = {1};
         try (Arena arena = Arena.ofShared()) {
-            assertArrayEquals(straightforward(x, ls), Ordering.maxMin(TestData.matrix(arena, "x", x, NpyDType.F8), ls, 2));
+            assertArrayEquals(straightforward(x, ls), Ordering.maxMin(TestData.matrix(arena, "x", x, NpyDType.F8), ls, 2, null));
         }
+    }
+
+    @Test
+    void maxMinTellsItsProgressEveryPointOnce() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        double[][] x = new double[70_000][2];
+        for (double[] row : x) {
+            row[0] = rnd.nextDouble(0, 40);
+            row[1] = rnd.nextDouble(0, 40);
+        }
+        long[] told = new long[2];
+        try (Arena arena = Arena.ofShared()) {
+            Matrix m = TestData.matrix(arena, "x", x, NpyDType.F8);
+            long[] order = Ordering.maxMin(m, new double[] {1}, 2, t -> {
+                told[0] += t;
+                told[1]++;
+            });
+            assertArrayEquals(Ordering.maxMin(m, new double[] {1}), order);
+        }
+        assertEquals(x.length, told[0], "points told");
+        assertEquals(2, told[1], "reports: one per 65 536 steps and the rest at the end");
     }
 }
