@@ -494,14 +494,15 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
 
     /**
      * Pushes the children that may hold a neighbour (open, and a bound not above {@code bound}), the nearer
-     * last, so that it is searched first.
+     * last, so that it is searched first; of two at exactly {@code bound}, the one with the smaller ids
+     ({@code leftIdsFirst}), whose ties are the ones that can still enter.
      */
     private static void pushChildren(Worker w, int left, boolean leftOpen, double lb, int right, boolean rightOpen, double rb,
-                                     double bound) {
+                                     double bound, boolean leftIdsFirst) {
         leftOpen &= !(lb > bound);
         rightOpen &= !(rb > bound);
         if (leftOpen && rightOpen) {
-            boolean leftFirst = lb <= rb;
+            boolean leftFirst = lb < rb || lb == rb && (lb != bound || leftIdsFirst);
             w.pushBox(leftFirst ? right : left, leftFirst ? rb : lb);
             w.pushBox(leftFirst ? left : right, leftFirst ? lb : rb);
         } else if (leftOpen) {
@@ -565,8 +566,10 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
         }
         double[] bounds = w.batchBound;
+        long[] boundIds = w.batchBoundId;
         for (int i = 0; i < count; i++) {
             bounds[i] = w.heapFor(from + i).bound();
+            boundIds[i] = w.heapFor(from + i).boundId();
         }
         if (layout.minId(nodes, 0) >= maxLimit) {
             return;
@@ -574,10 +577,14 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         w.boxTop = 0;
         w.pushBox(0, metric.boxLowerBound(nodes, layout, 0, lo, hi));
         double worst = worst(bounds, count);
+        long worstId = worstId(bounds, boundIds, count, worst);
         while (w.boxTop > 0) {
             w.boxTop--;
             int node = w.boxNode[w.boxTop];
-            if (w.boxKey[w.boxTop] > worst) {
+            double key = w.boxKey[w.boxTop];
+            // a node at exactly the k-th distance can only give a tie, which enters with a smaller id only
+            // (see worstId): where every distance is 0 (repeated points) this keeps a search from reading them all
+            if (key > worst || key == worst && layout.minId(nodes, node) >= worstId) {
                 continue;
             }
             w.nodes++;
@@ -595,8 +602,10 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                     scanColumns(metric, node, x[i], limits[from + i], skips[from + i], heap, w);
                     w.batchDistances[from + i] += w.queryDistances - before;
                     bounds[i] = heap.bound();
+                    boundIds[i] = heap.boundId();
                 }
                 worst = worst(bounds, count);
+                worstId = worstId(bounds, boundIds, count, worst);
                 continue;
             }
             int left = node + 1;
@@ -604,7 +613,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             boolean rightOpen = layout.minId(nodes, right) < maxLimit;
             double lb = leftOpen ? metric.boxLowerBound(nodes, layout, left, lo, hi) : 0;
             double rb = rightOpen ? metric.boxLowerBound(nodes, layout, right, lo, hi) : 0;
-            pushChildren(w, left, leftOpen, lb, right, rightOpen, rb, worst);
+            pushChildren(w, left, leftOpen, lb, right, rightOpen, rb, worst, layout.minId(nodes, left) <= layout.minId(nodes, right));
         }
     }
 
@@ -615,6 +624,24 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             worst = Math.max(worst, bounds[i]);
         }
         return worst;
+    }
+
+    /**
+     * The largest k-th id among the queries whose k-th distance is {@code worst}. A node whose lower bound is
+     * {@code worst} and whose smallest id is at least this cannot change any query's answer: its points are at
+     * least {@code worst} from every query (the bound is a lower bound of the computed distances); a query with a
+     * smaller k-th distance takes none of them, and one at {@code worst} only a tie with an id below its k-th id
+     * (the heap orders by distance, then id), which no id in the node is. A heap not yet full reports
+     * {@link Long#MAX_VALUE} and so keeps every such node open.
+     */
+    private static long worstId(double[] bounds, long[] boundIds, int count, double worst) {
+        long id = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            if (bounds[i] == worst) {
+                id = Math.max(id, boundIds[i]);
+            }
+        }
+        return id;
     }
 
     /** Frees the tree and its prefix trees. */

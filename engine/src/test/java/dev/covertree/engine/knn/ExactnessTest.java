@@ -64,7 +64,10 @@ public class ExactnessTest {
                 Arguments.of(MetricType.RESIDUAL, 1500, 1, 10, 8, 0.3, KernelType.MATERN12, NpyDType.F4, Shape.SPATIAL, 21L),
                 Arguments.of(MetricType.RESIDUAL, 1200, 3, 30, 12, 1.5, KernelType.MATERN52, NpyDType.F4, Shape.SPATIAL, 22L),
                 Arguments.of(MetricType.EUCLIDEAN, 3000, 2, 0, 30, 1.0, KernelType.RBF, NpyDType.F8, Shape.SPATIAL, 23L),
-                Arguments.of(MetricType.EUCLIDEAN, 2000, 3, 0, 12, 1.0, KernelType.RBF, NpyDType.F4, Shape.SPATIAL, 24L));
+                Arguments.of(MetricType.EUCLIDEAN, 2000, 3, 0, 12, 1.0, KernelType.RBF, NpyDType.F4, Shape.SPATIAL, 24L),
+                // many leaves of ties: the batch search's nodes at exactly the k-th distance, closed by id
+                Arguments.of(MetricType.EUCLIDEAN, 2000, 2, 0, 8, 1.0, KernelType.RBF, NpyDType.F8, Shape.IDENTICAL, 26L),
+                Arguments.of(MetricType.EUCLIDEAN, 3000, 2, 0, 12, 1.0, KernelType.RBF, NpyDType.F8, Shape.DUPLICATES, 27L));
     }
 
     @ParameterizedTest(name = "{0} n={1} d={2} m={3} k={4} l={5} {6} {7} {8}")

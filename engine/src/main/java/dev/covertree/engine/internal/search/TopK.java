@@ -73,6 +73,14 @@ public final class TopK {
         return size < k ? cap : dist[k - 1];
     }
 
+    /**
+     * The k-th id so far, or {@link Long#MAX_VALUE} while fewer than k are held: a candidate at exactly
+     * {@link #bound} enters only with a smaller id, and then only when the heap is full.
+     */
+    public long boundId() {
+        return size < k ? Long.MAX_VALUE : ids[k - 1];
+    }
+
     /** Offers a candidate whose id is not held yet (every engine but the seeded cover-tree search). */
     public void offer(double d, long id) {
         if (d > cap || size == k && !better(d, id, dist[k - 1], ids[k - 1])) {

@@ -73,6 +73,8 @@ public final class Worker {
     public final long[] batchDistances = new long[BATCH];
     /** Each one's k-th distance so far. */
     public final double[] batchBound = new double[BATCH];
+    /** Each one's k-th id so far ({@link TopK#boundId}). */
+    public final long[] batchBoundId = new long[BATCH];
     /**
      * The largest k-th distance of the last run this worker searched, +∞ before the first: the next run's
      * guess ({@link TopK#limitTo}).
