@@ -577,14 +577,14 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         w.boxTop = 0;
         w.pushBox(0, metric.boxLowerBound(nodes, layout, 0, lo, hi));
         double worst = worst(bounds, count);
-        long worstId = worstId(bounds, boundIds, count, worst);
         while (w.boxTop > 0) {
             w.boxTop--;
             int node = w.boxNode[w.boxTop];
             double key = w.boxKey[w.boxTop];
             // a node at exactly the k-th distance can only give a tie, which enters with a smaller id only
-            // (see worstId): where every distance is 0 (repeated points) this keeps a search from reading them all
-            if (key > worst || key == worst && layout.minId(nodes, node) >= worstId) {
+            // (see worstId, found only then: ties are rare but for repeated points, where every distance is 0 and
+            // this keeps a search from reading them all)
+            if (key > worst || key == worst && layout.minId(nodes, node) >= worstId(bounds, boundIds, count, worst)) {
                 continue;
             }
             w.nodes++;
@@ -605,15 +605,16 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                     boundIds[i] = heap.boundId();
                 }
                 worst = worst(bounds, count);
-                worstId = worstId(bounds, boundIds, count, worst);
                 continue;
             }
             int left = node + 1;
-            boolean leftOpen = layout.minId(nodes, left) < maxLimit;
-            boolean rightOpen = layout.minId(nodes, right) < maxLimit;
+            int leftMinId = layout.minId(nodes, left);
+            int rightMinId = layout.minId(nodes, right);
+            boolean leftOpen = leftMinId < maxLimit;
+            boolean rightOpen = rightMinId < maxLimit;
             double lb = leftOpen ? metric.boxLowerBound(nodes, layout, left, lo, hi) : 0;
             double rb = rightOpen ? metric.boxLowerBound(nodes, layout, right, lo, hi) : 0;
-            pushChildren(w, left, leftOpen, lb, right, rightOpen, rb, worst, layout.minId(nodes, left) <= layout.minId(nodes, right));
+            pushChildren(w, left, leftOpen, lb, right, rightOpen, rb, worst, leftMinId <= rightMinId);
         }
     }
 

@@ -305,9 +305,7 @@ public final class Ordering {
                 // every unchosen point is at distance 0 too (c is the largest), and no squared distance is below
                 // 0: nothing to lower, only c's leaf and ancestors to recompute. Without this, data with repeated
                 // points would search every node whose box holds c at every remaining step (a step per point)
-                for (int node = leaf; node >= 0; node = parent[node]) {
-                    recompute(node);
-                }
+                recomputeUpFrom(leaf);
                 return;
             }
             MemorySegment.copy(xs, ValueLayout.JAVA_DOUBLE, 8L * d * c, point, 0, d);
@@ -353,7 +351,12 @@ public final class Ordering {
                     recompute(node);
                 }
             }
-            for (int node = parent[from]; node >= 0; node = parent[node]) {
+            recomputeUpFrom(parent[from]);
+        }
+
+        /** Recomputes {@code node} (if not −1, the root's parent) and every ancestor of it, children first. */
+        private void recomputeUpFrom(int node) {
+            for (; node >= 0; node = parent[node]) {
                 recompute(node);
             }
         }
