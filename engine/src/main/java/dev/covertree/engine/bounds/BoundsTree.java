@@ -91,8 +91,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         this.records = records;
         this.nodeCount = nodeCount;
         this.buildSeconds = buildSeconds;
-        this.columns = Metric.of(data).leafColumns();
-        this.wide = hasWideView(Metric.of(data)) ? WideNodes.of(layout, nodes, nodeCount, wideMemory) : null;
+        Metric metric = Metric.of(data);
+        this.columns = metric.leafColumns();
+        this.wide = hasWideView(metric) ? WideNodes.of(layout, nodes, nodeCount, wideMemory) : null;
     }
 
     /**
