@@ -264,9 +264,11 @@ final class BoundsTreeBuilder {
     /**
      * Reorders positions {@code [start, end)} so that position {@code nth} holds the value it would hold if
      * they were sorted by coordinate {@code k}, none before it larger and none after it smaller
-     * (Hoare's quickselect, median-of-three pivots; deterministic).
+     * (Hoare's quickselect, median-of-three pivots; deterministic). Each pass partitions its range in blocks
+     * ({@link #partitionBlocks}) and finishes the middle with Hoare's scans.
      */
     private void select(int start, int end, int nth, int k) {
+        Scratch s = scratch.get();
         int lo = start;
         int hi = end - 1;
         while (hi > lo) {
@@ -275,13 +277,17 @@ final class BoundsTreeBuilder {
             double b = coord(mid, k);
             double c = coord(hi, k);
             double pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
-            int i = lo;
-            int j = hi;
+            long ends = partitionBlocks(lo, hi, k, pivot, s);
+            int i = (int) (ends >>> 32);
+            int j = (int) ends;
+            // Hoare's scans over what the blocks left: every position below i holds at most the pivot and every one
+            // above j at least it. A value on the far side of the pivot is always left for a scan to stop at (the
+            // pivot's own, or one a swap moved), as in Hoare's scheme; the range checks only make that local
             while (i <= j) {
-                while (coord(i, k) < pivot) {
+                while (i <= hi && coord(i, k) < pivot) {
                     i++;
                 }
-                while (coord(j, k) > pivot) {
+                while (j >= lo && coord(j, k) > pivot) {
                     j--;
                 }
                 if (i <= j) {
@@ -299,6 +305,60 @@ final class BoundsTreeBuilder {
             }
         }
     }
+
+    /**
+     * The bulk of one partition pass around {@code pivot} over {@code [lo, hi]}: a block of {@link #BLOCK} positions
+     * from each end is scanned without a branch per position (the offsets of those on the wrong side, at least the
+     * pivot on the left and at most it on the right, are listed), then as many pairs as both lists hold are
+     * swapped; a block whose list is used up is done. A branch per position, taken or not at random, costs more
+     * on random coordinates than the scan itself. Returns the first position not done from the left (high 32
+     * bits) and the last not done from the right (low 32 bits): the positions before the first hold at most the
+     * pivot, those after the last at least it.
+     */
+    private long partitionBlocks(int lo, int hi, int k, double pivot, Scratch s) {
+        int[] left = s.leftOffsets;
+        int[] right = s.rightOffsets;
+        int l = lo;
+        int r = hi;
+        int numL = 0;
+        int numR = 0;
+        int fromL = 0;
+        int fromR = 0;
+        while (r - l + 1 >= 2 * BLOCK) {
+            if (numL == 0) {
+                fromL = 0;
+                for (int t = 0; t < BLOCK; t++) {
+                    left[numL] = t;
+                    numL += coord(l + t, k) >= pivot ? 1 : 0;
+                }
+            }
+            if (numR == 0) {
+                fromR = 0;
+                for (int t = 0; t < BLOCK; t++) {
+                    right[numR] = t;
+                    numR += coord(r - t, k) <= pivot ? 1 : 0;
+                }
+            }
+            int pairs = Math.min(numL, numR);
+            for (int t = 0; t < pairs; t++) {
+                swap(l + left[fromL + t], r - right[fromR + t]);
+            }
+            numL -= pairs;
+            numR -= pairs;
+            fromL += pairs;
+            fromR += pairs;
+            if (numL == 0) {
+                l += BLOCK;
+            }
+            if (numR == 0) {
+                r -= BLOCK;
+            }
+        }
+        return (long) l << 32 | (r & 0xFFFFFFFFL);
+    }
+
+    /** Positions a block of {@link #partitionBlocks} scans at a time. */
+    private static final int BLOCK = 64;
 
     private void swap(int a, int b) {
         int t = order.getAtIndex(ValueLayout.JAVA_INT, a);
@@ -325,6 +385,9 @@ final class BoundsTreeBuilder {
         final double[] columns;
         /** A leaf's ids, each with its point's position in the leaf. */
         final long[] byId = new long[BoundsTree.LEAF];
+        /** The offsets a block of {@link #partitionBlocks} lists, from the left and from the right. */
+        final int[] leftOffsets = new int[BLOCK];
+        final int[] rightOffsets = new int[BLOCK];
 
         Scratch(int d, int m) {
             lo = new double[m];
