@@ -133,11 +133,30 @@ final class BoundsTreeBuilder {
         for (int from = start; from < end; from += rows) {
             int count = Math.min(rows, end - from);
             MemorySegment.copy(coords, ValueLayout.JAVA_DOUBLE, 8L * from * d, chunk, 0, count * d);
-            for (int i = 0; i < count * d; i += d) {
-                for (int k = 0; k < d; k++) {
-                    box[k] = Math.min(box[k], chunk[i + k]);
-                    box[d + k] = Math.max(box[d + k], chunk[i + k]);
+            int n = count * d;
+            for (int k = 0; k < d; k++) {
+                // one dimension at a time into local running values, two rows a step: a running value kept in
+                // the array waits on its own store at every row. The smallest and largest do not depend on the
+                // order (Math.min and max order -0.0 below 0.0), so the box is the same
+                double lo0 = box[k];
+                double hi0 = box[d + k];
+                double lo1 = lo0;
+                double hi1 = hi0;
+                int i = k;
+                for (; i + d < n; i += 2 * d) {
+                    double a = chunk[i];
+                    double b = chunk[i + d];
+                    lo0 = Math.min(lo0, a);
+                    hi0 = Math.max(hi0, a);
+                    lo1 = Math.min(lo1, b);
+                    hi1 = Math.max(hi1, b);
                 }
+                if (i < n) {
+                    lo0 = Math.min(lo0, chunk[i]);
+                    hi0 = Math.max(hi0, chunk[i]);
+                }
+                box[k] = Math.min(lo0, lo1);
+                box[d + k] = Math.max(hi0, hi1);
             }
         }
         int split = 0;
