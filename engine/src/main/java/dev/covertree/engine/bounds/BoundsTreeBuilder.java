@@ -246,16 +246,21 @@ final class BoundsTreeBuilder {
                     System.arraycopy(row, 0, hi, 0, m);
                     continue;
                 }
-                for (int u = 0; u < m; u++) {
-                    lo[u] = Math.min(lo[u], row[u]);
-                    hi[u] = Math.max(hi[u], row[u]);
-                }
+                widen(row, lo, hi);
             }
             for (int u = 0; u < m; u++) {
                 layout.setVRange(nodes, node, u, down(lo[u]), up(hi[u]));
             }
         }
         layout.setHeader(nodes, node, start, end, BoundsNodeLayout.LEAF, minId, maxIsp, maxNorm);
+    }
+
+    /** Widens the running column ranges {@code lo}, {@code hi} to take {@code row}. */
+    private void widen(double[] row, double[] lo, double[] hi) {
+        for (int u = 0; u < m; u++) {
+            lo[u] = Math.min(lo[u], row[u]);
+            hi[u] = Math.max(hi[u], row[u]);
+        }
     }
 
     private void innerSummary(int node, int start, int end, int left, int right) {
@@ -346,17 +351,11 @@ final class BoundsTreeBuilder {
         while (r - l + 1 >= 2 * BLOCK) {
             if (numL == 0) {
                 fromL = 0;
-                for (int t = 0; t < BLOCK; t++) {
-                    left[numL] = t;
-                    numL += coord(l + t, k) >= pivot ? 1 : 0;
-                }
+                numL = atLeast(l, k, pivot, left);
             }
             if (numR == 0) {
                 fromR = 0;
-                for (int t = 0; t < BLOCK; t++) {
-                    right[numR] = t;
-                    numR += coord(r - t, k) <= pivot ? 1 : 0;
-                }
+                numR = atMost(r, k, pivot, right);
             }
             int pairs = Math.min(numL, numR);
             for (int t = 0; t < pairs; t++) {
@@ -374,6 +373,29 @@ final class BoundsTreeBuilder {
             }
         }
         return (long) l << 32 | (r & 0xFFFFFFFFL);
+    }
+
+    // the block scans, like a leaf row's widening (widen), are methods of their own: a loop that runs for a whole
+    // pass inside a method called a few times gets that method compiled a second time, for on-stack replacement
+
+    /** Lists the offsets t in {@code [0, BLOCK)} whose position {@code l + t} holds at least {@code pivot}; returns how many. */
+    private int atLeast(int l, int k, double pivot, int[] offsets) {
+        int count = 0;
+        for (int t = 0; t < BLOCK; t++) {
+            offsets[count] = t;
+            count += coord(l + t, k) >= pivot ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** Lists the offsets t in {@code [0, BLOCK)} whose position {@code r - t} holds at most {@code pivot}; returns how many. */
+    private int atMost(int r, int k, double pivot, int[] offsets) {
+        int count = 0;
+        for (int t = 0; t < BLOCK; t++) {
+            offsets[count] = t;
+            count += coord(r - t, k) <= pivot ? 1 : 0;
+        }
+        return count;
     }
 
     /** Positions a block of {@link #partitionBlocks} scans at a time. */
