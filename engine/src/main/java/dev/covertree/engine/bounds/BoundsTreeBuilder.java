@@ -133,31 +133,7 @@ final class BoundsTreeBuilder {
         for (int from = start; from < end; from += rows) {
             int count = Math.min(rows, end - from);
             MemorySegment.copy(coords, ValueLayout.JAVA_DOUBLE, 8L * from * d, chunk, 0, count * d);
-            int n = count * d;
-            for (int k = 0; k < d; k++) {
-                // one dimension at a time into local running values, two rows a step: a running value kept in
-                // the array waits on its own store at every row. The smallest and largest do not depend on the
-                // order (Math.min and max order -0.0 below 0.0), so the box is the same
-                double lo0 = box[k];
-                double hi0 = box[d + k];
-                double lo1 = lo0;
-                double hi1 = hi0;
-                int i = k;
-                for (; i + d < n; i += 2 * d) {
-                    double a = chunk[i];
-                    double b = chunk[i + d];
-                    lo0 = Math.min(lo0, a);
-                    hi0 = Math.max(hi0, a);
-                    lo1 = Math.min(lo1, b);
-                    hi1 = Math.max(hi1, b);
-                }
-                if (i < n) {
-                    lo0 = Math.min(lo0, chunk[i]);
-                    hi0 = Math.max(hi0, chunk[i]);
-                }
-                box[k] = Math.min(lo0, lo1);
-                box[d + k] = Math.max(hi0, hi1);
-            }
+            extendBox(chunk, count * d, box);
         }
         int split = 0;
         for (int k = 0; k < d; k++) {
@@ -167,6 +143,36 @@ final class BoundsTreeBuilder {
             }
         }
         return split;
+    }
+
+    /**
+     * Widens {@code box} (lo in {@code [0, d)}, hi in {@code [d, 2d)}) to take the first {@code n / d} rows of
+     * {@code chunk}: one dimension at a time into local running values, two rows a step (a running value kept in
+     * the array waits on its own store at every row). The smallest and largest do not depend on the order
+     * (Math.min and max order -0.0 below 0.0), so the box is the same.
+     */
+    private void extendBox(double[] chunk, int n, double[] box) {
+        for (int k = 0; k < d; k++) {
+            double lo0 = box[k];
+            double hi0 = box[d + k];
+            double lo1 = lo0;
+            double hi1 = hi0;
+            int i = k;
+            for (; i + d < n; i += 2 * d) {
+                double a = chunk[i];
+                double b = chunk[i + d];
+                lo0 = Math.min(lo0, a);
+                hi0 = Math.max(hi0, a);
+                lo1 = Math.min(lo1, b);
+                hi1 = Math.max(hi1, b);
+            }
+            if (i < n) {
+                lo0 = Math.min(lo0, chunk[i]);
+                hi0 = Math.max(hi0, chunk[i]);
+            }
+            box[k] = Math.min(lo0, lo1);
+            box[d + k] = Math.max(hi0, hi1);
+        }
     }
 
     /**
@@ -375,8 +381,9 @@ final class BoundsTreeBuilder {
         return (long) l << 32 | (r & 0xFFFFFFFFL);
     }
 
-    // the block scans, like a leaf row's widening (widen), are methods of their own: a loop that runs for a whole
-    // pass inside a method called a few times gets that method compiled a second time, for on-stack replacement
+    // the block scans, like a chunk's box (extendBox) and a leaf row's widening (widen), are methods of their own:
+    // a loop that runs for a whole pass inside a method called a few times gets that method compiled a second time,
+    // for on-stack replacement
 
     /** Lists the offsets t in {@code [0, BLOCK)} whose position {@code l + t} holds at least {@code pivot}; returns how many. */
     private int atLeast(int l, int k, double pivot, int[] offsets) {
