@@ -149,7 +149,9 @@ final class BoundsTreeBuilder {
      * Widens {@code box} (lo in {@code [0, d)}, hi in {@code [d, 2d)}) to take the first {@code n / d} rows of
      * {@code chunk}: one dimension at a time into local running values, two rows a step (a running value kept in
      * the array waits on its own store at every row). The smallest and largest do not depend on the order
-     * (Math.min and max order -0.0 below 0.0), so the box is the same.
+     * (Math.min and max order -0.0 below 0.0), so the box is the same. A method of its own, as {@link #widen} is:
+     * a loop that runs for a whole pass inside a method called a few times has that method compiled a second
+     * time, for on-stack replacement.
      */
     private void extendBox(double[] chunk, int n, double[] box) {
         for (int k = 0; k < d; k++) {
@@ -294,19 +296,27 @@ final class BoundsTreeBuilder {
     /**
      * Reorders positions {@code [start, end)} so that position {@code nth} holds the value it would hold if
      * they were sorted by coordinate {@code k}, none before it larger and none after it smaller
-     * (Hoare's quickselect, median-of-three pivots; deterministic). Each pass partitions its range in blocks
+     * (Hoare's quickselect; deterministic). Large ranges take a pivot from a sample ({@link #sampledPivot}), the
+     * others (and any after a sample missed) the median of three. Each pass partitions its range in blocks
      * ({@link #partitionBlocks}) and finishes the middle with Hoare's scans.
      */
     private void select(int start, int end, int nth, int k) {
         Scratch s = scratch.get();
         int lo = start;
         int hi = end - 1;
+        boolean sampled = true;
         while (hi > lo) {
-            int mid = lo + (hi - lo) / 2;
-            double a = coord(lo, k);
-            double b = coord(mid, k);
-            double c = coord(hi, k);
-            double pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+            int size = hi - lo + 1;
+            double pivot;
+            if (sampled && size >= SAMPLED_MIN) {
+                pivot = sampledPivot(lo, size, nth, k, s);
+            } else {
+                int mid = lo + (hi - lo) / 2;
+                double a = coord(lo, k);
+                double b = coord(mid, k);
+                double c = coord(hi, k);
+                pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+            }
             long ends = partitionBlocks(lo, hi, k, pivot, s);
             int i = (int) (ends >>> 32);
             int j = (int) ends;
@@ -333,8 +343,39 @@ final class BoundsTreeBuilder {
             } else {
                 return;
             }
+            // a sample that missed (nth still in most of the range) gives way to median-of-three pivots
+            sampled = sampled && 8L * (hi - lo + 1) < 7L * size;
         }
     }
+
+    /**
+     * A pivot for selecting position {@code nth} of the {@code size} positions from {@code lo}: of
+     * {@value #SAMPLE} coordinates at evenly spaced positions, the one whose rank is a few places past nth's
+     * relative rank, on the side that leaves nth in the smaller part. The median then takes under two passes over
+     * the range instead of the two and three quarters that median-of-three pivots take; the answer does not
+     * depend on the pivot, only the work does.
+     */
+    private double sampledPivot(int lo, int size, int nth, int k, Scratch s) {
+        double[] sample = s.sample;
+        for (int t = 0; t < SAMPLE; t++) {
+            double x = coord(lo + (int) ((2L * t + 1) * size / (2 * SAMPLE)), k);
+            int j = t;
+            for (; j > 0 && sample[j - 1] > x; j--) {
+                sample[j] = sample[j - 1];
+            }
+            sample[j] = x;
+        }
+        int rank = (int) ((long) (nth - lo) * SAMPLE / size);
+        int at = 2 * (nth - lo) < size ? Math.min(SAMPLE - 1, rank + SAMPLE_MARGIN) : Math.max(0, rank - SAMPLE_MARGIN);
+        return sample[at];
+    }
+
+    /** Ranges at least this large take a sampled pivot ({@link #sampledPivot}). */
+    private static final int SAMPLED_MIN = 1 << 12;
+    /** Coordinates a sampled pivot is chosen from. */
+    private static final int SAMPLE = 63;
+    /** Ranks past nth's that a sampled pivot lies: about one standard deviation of the sample's rank. */
+    private static final int SAMPLE_MARGIN = 4;
 
     /**
      * The bulk of one partition pass around {@code pivot} over {@code [lo, hi]}: a block of {@link #BLOCK} positions
@@ -357,11 +398,17 @@ final class BoundsTreeBuilder {
         while (r - l + 1 >= 2 * BLOCK) {
             if (numL == 0) {
                 fromL = 0;
-                numL = atLeast(l, k, pivot, left);
+                for (int t = 0; t < BLOCK; t++) {
+                    left[numL] = t;
+                    numL += coord(l + t, k) >= pivot ? 1 : 0;
+                }
             }
             if (numR == 0) {
                 fromR = 0;
-                numR = atMost(r, k, pivot, right);
+                for (int t = 0; t < BLOCK; t++) {
+                    right[numR] = t;
+                    numR += coord(r - t, k) <= pivot ? 1 : 0;
+                }
             }
             int pairs = Math.min(numL, numR);
             for (int t = 0; t < pairs; t++) {
@@ -379,30 +426,6 @@ final class BoundsTreeBuilder {
             }
         }
         return (long) l << 32 | (r & 0xFFFFFFFFL);
-    }
-
-    // the block scans, like a chunk's box (extendBox) and a leaf row's widening (widen), are methods of their own:
-    // a loop that runs for a whole pass inside a method called a few times gets that method compiled a second time,
-    // for on-stack replacement
-
-    /** Lists the offsets t in {@code [0, BLOCK)} whose position {@code l + t} holds at least {@code pivot}; returns how many. */
-    private int atLeast(int l, int k, double pivot, int[] offsets) {
-        int count = 0;
-        for (int t = 0; t < BLOCK; t++) {
-            offsets[count] = t;
-            count += coord(l + t, k) >= pivot ? 1 : 0;
-        }
-        return count;
-    }
-
-    /** Lists the offsets t in {@code [0, BLOCK)} whose position {@code r - t} holds at most {@code pivot}; returns how many. */
-    private int atMost(int r, int k, double pivot, int[] offsets) {
-        int count = 0;
-        for (int t = 0; t < BLOCK; t++) {
-            offsets[count] = t;
-            count += coord(r - t, k) <= pivot ? 1 : 0;
-        }
-        return count;
     }
 
     /** Positions a block of {@link #partitionBlocks} scans at a time. */
@@ -433,6 +456,8 @@ final class BoundsTreeBuilder {
         final double[] columns;
         /** A leaf's ids, each with its point's position in the leaf. */
         final long[] byId = new long[BoundsTree.LEAF];
+        /** A sampled pivot's coordinates, sorted ({@link #sampledPivot}). */
+        final double[] sample = new double[SAMPLE];
         /** The offsets a block of {@link #partitionBlocks} lists, from the left and from the right. */
         final int[] leftOffsets = new int[BLOCK];
         final int[] rightOffsets = new int[BLOCK];
