@@ -322,7 +322,8 @@ final class BoundsTreeBuilder {
             int j = (int) ends;
             // Hoare's scans over what the blocks left: every position below i holds at most the pivot and every one
             // above j at least it. A value on the far side of the pivot is always left for a scan to stop at (the
-            // pivot's own, or one a swap moved), as in Hoare's scheme; the range checks only make that local
+            // pivot's own, or one a swap moved), as in Hoare's scheme; the range checks keep a scan inside the
+            // range without resting on that argument
             while (i <= j) {
                 while (i <= hi && coord(i, k) < pivot) {
                     i++;
