@@ -184,6 +184,102 @@ class BoundsTreeTest {
     }
 
     /**
+     * A leaf's screen before its dot products ({@link Metric#leafDistances}) drops only candidates farther than the
+     * bound: with each candidate's own computed distance as the bound (a tie, the tightest case) and just below it,
+     * every candidate within the bound is kept, in leaf order, with its distance bit for bit, whether the leaf's
+     * interval comes from its wide lane or is summed by the metric; and the screen does drop candidates.
+     */
+    @Test
+    void leafScreenKeepsEveryCandidateWithinTheBound() {
+        try (Arena arena = Arena.ofShared()) {
+            Object[][] cases = {
+                {uniform(2000, 2, 15, 41), Kernel.of(KernelType.MATERN32, 1.0, 0.5), 30, NpyDType.F4},
+                {uniform(1500, 2, 15, 42), new Kernel(KernelType.RBF, 2.0, new double[] {0.4, 1.1}), 25, NpyDType.F8},
+                {uniform(1500, 1, 30, 43), Kernel.of(KernelType.MATERN12, 0.7, 0.3), 12, NpyDType.F4},
+                {TestData.normal(1500, 3, 44), Kernel.of(KernelType.RBF, 1.0, 1.0), 200, NpyDType.F4},
+            };
+            long seed = 50;
+            long dropped = 0;
+            for (Object[] c : cases) {
+                try (Dataset data = TestData.residual(arena, (double[][]) c[0], (Kernel) c[1], (int) c[2], (NpyDType) c[3]);
+                     BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+                    Metric metric = Metric.of(data);
+                    WideNodeLayout wl = tree.wide().layout();
+                    MemorySegment wn = tree.wide().nodes();
+                    SplittableRandom rnd = new SplittableRandom(seed++);
+                    Worker w = new Worker(1, 1);
+                    w.ensureChildren(BoundsTree.LEAF);
+                    for (int t = 0; t < 6; t++) {
+                        long q = rnd.nextLong(data.size());
+                        metric.prepareBoundsQuery(q, w);
+                        w.groupRow[0] = q;
+                        for (int v = 0; v < wl.count(); v++) {
+                            w.boundCutoff = Double.POSITIVE_INFINITY;
+                            metric.wideLowerBounds(wn, wl, v, w);
+                            double[] laneLo = w.wideDotLo.clone();
+                            double[] laneHi = w.wideDotHi.clone();
+                            for (int l = 0; l < wl.lanes(wn, v); l++) {
+                                int leaf = ~wl.child(wn, v, l);
+                                if (leaf >= 0) {
+                                    dropped += assertScreenKeepsWithin(tree, metric, leaf, q, Double.NaN, Double.NaN, w);
+                                    dropped += assertScreenKeepsWithin(tree, metric, leaf, q, laneLo[l], laneHi[l], w);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            assertTrue(dropped > 0, "the screen dropped no candidate");
+        }
+    }
+
+    /** {@link #leafScreenKeepsEveryCandidateWithinTheBound} for one leaf and query; returns how many it dropped. */
+    private static long assertScreenKeepsWithin(BoundsTree tree, Metric metric, int leaf, long q, double dotLo, double dotHi,
+                                                Worker w) {
+        BoundsNodeLayout layout = tree.layout();
+        MemorySegment nodes = tree.nodes();
+        int start = layout.start(nodes, leaf);
+        int[] pos = new int[layout.end(nodes, leaf) - start];
+        long[] ids = new long[pos.length];
+        double[] dist = new double[pos.length];
+        int count = 0;
+        for (int p = start; p < layout.end(nodes, leaf); p++) {
+            long j = tree.pointAt(p);
+            if (j != q) {
+                pos[count] = p;
+                ids[count] = j;
+                dist[count] = metric.distance(q, j);
+                count++;
+            }
+        }
+        long dropped = 0;
+        for (int b = 0; b < count; b++) {
+            for (double bound : new double[] {dist[b], Math.nextDown(dist[b])}) {
+                System.arraycopy(pos, 0, w.childNode, 0, count);
+                System.arraycopy(ids, 0, w.childPoint, 0, count);
+                w.leafDotLo = dotLo;
+                w.leafDotHi = dotHi;
+                int kept = metric.leafDistances(nodes, layout, leaf, tree.records(), count, bound, w);
+                int at = 0;
+                for (int i = 0; i < count; i++) {
+                    if (at < kept && w.childPoint[at] == ids[i]) {
+                        assertEquals(pos[i], w.childNode[at]);
+                        assertEquals(Double.doubleToRawLongBits(dist[i]),
+                                Double.doubleToRawLongBits(w.childDist[Worker.GROUP * at]), "query " + q + ", point " + ids[i]);
+                        at++;
+                    } else if (!(dist[i] > bound)) {
+                        throw new AssertionError("query " + q + ", leaf " + leaf + ": point " + ids[i] + " at " + dist[i]
+                                + " dropped against the bound " + bound);
+                    }
+                }
+                assertEquals(kept, at, "kept candidates out of leaf order");
+                dropped += count - kept;
+            }
+        }
+        return dropped;
+    }
+
+    /**
      * In predecessor mode a query that may only see ids below L searches the smallest prefix tree holding them:
      * the answers stay the scan's, bit for bit, on every path (one query at a time, the all-points batch in
      * node order, declared neighbours) and for both metrics; the tree's bytes count theirs.
