@@ -343,8 +343,6 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                 continue;
             }
             if (right == BoundsNodeLayout.LEAF) {
-                w.leafDotLo = Double.NaN;
-                w.leafDotHi = Double.NaN;
                 leaf(metric, node, skip, limit, heap, w);
                 continue;
             }
@@ -375,10 +373,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         }
     }
 
-    /**
-     * Leaf {@code node}'s distances to the query of {@code w} (ids below {@code limit}, never {@code skip}) offered to
-     * {@code heap}: those the metric cannot rule out against the k-th distance ({@link Metric#leafDistances}).
-     */
+    /** Leaf {@code node}'s distances to the query of {@code w} (ids below {@code limit}, never {@code skip}) offered to {@code heap}. */
     private void leaf(Metric metric, int node, long skip, long limit, TopK heap, Worker w) {
         int count = 0;
         int start = layout.start(nodes, node);
@@ -391,10 +386,9 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             }
         }
         if (count > 0) {
-            int kept = metric.leafDistances(nodes, layout, node, records, count, heap.bound(), w);
-            w.distances += kept;
-            w.queryDistances += kept;
-            for (int i = 0; i < kept; i++) {
+            w.distances += metric.childDistances(1, 1, records, count, w);
+            w.queryDistances += count;
+            for (int i = 0; i < count; i++) {
                 heap.offer(w.childDist[Worker.GROUP * i], w.childPoint[i]);
             }
         }
@@ -402,7 +396,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
 
     /**
      * {@link #descend} over the wide view: best first as there, a queue entry per wide node (code {@code ≥ 0}) or
-     * leaf ({@code ~slot}, see {@link #queueCode}), opened when its bound is not above the k-th distance. Opening a wide node bounds its
+     * leaf ({@code ~leaf}), opened when its bound is not above the k-th distance. Opening a wide node bounds its
      * lanes at once ({@link Metric#wideLowerBounds}, each lane the bound its binary node has) and queues the open
      * ones (an id below {@code limit}, a bound not above the k-th); the nearest goes next without the queue when
      * its bound is below every queued one, as in {@link #descend}. A lane is open exactly when {@link #descend}
@@ -413,7 +407,6 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
         WideNodeLayout wl = wide.layout();
         w.groupRow[0] = row;
         w.queueSize = 0;
-        w.clearLeafSlots();
         w.ensureChildren(LEAF);
         int next = 0;
         double[] key = w.wideKey;
@@ -428,7 +421,7 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
             next = NONE;
             w.nodes++;
             if (code < 0) {
-                leaf(metric, w.openSlot(~code), skip, limit, heap, w);
+                leaf(metric, ~code, skip, limit, heap, w);
                 continue;
             }
             double bound = heap.bound();
@@ -439,30 +432,21 @@ public final class BoundsTree implements AutoCloseable, NodeOrdered {
                 if (wl.minId(wn, code, l) < limit && !(key[l] > bound)) {
                     if (best < 0 || key[l] < key[best]) {
                         if (best >= 0) {
-                            w.enqueue(queueCode(wn, wl, code, best, w), key[best]);
+                            w.enqueue(wl.child(wn, code, best), key[best]);
                         }
                         best = l;
                     } else {
-                        w.enqueue(queueCode(wn, wl, code, l, w), key[l]);
+                        w.enqueue(wl.child(wn, code, l), key[l]);
                     }
                 }
             }
             if (best >= 0) {
-                next = nextOrQueued(queueCode(wn, wl, code, best, w), key[best], w);
+                next = nextOrQueued(wl.child(wn, code, best), key[best], w);
             }
         }
     }
 
-    /**
-     * What {@link #descendWide} queues for lane {@code l} of wide node {@code code}: its wide node, or for a leaf
-     * {@code ~slot}, the slot keeping the leaf with the lane's dot-product interval ({@link Worker#leafSlot}).
-     */
-    private static int queueCode(MemorySegment wn, WideNodeLayout wl, int code, int l, Worker w) {
-        int child = wl.child(wn, code, l);
-        return child >= 0 ? child : ~w.leafSlot(~child, w.wideDotLo[l], w.wideDotHi[l]);
-    }
-
-    /** The descents' "no node chosen": no node, wide node or leaf slot code ({@code ~slot}) has this value. */
+    /** The descents' "no node chosen": no node, wide node or leaf code ({@code ~leaf}) has this value. */
     private static final int NONE = Integer.MIN_VALUE;
 
     /**

@@ -128,21 +128,6 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     public abstract long childDistances(int g, int active, MemorySegment records, int count, Worker w);
 
     /**
-     * A bounds-tree leaf's candidates for the one query of {@code w} ({@code w.groupRow[0]}, prepared by
-     * {@link #prepareBoundsQuery}): the records of nodes {@code w.childNode[0, count)}, ids {@code w.childPoint}, in
-     * leaf {@code node} of {@code layout}. Those that may lie within {@code bound} (the query's k-th distance; ties
-     * included) are moved to the front of {@code childNode} and {@code childPoint}, in their order, with their
-     * distances in {@code w.childDist[GROUP i]}, bit for bit {@link #distance}'s; returns how many. The others are
-     * provably farther than {@code bound} and get no distance. This default computes every distance
-     * ({@link #childDistances}).
-     */
-    public int leafDistances(MemorySegment nodes, BoundsNodeLayout layout, int node, MemorySegment records, int count,
-                             double bound, Worker w) {
-        childDistances(1, 1, records, count, w);
-        return count;
-    }
-
-    /**
      * True when no point of a subtree can be within {@code bound} of a query (so the subtree is skipped),
      * given the query's distance to the subtree's centre and the subtree's radius: the triangle
      * inequality, widened by how far the stored inputs may be from an exact metric (the query's

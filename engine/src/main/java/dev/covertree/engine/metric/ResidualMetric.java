@@ -287,17 +287,8 @@ final class ResidualMetric extends Metric {
         return (long) count * g;
     }
 
-    /** The children's distances to query b of the group alone. */
+    /** The children's distances to query b of the group alone: four dot products per pass over its row. */
     private void oneQuery(int b, MemorySegment records, int count, Worker w) {
-        oneQuery(b, records, count, 0, 0, Double.POSITIVE_INFINITY, w);
-    }
-
-    /**
-     * The distances of children {@code [0, count)} to query b of the group alone, four dot products per pass over
-     * its row. With a finite {@code dropAbove} only those {@link #screenedOut} keeps get one, moved to the front of
-     * {@code w.childNode} and {@code w.childPoint} in their order ({@link #leafDistances}); returns how many.
-     */
-    private int oneQuery(int b, MemorySegment records, int count, double dLo, double dHi, double dropAbove, Worker w) {
         long q = w.groupRow[b];
         boolean fromRecord = w.recordQuery == q;
         MemorySegment qs = fromRecord ? w.queryRecords : qv.segment();
@@ -308,87 +299,25 @@ final class ResidualMetric extends Metric {
         long bytes = recordBytes();
         long ho = headerOffset();
         int[] nodes = w.childNode;
-        long[] points = w.childPoint;
-        boolean screen = dropAbove < Double.POSITIVE_INFINITY;
         int chunk = w.dist.length;
-        int kept = 0;
         for (int from = 0; from < count; from += chunk) {
             int c = Math.min(chunk, count - from);
-            for (int i = 0; i < c; i++) {
-                finishInputs(i, qCoords, qCoordsOffset, ispQ, records, nodes[from + i] * bytes + ho, w);
-            }
-            // the kernel values first (in place of the squared distances): the screen reads them
-            double[] k = w.s2;
-            ops.kernelValues(type.shape(), variance, k, k, c);
-            if (screen) {
-                int n = 0;
-                for (int i = 0; i < c; i++) {
-                    if (!screenedOut(k[i], w.tileIsp[i], dLo, dHi, dropAbove, w) || self && points[from + i] == q) {
-                        k[n] = k[i];
-                        w.tileIsp[n] = w.tileIsp[i];
-                        nodes[kept + n] = nodes[from + i];
-                        points[kept + n] = points[from + i];
-                        n++;
-                    }
-                }
-                c = n;
-            }
-            int first = kept;
-            int last = first + c - 1;
             for (int i = 0; i < c; i += 4) {
                 // a last group of fewer than four repeats its last row: the spare sums are dropped, and
                 // the one-row kernel, with one chain of dependent FMAs, costs as much as four rows
-                ops.dot1x4(qs, qo, records, nodes[first + i] * bytes, nodes[Math.min(first + i + 1, last)] * bytes,
-                        nodes[Math.min(first + i + 2, last)] * bytes, nodes[Math.min(first + i + 3, last)] * bytes, m, f4,
+                int last = from + c - 1;
+                ops.dot1x4(qs, qo, records, nodes[from + i] * bytes, nodes[Math.min(from + i + 1, last)] * bytes,
+                        nodes[Math.min(from + i + 2, last)] * bytes, nodes[Math.min(from + i + 3, last)] * bytes, m, f4,
                         w.dots, i);
             }
-            ops.residualFinish(k, w.dots, w.ispQ, w.tileIsp, w.dist, c);
             for (int i = 0; i < c; i++) {
-                w.childDist[Worker.GROUP * (first + i) + b] = childDistance(q, first + i, i, w);
+                finishInputs(i, qCoords, qCoordsOffset, ispQ, records, nodes[from + i] * bytes + ho, w);
             }
-            kept += c;
+            ops.residualDistances(type.shape(), variance, w.s2, w.dots, w.ispQ, w.tileIsp, w.dist, c);
+            for (int i = 0; i < c; i++) {
+                w.childDist[Worker.GROUP * (from + i) + b] = childDistance(q, from + i, i, w);
+            }
         }
-        return kept;
-    }
-
-    /**
-     * A leaf's candidates through a screen before their dot products: each is bounded as a node of one point.
-     * {@link #nodeLowerBound}'s argument holds for any kernel range containing the computed kernel value k̃ and any
-     * 1/√p at least the point's own; here the range is {@code [k̃, k̃]} itself (the value the distance computes, from
-     * the same squared distance by the same operations, {@link VectorOps#kernelValues}), the 1/√p the point's own
-     * stored one, and the dot product's interval the leaf's (its column ranges hold the point's row) widened by the
-     * same margin. So {@code ρ̃_j ≤ fl(c fl(fl(ispQ ispJ)(1 + 1e-14)))} with {@code c = max(|k̃ − d_hi|, |k̃ − d_lo|)},
-     * and the computed distance is at least {@code fl√t}, {@code t = fl(1 − min(that, 1))}, every step monotone.
-     * A candidate is dropped when {@code t > fl(fl(b b)(1 + 2⁻⁴⁵))} for the k-th distance b: then
-     * {@code t > b² (1 − u)² (1 + 2⁻⁴⁵) > b² (1 + 2⁻⁴⁶)}, so {@code √t > b (1 + 2⁻⁴⁷)} and {@code fl√t ≥ √t (1 − u) > b}
-     * (for b = 0, t &gt; 0 has a positive root): it is strictly farther than the k-th and cannot enter, ties
-     * included. No square root per candidate. A NaN anywhere (an infinite column range) drops nothing. The
-     * leaf's interval is {@code w.leafDotLo}, {@code w.leafDotHi} when its wide parent computed it (the same
-     * numbers: {@link VectorOps#wideIntervals} sums as {@link #intervalSums} does), summed here when they are NaN.
-     */
-    @Override
-    public int leafDistances(MemorySegment nodes, BoundsNodeLayout layout, int node, MemorySegment records, int count,
-                             double bound, Worker w) {
-        if (!(bound < 1.0)) {
-            // every distance is at most 1: nothing is provably farther
-            return oneQuery(0, records, count, 0, 0, Double.POSITIVE_INFINITY, w);
-        }
-        double dotLo = w.leafDotLo;
-        double dotHi = w.leafDotHi;
-        if (Double.isNaN(dotLo)) {
-            intervalSums(nodes, layout, node, w);
-            double margin = margin(w.intervalLo, w.intervalHi, w.intervalAbs, layout.maxNorm(nodes, node), w);
-            dotLo = dotLow(w.intervalLo, margin);
-            dotHi = dotHigh(w.intervalHi, margin);
-        }
-        return oneQuery(0, records, count, dotLo, dotHi, bound * bound * (1 + 0x1p-45), w);
-    }
-
-    /** {@link #leafDistances}' test: true when the candidate with kernel value k and 1/√p {@code ispJ} is farther than the k-th. */
-    private boolean screenedOut(double k, double ispJ, double dLo, double dHi, double dropAbove, Worker w) {
-        double c = Math.max(Math.abs(k - dHi), Math.abs(k - dLo));
-        double rho = c * ispProduct(ispJ, w);
-        return 1.0 - Math.min(rho, 1.0) > dropAbove;
     }
 
     /** Slot {@code at} of the lane-wise finish: query row q against the record whose header starts at {@code h}. */
@@ -674,17 +603,6 @@ final class ResidualMetric extends Metric {
         if (cheapBound > w.boundCutoff) {
             return cheapBound;
         }
-        intervalSums(nodes, layout, node, w);
-        double margin = margin(w.intervalLo, w.intervalHi, w.intervalAbs, layout.maxNorm(nodes, node), w);
-        return intervalBound(dotLow(w.intervalLo, margin), dotHigh(w.intervalHi, margin), kernelBounds.lower(w.boundFar[0]),
-                kHi, ispProduct, cheapBound);
-    }
-
-    /**
-     * {@link #nodeLowerBound}'s interval sums of node {@code node} over the query's large columns, into
-     * {@code w.intervalLo}, {@code w.intervalHi} and {@code w.intervalAbs}.
-     */
-    private void intervalSums(MemorySegment nodes, BoundsNodeLayout layout, int node, Worker w) {
         double[] q = w.scratch(Worker.Q_PACK, m);
         int[] cols = w.boundColumns(m);
         double lo = 0;
@@ -699,9 +617,8 @@ final class ResidualMetric extends Metric {
             hi += Math.max(a, b);
             abs += Math.max(Math.abs(a), Math.abs(b));
         }
-        w.intervalLo = lo;
-        w.intervalHi = hi;
-        w.intervalAbs = abs;
+        return intervalBound(lo, hi, abs, layout.maxNorm(nodes, node), kernelBounds.lower(w.boundFar[0]), kHi, ispProduct,
+                cheapBound, w);
     }
 
     /** {@link #nodeLowerBound}'s bound on the product of the two 1/√p, from the node's largest. */
@@ -720,36 +637,19 @@ final class ResidualMetric extends Metric {
     }
 
     /**
-     * {@link #nodeLowerBound}'s second stage from the interval of the dot product ({@link #dotLow}, {@link #dotHigh}:
-     * the interval sums over the large columns widened by the margin), the kernel's range and the 1/√p product; at
+     * {@link #nodeLowerBound}'s second stage from the interval sums over the large columns ({@code lo}, {@code hi},
+     * {@code abs}), the node's largest norm (the small columns' term), the kernel's range and the 1/√p product; at
      * least {@code cheapBound}.
      */
-    private static double intervalBound(double dotLo, double dotHi, double kLo, double kHi, double ispProduct,
-                                        double cheapBound) {
-        double c = Math.max(Math.abs(kLo - dotHi), Math.abs(kHi - dotLo));
+    private double intervalBound(double lo, double hi, double abs, double maxNorm, double kLo, double kHi, double ispProduct,
+                                 double cheapBound, Worker w) {
+        double small = w.boundSmallL1 * maxNorm * normRel;
+        double margin = ((2 + 0x1p-40) * dotRel * abs + (1 + dotRel) * small) * (1 + 0x1p-50)
+                + 0x1p-50 * (Math.abs(lo) + Math.abs(hi) + variance);
+        double c = Math.max(Math.abs(kLo - (hi + margin)), Math.abs(kHi - (lo - margin)));
         double rho = c * ispProduct;
         // NaN (an infinite column range times a zero) bounds nothing; both bounds hold, so the larger does
         return rho < 1.0 ? Math.max(cheapBound, Math.sqrt(1.0 - rho)) : cheapBound;
-    }
-
-    /**
-     * How far outside the interval sums {@code [lo, hi]} the computed {@code V_q · V_j} of a point of a node with
-     * largest norm {@code maxNorm} may lie, with the roundings of both ends ({@link #nodeLowerBound}).
-     */
-    private double margin(double lo, double hi, double abs, double maxNorm, Worker w) {
-        double small = w.boundSmallL1 * maxNorm * normRel;
-        return ((2 + 0x1p-40) * dotRel * abs + (1 + dotRel) * small) * (1 + 0x1p-50)
-                + 0x1p-50 * (Math.abs(lo) + Math.abs(hi) + variance);
-    }
-
-    /** The lower end of a node's dot-product interval: its interval sum {@code lo} less the {@link #margin}. */
-    private static double dotLow(double lo, double margin) {
-        return lo - margin;
-    }
-
-    /** The upper end of a node's dot-product interval: its interval sum {@code hi} plus the {@link #margin}. */
-    private static double dotHigh(double hi, double margin) {
-        return hi + margin;
     }
 
     /**
@@ -769,8 +669,6 @@ final class ResidualMetric extends Metric {
         // the lanes the interval stage decides, as bits: not the query's own box, not pruned by the cheap stage
         int open = 0;
         for (int l = 0; l < WideNodeLayout.FAN; l++) {
-            w.wideDotLo[l] = Double.NaN;
-            w.wideDotHi[l] = Double.NaN;
             if (near[l] == 0) {
                 key[l] = 0;
                 continue;
@@ -792,12 +690,8 @@ final class ResidualMetric extends Metric {
                 w.scratch(Worker.Q_PACK, m), w.wideLo, w.wideHi, w.wideAbs);
         for (int l = 0; l < WideNodeLayout.FAN; l++) {
             if ((open & 1 << l) != 0) {
-                double margin = margin(w.wideLo[l], w.wideHi[l], w.wideAbs[l], layout.maxNorm(nodes, node, l), w);
-                double dotLo = dotLow(w.wideLo[l], margin);
-                double dotHi = dotHigh(w.wideHi[l], margin);
-                w.wideDotLo[l] = dotLo;
-                w.wideDotHi[l] = dotHi;
-                key[l] = intervalBound(dotLo, dotHi, kernelBounds.lower(far[l]), w.wideKHi[l], w.wideIsp[l], key[l]);
+                key[l] = intervalBound(w.wideLo[l], w.wideHi[l], w.wideAbs[l], layout.maxNorm(nodes, node, l),
+                        kernelBounds.lower(far[l]), w.wideKHi[l], w.wideIsp[l], key[l], w);
             }
         }
     }

@@ -136,24 +136,6 @@ public final class Worker {
     public final double[] wideLo = new double[WideNodeLayout.FAN];
     public final double[] wideHi = new double[WideNodeLayout.FAN];
     public final double[] wideAbs = new double[WideNodeLayout.FAN];
-    /** Each lane's dot-product interval ({@link dev.covertree.engine.metric.Metric#wideLowerBounds}); NaN where not computed. */
-    public final double[] wideDotLo = new double[WideNodeLayout.FAN];
-    public final double[] wideDotHi = new double[WideNodeLayout.FAN];
-    /**
-     * The dot-product interval of the leaf being opened ({@link dev.covertree.engine.metric.Metric#leafDistances}),
-     * as its wide parent's lane had it; NaN when not known.
-     */
-    public double leafDotLo = Double.NaN;
-    public double leafDotHi = Double.NaN;
-    /** The leaves a wide descent queued for the current query, with their lanes' intervals ({@link #leafSlot}). */
-    private int[] slotLeaf = new int[64];
-    private double[] slotDotLo = new double[64];
-    private double[] slotDotHi = new double[64];
-    private int slots;
-    /** A node's interval sums of {@code V_q · V_j} over the query's large columns: lower end, upper end, sum of magnitudes. */
-    public double intervalLo;
-    public double intervalHi;
-    public double intervalAbs;
     /** The k-th distance when a node's bound is asked for: a bound above it may stop at its cheap first stage. */
     public double boundCutoff;
     /** The V columns a query's interval bound reads, and the summed |V_qu| of the others. */
@@ -258,34 +240,6 @@ public final class Worker {
     }
 
     /** Adds a node to the best-first queue with its lower bound. */
-    /** Forgets the leaves of {@link #leafSlot}: at the start of a query's descent. */
-    public void clearLeafSlots() {
-        slots = 0;
-    }
-
-    /**
-     * Keeps leaf {@code leaf} with its lane's interval {@code [dotLo, dotHi]} and returns the slot to queue it by: a
-     * wide descent queues a leaf as {@code ~slot}, so that its interval is at hand when it is opened.
-     */
-    public int leafSlot(int leaf, double dotLo, double dotHi) {
-        if (slots == slotLeaf.length) {
-            slotLeaf = java.util.Arrays.copyOf(slotLeaf, 2 * slots);
-            slotDotLo = java.util.Arrays.copyOf(slotDotLo, 2 * slots);
-            slotDotHi = java.util.Arrays.copyOf(slotDotHi, 2 * slots);
-        }
-        slotLeaf[slots] = leaf;
-        slotDotLo[slots] = dotLo;
-        slotDotHi[slots] = dotHi;
-        return slots++;
-    }
-
-    /** The leaf kept in {@code slot}; sets {@link #leafDotLo} and {@link #leafDotHi} to its interval. */
-    public int openSlot(int slot) {
-        leafDotLo = slotDotLo[slot];
-        leafDotHi = slotDotHi[slot];
-        return slotLeaf[slot];
-    }
-
     public void enqueue(int node, double key) {
         if (queueSize == queueNode.length) {
             queueNode = java.util.Arrays.copyOf(queueNode, 2 * queueSize);

@@ -403,24 +403,17 @@ public final class PanamaOps implements VectorOps {
     }
 
     @Override
-    public void kernelValues(KernelShape type, double variance, double[] s2, double[] out, int n) {
-        int bound = D.loopBound(n);
-        kernelValues(type, variance, ResidualFormula.C, s2, out, 0, bound);
-        for (int i = bound; i < n; i++) {
-            out[i] = ResidualFormula.kernel(type, variance, s2[i]);
-        }
-    }
-
-    @Override
-    public void residualFinish(double[] k, double[] dot, double[] ispQ, double[] ispJ, double[] out, int n) {
+    public void residualDistances(KernelShape type, double variance, double[] s2, double[] dot, double[] ispQ,
+                                  double[] ispJ, double[] out, int n) {
+        kernelValues(type, variance, ResidualFormula.C, s2, out, 0, D.loopBound(n));
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += L) {
-            DoubleVector rho = DoubleVector.fromArray(D, k, i).sub(DoubleVector.fromArray(D, dot, i))
+            DoubleVector rho = DoubleVector.fromArray(D, out, i).sub(DoubleVector.fromArray(D, dot, i))
                     .mul(DoubleVector.fromArray(D, ispQ, i)).mul(DoubleVector.fromArray(D, ispJ, i));
             DoubleVector.broadcast(D, 1.0).sub(rho.abs().min(1.0)).sqrt().intoArray(out, i);
         }
         for (; i < n; i++) {
-            out[i] = ResidualFormula.distanceFromKernel(k[i], dot[i], ispQ[i], ispJ[i]);
+            out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i]);
         }
     }
 

@@ -97,21 +97,11 @@ public final class ResidualFormula {
 
     /** {@code √(1 − min(|ρ|, 1))} with ρ from {@link #rho}. */
     public static double distance(KernelShape type, double variance, double s2, double dot, double ispQ, double ispJ) {
-        return distanceFromKernel(kernel(type, variance, s2), dot, ispQ, ispJ);
-    }
-
-    /** {@link #distance} from the kernel value {@code k = σ² corr(s2)} ({@link #kernel}), the same operations after it. */
-    public static double distanceFromKernel(double k, double dot, double ispQ, double ispJ) {
-        return Math.sqrt(1.0 - Math.min(Math.abs((k - dot) * ispQ * ispJ), 1.0));
-    }
-
-    /** The kernel value {@code σ² corr(s2)} every residual distance starts from. */
-    public static double kernel(KernelShape type, double variance, double s2) {
-        return variance * correlation(type, s2);
+        return Math.sqrt(1.0 - Math.min(Math.abs(rho(type, variance, s2, dot, ispQ, ispJ)), 1.0));
     }
 
     /** The residual correlation before clamping: {@code (σ² corr(s2) − dot) · ispQ · ispJ}. */
     public static double rho(KernelShape type, double variance, double s2, double dot, double ispQ, double ispJ) {
-        return (kernel(type, variance, s2) - dot) * ispQ * ispJ;
+        return (variance * correlation(type, s2) - dot) * ispQ * ispJ;
     }
 }

@@ -173,16 +173,10 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
-    public void kernelValues(KernelShape type, double variance, double[] s2, double[] out, int n) {
+    public void residualDistances(KernelShape type, double variance, double[] s2, double[] dot, double[] ispQ,
+                                  double[] ispJ, double[] out, int n) {
         for (int i = 0; i < n; i++) {
-            out[i] = ResidualFormula.kernel(type, variance, s2[i]);
-        }
-    }
-
-    @Override
-    public void residualFinish(double[] k, double[] dot, double[] ispQ, double[] ispJ, double[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            out[i] = ResidualFormula.distanceFromKernel(k[i], dot[i], ispQ[i], ispJ[i]);
+            out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i]);
         }
     }
 

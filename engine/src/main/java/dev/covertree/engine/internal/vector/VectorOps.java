@@ -95,24 +95,9 @@ public interface VectorOps {
      */
     public void squaredDistances(double[] q, int qOff, double[] t, int tOff, int dim, double[] out, int n);
 
-    /**
-     * {@code out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i])} for i &lt; n:
-     * {@link #kernelValues} then {@link #residualFinish}.
-     */
-    public default void residualDistances(KernelShape type, double variance, double[] s2, double[] dot, double[] ispQ,
-                                          double[] ispJ, double[] out, int n) {
-        kernelValues(type, variance, s2, out, n);
-        residualFinish(out, dot, ispQ, ispJ, out, n);
-    }
-
-    /** {@code out[i] = ResidualFormula.kernel(type, variance, s2[i])} for i &lt; n; {@code out} may be {@code s2}. */
-    public void kernelValues(KernelShape type, double variance, double[] s2, double[] out, int n);
-
-    /**
-     * {@code out[i] = ResidualFormula.distanceFromKernel(k[i], dot[i], ispQ[i], ispJ[i])} for i &lt; n; {@code out}
-     * may be {@code k}.
-     */
-    public void residualFinish(double[] k, double[] dot, double[] ispQ, double[] ispJ, double[] out, int n);
+    /** {@code out[i] = ResidualFormula.distance(type, variance, s2[i], dot[i], ispQ[i], ispJ[i])} for i &lt; n. */
+    public void residualDistances(KernelShape type, double variance, double[] s2, double[] dot, double[] ispQ, double[] ispJ,
+                           double[] out, int n);
 
     /**
      * Bounds on the residual distances of one query to rows {@code [from, from + n)} of {@code tile}, given
