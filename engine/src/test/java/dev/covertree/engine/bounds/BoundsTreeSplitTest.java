@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class BoundsTreeSplitTest {
     private static final int[] SIZES = {33, 127, 128, 129, 255, 256, 1_000, 4_113, 70_001};
 
-    private static double[][] points(int n, int d, IntFunction<double[]> row) {
+    private static double[][] points(int n, IntFunction<double[]> row) {
         double[][] x = new double[n][];
         for (int i = 0; i < n; i++) {
             x[i] = row.apply(i);
@@ -36,12 +36,12 @@ class BoundsTreeSplitTest {
     void everyInnerNodeSplitsAtTheMedianOfItsWidestSide() {
         for (int n : SIZES) {
             SplittableRandom rnd = new SplittableRandom(n);
-            checkSplits(n, points(n, 2, i -> new double[] {i, 0.5 * i}));
-            checkSplits(n, points(n, 2, i -> new double[] {n - i, 1}));
-            checkSplits(n, points(n, 2, i -> new double[] {Math.min(i, n - i), i % 7}));
-            checkSplits(n, points(n, 2, i -> new double[] {rnd.nextInt(2), rnd.nextInt(3)}));
-            checkSplits(n, points(n, 3, i -> new double[] {rnd.nextInt(5), 2.5, rnd.nextDouble()}));
-            checkSplits(n, points(n, 2, i -> new double[] {4.0, 4.0}));
+            checkSplits(n, points(n, i -> new double[] {i, 0.5 * i}));
+            checkSplits(n, points(n, i -> new double[] {n - i, 1}));
+            checkSplits(n, points(n, i -> new double[] {Math.min(i, n - i), i % 7}));
+            checkSplits(n, points(n, i -> new double[] {rnd.nextInt(2), rnd.nextInt(3)}));
+            checkSplits(n, points(n, i -> new double[] {rnd.nextInt(5), 2.5, rnd.nextDouble()}));
+            checkSplits(n, points(n, i -> new double[] {4.0, 4.0}));
         }
     }
 
