@@ -17,7 +17,11 @@ import dev.covertree.engine.metric.SearchEngine;
  * <p>A run's heaps start capped ({@link TopK#limitTo}) at the largest k-th distance of the run the same worker
  * searched before, {@link #CAP_MARGIN} times: neighbouring runs in node order have much the same k-th
  * distances, and a heap that starts with a bound near its final one takes few of the first leaves' points that
- * nearer ones would push out. Why a heap that ends full under a cap c holds the exact answer: its k pairs are
+ * nearer ones would push out. A query searched alone in node order (the residual metric's all-points job) is
+ * capped the same way at the k-th distance of the query before it, when that one is its neighbour in the same
+ * leaf (the previous position, a smaller id: a leaf lists its points by id); its descent then queues no node
+ * whose bound is above the cap. At a leaf's first query no cap is set: in predecessor mode it has the leaf's
+ * smallest id, so the fewest candidates, and a k-th distance beyond its predecessor's. Why a heap that ends full under a cap c holds the exact answer: its k pairs are
  * real candidates (each with d &le; c), so its k-th pair h is not worse than the true k-th; a candidate of the
  * true answer is then not worse than h, so at most h in distance, and no bound the search pruned with was
  * below h (the heap's bound only falls, to h at the end, and is c before the heap fills): no node holding it
@@ -25,7 +29,8 @@ import dev.covertree.engine.metric.SearchEngine;
  * (it keeps distances at most the bound), and the heap took it (it takes d &le; c and every pair better than its
  * k-th). The comparisons are on the same computed distances throughout, so no rounding enters. A heap that
  * ends short (the cap was below this query's k-th distance, or the query has fewer than k candidates) is
- * searched again without a cap, with the run's other short ones, so the answers never depend on the guess.
+ * searched again without a cap (with the run's other short ones, or alone), so the answers never depend on the
+ * guess.
  */
 final class BoundsTreeSearch implements SearchEngine {
     /**
@@ -58,18 +63,27 @@ final class BoundsTreeSearch implements SearchEngine {
             searchBatch(metric, qs, opt, from, to, nodeOrder, w, out);
             return;
         }
+        TopK heap = w.heap;
+        long previous = -1;
         for (long s = from; s < to; s++) {
             long slot = nodeOrder ? tree.pointAt(s) : s;
             long row = qs.row(slot);
             long limit = qs.idLimit(row, opt, n);
-            TopK heap = w.heap;
-            heap.clear();
-            // the query itself is at distance 0 by definition (never computed); it is offered here when it counts
+            // the query itself is at distance 0 by definition (never computed); it is offered when it counts
             long self = qs.byId() ? row : -1;
-            if (qs.selfCounts(row, opt, n)) {
-                heap.offer(0.0, self);
+            boolean selfCounts = qs.selfCounts(row, opt, n);
+            long position = nodeOrder && qs.byId() ? s : -1;
+            // capped after the query before it in the same leaf (see the class comment)
+            double cap = nodeOrder && s > from && row > previous ? w.lastReach * CAP_MARGIN : Double.POSITIVE_INFINITY;
+            start(heap, cap, selfCounts, self);
+            tree.search(metric, row, position, self, limit, heap, w);
+            if (!heap.isFull() && cap < Double.POSITIVE_INFINITY) {
+                w.searchedAgain++;
+                start(heap, Double.POSITIVE_INFINITY, selfCounts, self);
+                tree.search(metric, row, position, self, limit, heap, w);
             }
-            tree.search(metric, row, nodeOrder && qs.byId() ? s : -1, self, limit, heap, w);
+            previous = row;
+            w.lastReach = heap.isFull() ? heap.bound() : Double.POSITIVE_INFINITY;
             w.endQuery();
             heap.drainTo(out.indices(), out.distances(), slot);
         }
@@ -166,11 +180,15 @@ final class BoundsTreeSearch implements SearchEngine {
 
     /** Empties and caps the heap of run position {@code at}, and offers its query itself where that counts. */
     private static void start(QuerySet qs, KnnOptions opt, long n, int at, double cap, Worker w) {
-        TopK heap = w.heapFor(at);
+        start(w.heapFor(at), cap, qs.selfCounts(w.batchRows[at], opt, n), w.batchSkips[at]);
+    }
+
+    /** Empties and caps {@code heap}, and offers the query itself ({@code self}, at distance 0) where that counts. */
+    private static void start(TopK heap, double cap, boolean selfCounts, long self) {
         heap.clear();
         heap.limitTo(cap);
-        if (qs.selfCounts(w.batchRows[at], opt, n)) {
-            heap.offer(0.0, w.batchSkips[at]);
+        if (selfCounts) {
+            heap.offer(0.0, self);
         }
     }
 

@@ -259,6 +259,42 @@ class BoundsTreeTest {
     }
 
     /**
+     * A residual all-points search takes its queries one at a time in node order, each capped at the k-th distance
+     * of the query before it in the same leaf (BoundsTreeSearch). Where a leaf mixes a dense cluster's points with a
+     * sparse cloud's, a cap from a cluster point is far below the next cloud point's k-th distance: such queries are
+     * searched again, and every answer is still the scan's, bit for bit, plain and predecessor.
+     */
+    @Test
+    void aResidualQueryWhoseCapFromItsNeighbourIsTooSmallIsSearchedAgainExactly() {
+        int n = 3000;
+        double[][] x = uniform(n, 2, 30, 7);
+        for (int i = 0; i < n; i += 3) {
+            x[i][0] = 15 + (x[i][0] - 15) / 200;
+            x[i][1] = 15 + (x[i][1] - 15) / 200;
+        }
+        try (Arena arena = Arena.ofShared();
+             Dataset data = TestData.residual(arena, x, Kernel.of(KernelType.MATERN32, 1.0, 0.5), 30, NpyDType.F4);
+             BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+            Metric metric = Metric.of(data);
+            QuerySet qs = QuerySet.allPoints(n);
+            for (boolean predecessor : new boolean[] {false, true}) {
+                KnnOptions o = KnnOptions.of(9).withPredecessor(predecessor);
+                BoundsTreeSearch engine = new BoundsTreeSearch(tree);
+                Worker w = engine.newWorker(o.k());
+                try (KnnResult oracle = Knn.search(metric, qs, o.withEngine(Engine.SCAN));
+                     KnnResult one = new KnnResult(n, o.k())) {
+                    for (long from = 0; from < n; from += engine.chunk()) {
+                        engine.search(metric, qs, o, from, Math.min(n, from + engine.chunk()), w, one);
+                    }
+                    metric.finishAnswer(qs, one);
+                    assertTrue(w.searchedAgain > 0, "a cap from a cluster point is too small for the cloud point after it");
+                    ExactnessTest.assertIdentical(oracle, one, "predecessor " + predecessor);
+                }
+            }
+        }
+    }
+
+    /**
      * An all-points search reads each query from its own record in the tree (node order), where a search of
      * the same points by id reads the dataset's rows: the prepared query is the same, field for field, and
      * the answers are the same, bit for bit, for float32 and float64 V, plain and predecessor. The query's norm

@@ -76,8 +76,8 @@ public final class Worker {
     /** Each one's k-th id so far ({@link TopK#boundId}). */
     public final long[] batchBoundId = new long[BATCH];
     /**
-     * The largest k-th distance of the last run this worker searched, +∞ before the first: the next run's
-     * guess ({@link TopK#limitTo}).
+     * The largest k-th distance of the last run this worker searched, or the k-th distance of the last query it
+     * searched alone; +∞ before the first or when that heap ended short: the next one's guess ({@link TopK#limitTo}).
      */
     public double lastReach = Double.POSITIVE_INFINITY;
     /** Queries whose guessed cap was too small and that were searched again without one. */
