@@ -11,9 +11,13 @@ import javax.imageio.ImageIO;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ComparisonTest {
     private static final List<Engine> ENGINES = List.of(Engine.TREE, Engine.BRUTE, Engine.SCAN);
+    /** Where a test writes its charts and cached workloads; deleted after each test. */
+    @TempDir
+    Path tmp;
 
     @Test
     void ourEnginesAreExactAndEveryPeerRowIsMeasuredOrExplained() throws Exception {
@@ -34,7 +38,7 @@ class ComparisonTest {
         String md = BenchCommand.markdown(rows, "test");
         assertTrue(md.contains("| gold-32k@300 | smile-kdtree |") && md.contains("n/a: needs coordinates"), md);
         assertEquals(rows.size() + 1, BenchCommand.csv(rows).lines().count());
-        Path png = Files.createTempDirectory("charts").resolve("recall-qps.png");
+        Path png = tmp.resolve("recall-qps.png");
         Charts.recallVsQps(rows, Runtime.getRuntime().availableProcessors(), png);
         assertEquals(420, ImageIO.read(png.toFile()).getWidth(), "one panel per workload");
     }
@@ -42,7 +46,7 @@ class ComparisonTest {
     /** python3 with NumPy and SciPy is part of the project's test environment (.ci/setup). */
     @Test
     void theNumpyAndScipyRowsAreMeasuredOnTheCachedFilesAndFindTheTrueNeighbours() throws Exception {
-        Path cache = Files.createTempDirectory("cache");
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
         for (String name : new String[] {"gold-32k", "gold-32k-pred", "euclid-32k"}) {
             StringWriter log = new StringWriter();
             List<Comparison.Row> rows = new Comparison(3, new PrintWriter(log), List.of(Engine.BRUTE))
@@ -59,7 +63,7 @@ class ComparisonTest {
 
     @Test
     void workloadsAreCachedAsNpyAndMappedOnTheNextRun() throws Exception {
-        Path cache = Files.createTempDirectory("cache");
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
         Workload w = Workload.named("local-32k").resized(200);
         long[] sizes = new long[2];
         for (int run = 0; run < 2; run++) {
@@ -76,7 +80,7 @@ class ComparisonTest {
 
     @Test
     void theScalingChartIsDrawnFromTheScaleScriptsCsv() throws Exception {
-        Path dir = Files.createTempDirectory("charts");
+        Path dir = tmp;
         Path csv = dir.resolve("scale.csv");
         Files.writeString(csv, "metric,m,n,prepare_s,search_s,distances_per_query,peak_rss_mb,heap_peak_mb\n"
                 + "euclidean,0,262144,0,8.0,1117.5,240,26.5\neuclidean,0,1048576,0,47.0,1448.1,670,22.5\n"
