@@ -20,10 +20,13 @@ import dev.covertree.engine.metric.SearchEngine;
  * nearer ones would push out. A query searched alone in node order (the residual metric's all-points job) is
  * capped the same way at the k-th distance of the query before it, when that one is its neighbour in the same
  * leaf (the previous position, a smaller id: a leaf lists its points by id); its descent then queues no node
- * whose bound is above the cap. At a leaf's first query no cap is set: in predecessor mode it has the leaf's
- * smallest id, so the fewest candidates, and a k-th distance beyond its predecessor's. Why a heap that ends full under a cap c holds the exact answer: its k pairs are
- * real candidates (each with d &le; c), so its k-th pair h is not worse than the true k-th; a candidate of the
- * true answer is then not worse than h, so at most h in distance, and no bound the search pruned with was
+ * whose bound is above the cap. At a leaf's first query (an id below the previous query's) no cap is set: in
+ * predecessor mode it has the leaf's smallest id, so the fewest candidates and typically the leaf's largest k-th
+ * distance.
+ *
+ * <p>Why a heap that ends full under a cap c holds the exact answer: its k pairs are real candidates (each with
+ * d &le; c), so its k-th pair h is not worse than the true k-th; a candidate of the true answer is then not worse
+ * than h, so at most h in distance, and no bound the search pruned with was
  * below h (the heap's bound only falls, to h at the end, and is c before the heap fills): no node holding it
  * was skipped (node bounds are lower bounds, their rounding argued at each metric), the leaf scan kept it
  * (it keeps distances at most the bound), and the heap took it (it takes d &le; c and every pair better than its
@@ -34,9 +37,9 @@ import dev.covertree.engine.metric.SearchEngine;
  */
 final class BoundsTreeSearch implements SearchEngine {
     /**
-     * A run's cap over the largest k-th distance of the worker's previous run: small enough that few
-     * candidates beyond the final k-th enter a heap, large enough that few queries end short and are
-     * searched again.
+     * A cap over the guess it is made from (the largest k-th distance of the worker's previous run, or the previous
+     * query's): small enough that few candidates beyond the final k-th enter a heap, large enough that few queries
+     * end short and are searched again.
      */
     static final double CAP_MARGIN = 1.2;
     private final BoundsTree tree;
