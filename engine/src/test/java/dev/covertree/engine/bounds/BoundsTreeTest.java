@@ -238,16 +238,11 @@ class BoundsTreeTest {
             QuerySet qs = QuerySet.allPoints(n);
             for (boolean predecessor : new boolean[] {false, true}) {
                 KnnOptions o = KnnOptions.of(12).withPredecessor(predecessor);
-                BoundsTreeSearch engine = new BoundsTreeSearch(tree);
-                Worker w = engine.newWorker(o.k());
                 try (KnnResult oracle = Knn.search(metric, qs, o.withEngine(Engine.SCAN));
                      KnnResult one = new KnnResult(n, o.k());
                      KnnResult two = Knn.search(metric, qs, o.withEngine(Engine.BOUNDS).withThreads(2),
                              EnginePlan.withTree(tree))) {
-                    for (long from = 0; from < n; from += engine.chunk()) {
-                        engine.search(metric, qs, o, from, Math.min(n, from + engine.chunk()), w, one);
-                    }
-                    metric.finishAnswer(qs, one);
+                    Worker w = searchWithOneWorker(tree, metric, qs, o, one);
                     assertTrue(w.searchedAgain > 0, "the jump from the cluster to the cloud defeats a cap");
                     assertTrue(two.queriesSearchedAgain() > 0, "the result reports the queries searched again");
                     assertEquals(0, oracle.queriesSearchedAgain(), "the scan guesses nothing");
@@ -279,19 +274,26 @@ class BoundsTreeTest {
             QuerySet qs = QuerySet.allPoints(n);
             for (boolean predecessor : new boolean[] {false, true}) {
                 KnnOptions o = KnnOptions.of(9).withPredecessor(predecessor);
-                BoundsTreeSearch engine = new BoundsTreeSearch(tree);
-                Worker w = engine.newWorker(o.k());
                 try (KnnResult oracle = Knn.search(metric, qs, o.withEngine(Engine.SCAN));
                      KnnResult one = new KnnResult(n, o.k())) {
-                    for (long from = 0; from < n; from += engine.chunk()) {
-                        engine.search(metric, qs, o, from, Math.min(n, from + engine.chunk()), w, one);
-                    }
-                    metric.finishAnswer(qs, one);
+                    Worker w = searchWithOneWorker(tree, metric, qs, o, one);
                     assertTrue(w.searchedAgain > 0, "a cap from a cluster point is too small for the cloud point after it");
                     ExactnessTest.assertIdentical(oracle, one, "predecessor " + predecessor);
                 }
             }
         }
+    }
+
+    /** {@code qs} searched chunk after chunk by one worker of the tree's engine, into {@code out}; the worker, for its counts. */
+    private static Worker searchWithOneWorker(BoundsTree tree, Metric metric, QuerySet qs, KnnOptions o, KnnResult out) {
+        BoundsTreeSearch engine = new BoundsTreeSearch(tree);
+        Worker w = engine.newWorker(o.k());
+        long n = qs.size();
+        for (long from = 0; from < n; from += engine.chunk()) {
+            engine.search(metric, qs, o, from, Math.min(n, from + engine.chunk()), w, out);
+        }
+        metric.finishAnswer(qs, out);
+        return w;
     }
 
     /**
