@@ -17,10 +17,10 @@ import dev.covertree.engine.metric.SearchEngine;
  * <p>A run's heaps start capped ({@link TopK#limitTo}) at the largest k-th distance of the run the same worker
  * searched before, {@link #CAP_MARGIN} times: neighbouring runs in node order have much the same k-th
  * distances, and a heap that starts with a bound near its final one takes few of the first leaves' points that
- * nearer ones would push out. A query searched alone in node order (the residual metric's all-points job) is
- * capped the same way at the k-th distance of the query before it, when that one is its neighbour in the same
- * leaf (the previous position, a smaller id: a leaf lists its points by id); its descent then queues no node
- * whose bound is above the cap. At a leaf's first query (an id below the previous query's) no cap is set: in
+ * nearer ones would push out. A query searched alone in node order is capped the same way where the metric says
+ * it pays ({@link Metric#capsFromNeighbour}: the residual metric's all-points job), at the k-th distance of the
+ * query before it when that one is its neighbour in the same leaf (the previous position, a smaller id: a leaf
+ * lists its points by id); its descent then queues no node whose bound is above the cap. At a leaf's first query (an id below the previous query's) no cap is set: in
  * predecessor mode it has the leaf's smallest id, so the fewest candidates and typically the leaf's largest k-th
  * distance.
  *
@@ -67,6 +67,7 @@ final class BoundsTreeSearch implements SearchEngine {
             return;
         }
         TopK heap = w.heap;
+        boolean capped = nodeOrder && metric.capsFromNeighbour();
         long previous = -1;
         for (long s = from; s < to; s++) {
             long slot = nodeOrder ? tree.pointAt(s) : s;
@@ -77,7 +78,7 @@ final class BoundsTreeSearch implements SearchEngine {
             boolean selfCounts = qs.selfCounts(row, opt, n);
             long position = nodeOrder && qs.byId() ? s : -1;
             // capped after the query before it in the same leaf (see the class comment)
-            double cap = nodeOrder && s > from && row > previous ? w.lastReach * CAP_MARGIN : Double.POSITIVE_INFINITY;
+            double cap = capped && s > from && row > previous ? w.lastReach * CAP_MARGIN : Double.POSITIVE_INFINITY;
             start(heap, cap, selfCounts, self);
             tree.search(metric, row, position, self, limit, heap, w);
             if (!heap.isFull() && cap < Double.POSITIVE_INFINITY) {

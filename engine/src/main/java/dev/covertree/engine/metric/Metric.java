@@ -177,6 +177,16 @@ public abstract sealed class Metric permits ResidualMetric, EuclideanMetric {
     }
 
     /**
+     * True when a bounds-tree query searched alone in node order should start with its heap capped at the k-th
+     * distance of the query before it in its leaf (BoundsTreeSearch): where neighbouring points have much the same
+     * k-th distance, as the residual metric's saturating distances do, the cap keeps the descent from queueing
+     * nodes it will never open. The answers are the same either way.
+     */
+    public boolean capsFromNeighbour() {
+        return false;
+    }
+
+    /**
      * True when the bounds tree should keep its leaves' {@link #treeCoordinate}s column by column and let
      * {@link #leafWithin} compute a leaf's distances from them, lane by lane: only where those coordinates
      * are what the distance reads and the lane-wise sum is the same bits as {@link #distance}'s.

@@ -441,6 +441,12 @@ final class ResidualMetric extends Metric {
         w.distances += evaluated;
     }
 
+    /** Residual k-th distances lie close below 1 for neighbouring points; Euclidean ones in eight or more dimensions do not. */
+    @Override
+    public boolean capsFromNeighbour() {
+        return true;
+    }
+
     @Override
     public double treeCoordinate(long j, int k) {
         return dScaled.getAtIndex(ValueLayout.JAVA_DOUBLE, j * dim + k);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
@@ -280,6 +281,38 @@ class BoundsTreeTest {
                     assertTrue(w.searchedAgain > 0, "a cap from a cluster point is too small for the cloud point after it");
                     ExactnessTest.assertIdentical(oracle, one, "predecessor " + predecessor);
                 }
+            }
+        }
+    }
+
+    /**
+     * Euclidean points in ten dimensions are searched one query at a time (no leaf columns), and neighbouring
+     * points' k-th distances differ too much there for a neighbour's to cap the next query
+     * (Metric#capsFromNeighbour): on the same cluster-and-cloud mix nothing is searched again, and the answers are
+     * the scan's.
+     */
+    @Test
+    void aEuclideanQuerySearchedAloneStartsUncapped() {
+        int n = 2000;
+        double[][] x = uniform(n, 10, 30, 11);
+        for (int i = 0; i < n; i += 3) {
+            for (int k = 0; k < 10; k++) {
+                x[i][k] = 15 + (x[i][k] - 15) / 200;
+            }
+        }
+        try (Arena arena = Arena.ofShared();
+             Dataset data = Dataset.euclidean(TestData.matrix(arena, "x", x, NpyDType.F8));
+             BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
+            Metric metric = Metric.of(data);
+            assumeFalse(metric.leafColumns(), "the scalar kernels keep every Euclidean leaf column by column, so no query "
+                    + "is searched alone");
+            QuerySet qs = QuerySet.allPoints(n);
+            KnnOptions o = KnnOptions.of(9).withPredecessor(true);
+            try (KnnResult oracle = Knn.search(metric, qs, o.withEngine(Engine.SCAN));
+                 KnnResult one = new KnnResult(n, o.k())) {
+                Worker w = searchWithOneWorker(tree, metric, qs, o, one);
+                assertEquals(0, w.searchedAgain, "no query was capped");
+                ExactnessTest.assertIdentical(oracle, one, "ten dimensions");
             }
         }
     }
