@@ -263,13 +263,9 @@ class BoundsTreeTest {
     @Test
     void aResidualQueryWhoseCapFromItsNeighbourIsTooSmallIsSearchedAgainExactly() {
         int n = 3000;
-        double[][] x = uniform(n, 2, 30, 7);
-        for (int i = 0; i < n; i += 3) {
-            x[i][0] = 15 + (x[i][0] - 15) / 200;
-            x[i][1] = 15 + (x[i][1] - 15) / 200;
-        }
         try (Arena arena = Arena.ofShared();
-             Dataset data = TestData.residual(arena, x, Kernel.of(KernelType.MATERN32, 1.0, 0.5), 30, NpyDType.F4);
+             Dataset data = TestData.residual(arena, clusterAndCloud(n, 2, 7), Kernel.of(KernelType.MATERN32, 1.0, 0.5), 30,
+                     NpyDType.F4);
              BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
             Metric metric = Metric.of(data);
             QuerySet qs = QuerySet.allPoints(n);
@@ -294,14 +290,8 @@ class BoundsTreeTest {
     @Test
     void aEuclideanQuerySearchedAloneStartsUncapped() {
         int n = 2000;
-        double[][] x = uniform(n, 10, 30, 11);
-        for (int i = 0; i < n; i += 3) {
-            for (int k = 0; k < 10; k++) {
-                x[i][k] = 15 + (x[i][k] - 15) / 200;
-            }
-        }
         try (Arena arena = Arena.ofShared();
-             Dataset data = Dataset.euclidean(TestData.matrix(arena, "x", x, NpyDType.F8));
+             Dataset data = Dataset.euclidean(TestData.matrix(arena, "x", clusterAndCloud(n, 10, 11), NpyDType.F8));
              BoundsTree tree = BoundsTree.build(data, 2, ScratchSpace.auto())) {
             Metric metric = Metric.of(data);
             assumeFalse(metric.leafColumns(), "the scalar kernels keep every Euclidean leaf column by column, so no query "
@@ -315,6 +305,17 @@ class BoundsTreeTest {
                 ExactnessTest.assertIdentical(oracle, one, "ten dimensions");
             }
         }
+    }
+
+    /** {@code n} points uniform on [0, 30]^d, every third pulled into a cluster 200 times smaller around the centre. */
+    private static double[][] clusterAndCloud(int n, int d, long seed) {
+        double[][] x = uniform(n, d, 30, seed);
+        for (int i = 0; i < n; i += 3) {
+            for (int k = 0; k < d; k++) {
+                x[i][k] = 15 + (x[i][k] - 15) / 200;
+            }
+        }
+        return x;
     }
 
     /** {@code qs} searched chunk after chunk by one worker of the tree's engine, into {@code out}; the worker, for its counts. */
