@@ -20,20 +20,19 @@ import dev.covertree.engine.metric.SearchEngine;
  * nearer ones would push out. A query searched alone in node order is capped the same way where the metric says
  * it pays ({@link Metric#capsFromNeighbour}: the residual metric's all-points job), at the k-th distance of the
  * query before it when that one is its neighbour in the same leaf (the previous position, a smaller id: a leaf
- * lists its points by id); its descent then queues no node whose bound is above the cap. At a leaf's first query (an id below the previous query's) no cap is set: in
- * predecessor mode it has the leaf's smallest id, so the fewest candidates and typically the leaf's largest k-th
- * distance.
+ * lists its points by id); its descent then queues no node whose bound is above the cap. At a leaf's first query
+ * (an id below the previous query's) no cap is set: in predecessor mode it has the leaf's smallest id, so the
+ * fewest candidates and typically the leaf's largest k-th distance.
  *
  * <p>Why a heap that ends full under a cap c holds the exact answer: its k pairs are real candidates (each with
  * d &le; c), so its k-th pair h is not worse than the true k-th; a candidate of the true answer is then not worse
- * than h, so at most h in distance, and no bound the search pruned with was
- * below h (the heap's bound only falls, to h at the end, and is c before the heap fills): no node holding it
- * was skipped (node bounds are lower bounds, their rounding argued at each metric), the leaf scan kept it
- * (it keeps distances at most the bound), and the heap took it (it takes d &le; c and every pair better than its
- * k-th). The comparisons are on the same computed distances throughout, so no rounding enters. A heap that
- * ends short (the cap was below this query's k-th distance, or the query has fewer than k candidates) is
- * searched again without a cap (with the run's other short ones, or alone), so the answers never depend on the
- * guess.
+ * than h, so at most h in distance, and no bound the search pruned with was below h (the heap's bound only falls,
+ * to h at the end, and is c before the heap fills): no node holding it was skipped (node bounds are lower bounds,
+ * their rounding argued at each metric), the leaf scan kept it (it keeps distances at most the bound), and the
+ * heap took it (it takes d &le; c and every pair better than its k-th). The comparisons are on the same computed
+ * distances throughout, so no rounding enters. A heap that ends short (the cap was below this query's k-th
+ * distance, or the query has fewer than k candidates) is searched again without a cap (with the run's other short
+ * ones, or alone), so the answers never depend on the guess.
  */
 final class BoundsTreeSearch implements SearchEngine {
     /**
