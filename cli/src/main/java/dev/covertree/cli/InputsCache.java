@@ -1,5 +1,6 @@
 package dev.covertree.cli;
 
+import dev.covertree.engine.internal.util.NativeMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,35 +14,64 @@ import java.util.Map;
 /**
  * A worker's inputs kept between requests, with what was derived from them (orderings, plans and their
  * trees): keyed by the job's data settings and the identity of every file they read, the least recently
- * used closed once the total passes the memory budget. Used by one request at a time.
+ * used closed once the total passes the memory budget. Inputs one of whose files has since been deleted or
+ * rewritten can never be asked for again (the key holds the file's identity) and are closed at the end of the
+ * next request: in a loop whose every call brings new arrays, the Python package deletes its oldest array files,
+ * and their trees go with them. The budget left over keeps the memory of what closes
+ * ({@link NativeMemory#keepFreed}) for the next request's trees, which would otherwise take memory new to the
+ * process, slow at its first touch. Used by one request at a time.
  */
 final class InputsCache implements AutoCloseable {
     private final long budget;
-    private final LinkedHashMap<String, Inputs> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private boolean lastWasHit;
+
+    /** Kept inputs and the identity of each file they were read from, as it was then. */
+    private record Entry(Inputs inputs, Map<Path, String> identities) {
+        /** Whether one of the files is gone or has another identity now. */
+        boolean stale() {
+            for (Map.Entry<Path, String> f : identities.entrySet()) {
+                try {
+                    if (!identity(f.getKey()).equals(f.getValue())) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     /** A cache holding at most about {@code budget} bytes between requests (the last request's inputs may exceed it while it runs). */
     InputsCache(long budget) {
         this.budget = budget;
     }
 
-    /** The inputs under {@code key}, loaded by {@code load} when absent (an entry for the same files in another state goes first). */
-    Inputs get(String key, Inputs.IoSupplier<Inputs> load) throws IOException {
-        Inputs in = entries.get(key);
-        lastWasHit = in != null;
-        if (in == null) {
+    /**
+     * The inputs under {@code key}, loaded by {@code load} from {@code files} when absent (an entry for the same
+     * files in another state goes first).
+     */
+    Inputs get(String key, List<Path> files, Inputs.IoSupplier<Inputs> load) throws IOException {
+        Entry e = entries.get(key);
+        lastWasHit = e != null;
+        if (e == null) {
             String settings = withoutIdentities(key);
-            for (Iterator<Map.Entry<String, Inputs>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<String, Inputs> e = it.next();
-                if (withoutIdentities(e.getKey()).equals(settings)) {
-                    e.getValue().close();
+            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Entry> old = it.next();
+                if (withoutIdentities(old.getKey()).equals(settings)) {
+                    old.getValue().inputs().close();
                     it.remove();
                 }
             }
-            in = load.get();
-            entries.put(key, in);
+            Map<Path, String> identities = new LinkedHashMap<>();
+            for (Path f : files) {
+                identities.put(f, identity(f));
+            }
+            e = new Entry(load.get(), identities);
+            entries.put(key, e);
         }
-        return in;
+        return e.inputs();
     }
 
     /** Whether the last {@link #get} found its inputs kept. */
@@ -49,20 +79,33 @@ final class InputsCache implements AutoCloseable {
         return lastWasHit;
     }
 
-    /** Closes the least recently used inputs until the rest fit the budget. */
+    /**
+     * Closes the inputs whose files changed, then the least recently used until the rest fit the budget; the
+     * budget the rest leave keeps freed memory for the next request.
+     */
     void trim() {
+        List<String> closing = new ArrayList<>();
         long total = 0;
-        List<String> keys = new ArrayList<>(entries.keySet());
-        for (String k : keys) {
-            total += entries.get(k).bytes();
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            if (e.getValue().stale()) {
+                closing.add(e.getKey());
+            } else {
+                total += e.getValue().inputs().bytes();
+            }
         }
-        for (String k : keys) {
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
             if (total <= budget) {
                 break;
             }
-            Inputs in = entries.remove(k);
-            total -= in.bytes();
-            in.close();
+            if (!closing.contains(e.getKey())) {
+                closing.add(e.getKey());
+                total -= e.getValue().inputs().bytes();
+            }
+        }
+        // set before the closing, so that their blocks are kept rather than given back
+        NativeMemory.keepFreed(Math.max(0, budget - total));
+        for (String k : closing) {
+            entries.remove(k).inputs().close();
         }
     }
 
@@ -73,8 +116,9 @@ final class InputsCache implements AutoCloseable {
 
     @Override
     public void close() {
-        entries.values().forEach(Inputs::close);
+        entries.values().forEach(e -> e.inputs().close());
         entries.clear();
+        NativeMemory.keepFreed(0);
     }
 
     /**

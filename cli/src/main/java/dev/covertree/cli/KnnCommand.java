@@ -231,7 +231,7 @@ final class KnnCommand implements Callable<Integer> {
             // mapping and checking the inputs (a prepare phase of its own when V and p are made here); a worker
             // keeps them, and what is derived from them, for its next requests
             Inputs in = cache == null ? scope.keep(Inputs.load(data, threads, tel)) : cache.get(inputsKey(threads),
-                    () -> Inputs.load(data, threads, tel));
+                    inputFiles(), () -> Inputs.load(data, threads, tel));
             loading.count("reused", cache != null && cache.lastWasHit()).end();
             Dataset given = in.dataset;
             Telemetry.Phase ordering = tel.phase("order");
@@ -383,6 +383,17 @@ final class KnnCommand implements Callable<Integer> {
             }
         }
         return key.toString();
+    }
+
+    /** The files the data options name, whose identities {@link #inputsKey} holds. */
+    private List<Path> inputFiles() {
+        List<Path> files = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : spec.mixins().get("data").options()) {
+            if (o.getValue() instanceof Path p) {
+                files.add(RunOptions.fileOf(p));
+            }
+        }
+        return files;
     }
 
     /**

@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,6 +222,22 @@ class WorkerTest {
             assertArrayEquals(Files.readAllBytes(dir.resolve(ref + part)), Files.readAllBytes(dir.resolve(out + part)), out + part);
             Files.delete(dir.resolve(out + part));
         }
+    }
+
+    @Test
+    void inputsWhoseFileWasDeletedAreClosedAfterTheNextRequestAndTheirMappingGoes() throws Exception {
+        Path maps = Path.of("/proc/self/maps");
+        Assumptions.assumeTrue(Files.isReadable(maps), "needs Linux's /proc/self/maps");
+        Path gone = Files.copy(dir.resolve("x.npy"), dir.resolve("gone.npy"));
+        Reply first = call(knn("gone.npy", "gone", "--all"));
+        assertEquals(0, first.exit(), first.err());
+        Files.delete(gone);
+        assertTrue(Files.readString(maps).contains(gone + " (deleted)"), "the kept inputs map the file");
+        Files.copy(dir.resolve("x.npy"), dir.resolve("next.npy"));
+        Reply next = call(knn("next.npy", "afterGone", "--all"));
+        assertEquals(0, next.exit(), next.err());
+        assertFalse(Files.readString(maps).contains(gone.toString()), "a file that is gone can never be asked for again");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("gone-i.npy")), Files.readAllBytes(dir.resolve("afterGone-i.npy")));
     }
 
     @Test

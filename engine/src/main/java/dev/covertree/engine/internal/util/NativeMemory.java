@@ -6,6 +6,9 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Large zeroed native arrays on transparent huge pages, first touched by several threads. {@link Arena#allocate}
@@ -17,6 +20,12 @@ import java.lang.invoke.MethodHandle;
  * 512, and a search over the array misses the TLB less. Freed when the arena closes. Where the C library cannot
  * be reached (no native access), {@link Arena#allocate} it is; where the kernel has no huge pages to give,
  * the advice does nothing.
+ *
+ * <p>A long-lived process can {@linkplain #keepFreed keep} freed blocks for its next allocations. Memory new to
+ * a process costs its first touch in the kernel (clearing each page, and on a virtual machine the host backing
+ * it), many times what zeroing it again costs; a worker whose every request builds a tree as large as the last
+ * one's then builds it in memory it already has. By default nothing is kept: a library call gives back what it
+ * freed.
  */
 public final class NativeMemory {
     /** Below this the huge-page path does not pay for its alignment. */
@@ -64,7 +73,43 @@ public final class NativeMemory {
         }
     }
 
+    /** Guards the kept blocks. */
+    private static final Object KEPT_LOCK = new Object();
+    /** Freed blocks kept for reuse: their addresses by their size. */
+    private static final TreeMap<Long, ArrayDeque<Long>> KEPT = new TreeMap<>();
+    private static long keptBytes;
+    private static long keepLimit;
+
     private NativeMemory() {
+    }
+
+    /**
+     * From now on keeps up to {@code bytes} of freed blocks (those of {@link #allocateZeroed}'s large path) for
+     * later allocations, instead of giving them back to the C library; what is kept beyond that is given back
+     * now. {@code 0}, the default, keeps nothing.
+     */
+    public static void keepFreed(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must be >= 0, got " + bytes);
+        }
+        synchronized (KEPT_LOCK) {
+            keepLimit = bytes;
+            while (keptBytes > keepLimit) {
+                Map.Entry<Long, ArrayDeque<Long>> largest = KEPT.lastEntry();
+                free(MemorySegment.ofAddress(largest.getValue().pop()));
+                keptBytes -= largest.getKey();
+                if (largest.getValue().isEmpty()) {
+                    KEPT.remove(largest.getKey());
+                }
+            }
+        }
+    }
+
+    /** Bytes of freed blocks kept now. */
+    public static long keptBytes() {
+        synchronized (KEPT_LOCK) {
+            return keptBytes;
+        }
     }
 
     /** {@code bytes} of zeroed memory aligned to 64 bytes (2 MiB when large), living as long as {@code arena}. */
@@ -73,18 +118,22 @@ public final class NativeMemory {
             return arena.allocate(bytes, 64);
         }
         // aligned_alloc wants a size that is a multiple of the alignment
-        long size = (bytes + HUGE_PAGE - 1) & -HUGE_PAGE;
-        MemorySegment raw;
-        try {
-            raw = (MemorySegment) C.ALIGNED_ALLOC.invokeExact(HUGE_PAGE, size);
-        } catch (Throwable t) {
-            throw new IllegalStateException("aligned_alloc failed", t);
+        long wanted = (bytes + HUGE_PAGE - 1) & -HUGE_PAGE;
+        MemorySegment raw = takeKept(wanted);
+        if (raw == null) {
+            try {
+                raw = (MemorySegment) C.ALIGNED_ALLOC.invokeExact(HUGE_PAGE, wanted);
+            } catch (Throwable t) {
+                throw new IllegalStateException("aligned_alloc failed", t);
+            }
+            if (raw.address() == 0) {
+                throw new OutOfMemoryError("cannot allocate " + wanted + " bytes of native memory");
+            }
+            raw = raw.reinterpret(wanted);
+            adviseHugePages(raw);
         }
-        if (raw.address() == 0) {
-            throw new OutOfMemoryError("cannot allocate " + size + " bytes of native memory");
-        }
-        MemorySegment segment = raw.reinterpret(size, arena, NativeMemory::free);
-        adviseHugePages(segment);
+        long size = raw.byteSize();
+        MemorySegment segment = raw.reinterpret(size, arena, freed -> release(freed.address(), size));
         if (threads < 2 || size < PARALLEL_MIN) {
             segment.fill((byte) 0);
         } else {
@@ -104,6 +153,37 @@ public final class NativeMemory {
         } catch (Throwable t) {
             // advice only
         }
+    }
+
+    /**
+     * A kept block of at least {@code size} bytes and at most a quarter more (a larger one would sit mostly
+     * unused while a later, larger request allocates anew), taken out of the kept set; null when there is none.
+     */
+    private static MemorySegment takeKept(long size) {
+        synchronized (KEPT_LOCK) {
+            Map.Entry<Long, ArrayDeque<Long>> fit = KEPT.ceilingEntry(size);
+            if (fit == null || fit.getKey() > size + size / 4) {
+                return null;
+            }
+            long address = fit.getValue().pop();
+            if (fit.getValue().isEmpty()) {
+                KEPT.remove(fit.getKey());
+            }
+            keptBytes -= fit.getKey();
+            return MemorySegment.ofAddress(address).reinterpret(fit.getKey());
+        }
+    }
+
+    /** A block whose arena closed: kept while the limit allows, else given back. */
+    private static void release(long address, long size) {
+        synchronized (KEPT_LOCK) {
+            if (keptBytes + size <= keepLimit) {
+                KEPT.computeIfAbsent(size, s -> new ArrayDeque<>()).push(address);
+                keptBytes += size;
+                return;
+            }
+        }
+        free(MemorySegment.ofAddress(address));
     }
 
     private static void free(MemorySegment address) {
