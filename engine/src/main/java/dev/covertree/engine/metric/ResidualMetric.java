@@ -100,6 +100,11 @@ final class ResidualMetric extends Metric {
      * variance moves every point's {@code σ² − ‖V_i‖²} by the same amount, so the check fails only where most
      * sampled points disagree: a caller's p that differs at some points (the SPEC lets the caller give p)
      * passes, and one that differs everywhere needs {@link KnnOptions#checkInputs} off.
+     *
+     * <p>The sampled rows are widened into an array and summed there, as {@link #checkAnswer} does too: the
+     * checks never call the search's segment kernels. Called on the dataset's own V (a mapped file), those
+     * kernels' shared load methods would record a second segment class before the search compiles them, and
+     * the search's kernels, compiled from that profile, would run the whole search slower.
      */
     @Override
     public void checkInputs() {
@@ -117,9 +122,11 @@ final class ResidualMetric extends Metric {
         long first = -1;
         double firstP = 0;
         double firstG = 0;
+        double[] row = new double[m];
         for (long i = 0; i < n; i += step) {
             double p = ds.p().get(i, 0);
-            double g = variance - ops.dot(v.segment(), v.rowOffset(i), v.segment(), v.rowOffset(i), m, f4);
+            v.copyRows(i, 1, row);
+            double g = variance - plainDot(row, row);
             if (p > 1e-6 * variance) {
                 checked++;
                 if (Math.abs(g - p) > 1e-5 * variance + 1e-3 * p) {
@@ -140,29 +147,41 @@ final class ResidualMetric extends Metric {
     }
 
     /**
-     * What a consistent pair can show. Let V be the float64 rows p was made from and Ṽ the stored ones
-     * (V rounded to float32, or V itself). The residual {@code C = k − V_q·V_j} of a positive semi-definite
-     * covariance obeys {@code |C| ≤ √(g_q g_j)}, g its diagonal {@code σ² − ‖V‖²}, so
-     * {@code |C| / √(p_q p_j) ≤ A_q A_j} with {@code A = √(max(g, p) / p)}. The computed residual uses Ṽ:
-     * {@code |V_q·V_j − Ṽ_q·Ṽ_j| ≤ 2.0001 u₄ ‖Ṽ_q‖ ‖Ṽ_j‖} (u₄ = 2⁻²⁴, the float32 rounding; for float64 V the
-     * same allowance stands for the triangular solve that made V, whose relative error grows with the
-     * condition of {@code K_UU} plus jitter, up to about 10⁶ u), and
+     * What a consistent pair (q, j) can show, given their stored V rows widened ({@code qRow}, {@code jRow}). Let
+     * V be the float64 rows p was made from and Ṽ the stored ones (V rounded to float32, or V itself). The
+     * residual {@code C = k − V_q·V_j} of a positive semi-definite covariance obeys {@code |C| ≤ √(g_q g_j)}, g its
+     * diagonal {@code σ² − ‖V‖²}, so {@code |C| / √(p_q p_j) ≤ A_q A_j} with {@code A = √(max(g, p) / p)}. The
+     * computed residual uses Ṽ: {@code |V_q·V_j − Ṽ_q·Ṽ_j| ≤ 2.0001 u₄ ‖Ṽ_q‖ ‖Ṽ_j‖} (u₄ = 2⁻²⁴, the float32
+     * rounding; for float64 V the same allowance stands for the triangular solve that made V, whose relative error
+     * grows with the condition of {@code K_UU} plus jitter, up to about 10⁶ u), and
      * float64 rounding adds at most {@code γ (σ² + ‖Ṽ_q‖ ‖Ṽ_j‖)} with γ = 4(m + 8)u. g is known only through Ṽ,
      * up to the same two terms with q = j. So {@code |ρ| ≤ A_q A_j + E_qj}, E those terms times
      * {@code 1/√(p_q p_j)}. Where the residual is tiny (p near the jitter) float32 V moves ρ by several
      * percent, which is why the cover tree's slacks alone do not bound it.
      */
-    private double allowedRho(long q, long j) {
+    private double allowedRho(long q, long j, double[] qRow, double[] jRow) {
         double u4 = 2.0001 * 0x1p-24;
         double gamma = 4.0 * (m + 8) * 0x1p-53;
-        double nq = Math.sqrt(ops.dot(qv.segment(), qv.rowOffset(q), qv.segment(), qv.rowOffset(q), m, f4));
-        double nj = Math.sqrt(ops.dot(dv.segment(), dv.rowOffset(j), dv.segment(), dv.rowOffset(j), m, f4));
+        double nq = Math.sqrt(plainDot(qRow, qRow));
+        double nj = Math.sqrt(plainDot(jRow, jRow));
         double ispQ = qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, q);
         double ispJ = dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
         double aq = diagonalFactor(nq, ispQ, u4, gamma);
         double aj = diagonalFactor(nj, ispJ, u4, gamma);
         double e = (u4 * nq * nj + gamma * (variance + nq * nj)) * ispQ * ispJ;
         return (aq * aj + e) * (1 + 1e-12) + 1e-12;
+    }
+
+    /**
+     * {@code a · b} over the metric's m columns, one FMA chain: the checks' own sum (its rounding is within the γ
+     * of {@link #allowedRho}, as any order's is), so that they never call the search's kernels.
+     */
+    private double plainDot(double[] a, double[] b) {
+        double sum = 0;
+        for (int c = 0; c < m; c++) {
+            sum = Math.fma(a[c], b[c], sum);
+        }
+        return sum;
     }
 
     /** {@code A = √(max(g, p) / p)} with g = σ² − ‖Ṽ‖² widened by its own error; +∞ where no PSD residual fits. */
@@ -183,6 +202,8 @@ final class ResidualMetric extends Metric {
      */
     @Override
     public void checkAnswer(QuerySet qs, KnnResult out) {
+        double[] qRow = new double[m];
+        double[] jRow = new double[m];
         for (long s = 0; s < out.queries(); s++) {
             long row = qs.row(s);
             for (int c = 0; c < out.k() && out.distance(s, c) == 0; c++) {
@@ -190,9 +211,11 @@ final class ResidualMetric extends Metric {
                 if (j < 0 || (self && j == row)) {
                     continue;
                 }
-                double allowed = allowedRho(row, j);
+                qv.copyRows(row, 1, qRow);
+                dv.copyRows(j, 1, jRow);
+                double allowed = allowedRho(row, j, qRow, jRow);
                 double rho = ResidualFormula.rho(type.shape(), variance, scaledSquaredDistance(row, dScaled, j * dim * 8L),
-                        ops.dot(qv.segment(), qv.rowOffset(row), dv.segment(), dv.rowOffset(j), m, f4),
+                        plainDot(qRow, jRow),
                         qIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, row), dIsp.getAtIndex(ValueLayout.JAVA_DOUBLE, j));
                 if (Math.abs(rho) > allowed) {
                     throw new InvalidInputException(String.format("the kernel settings (%s) do not belong to V and p: for "
