@@ -2,6 +2,7 @@ package dev.covertree.engine;
 
 import dev.covertree.engine.internal.util.MemoryLimit;
 import dev.covertree.engine.internal.util.NativeMemory;
+import dev.covertree.npy.PlainSegment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -87,7 +88,7 @@ public final class ScratchSpace {
         try {
             Path file = Files.createTempFile(directory, "covertree-", ".scratch");
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                return ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+                return PlainSegment.of(ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena), arena);
             } finally {
                 try {
                     Files.delete(file);

@@ -6,6 +6,7 @@ import dev.covertree.engine.internal.search.BoundsNodeLayout;
 import dev.covertree.engine.internal.search.TreeFiles;
 import dev.covertree.engine.metric.Metric;
 import dev.covertree.npy.PartialFiles;
+import dev.covertree.npy.PlainSegment;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
@@ -138,7 +139,7 @@ final class BoundsTreeFile {
             if (size < HEADER_BYTES) {
                 throw new InvalidInputException(src + ": not a tree file (too short)");
             }
-            MemorySegment f = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MemorySegment f = PlainSegment.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), arena);
             TreeFiles.checkHeader(src, ".btree", "bounds tree format", REBUILD, (long) MAGIC_H.get(f, 0L) == MAGIC,
                     (long) BOM_H.get(f, 0L) == TreeFiles.BOM, (int) VERSION_H.get(f, 0L), VERSION);
             long n = (long) N_H.get(f, 0L);

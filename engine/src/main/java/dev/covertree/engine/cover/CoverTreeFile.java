@@ -6,6 +6,7 @@ import dev.covertree.engine.ScratchSpace;
 import dev.covertree.engine.internal.search.NodeLayout;
 import dev.covertree.engine.internal.search.TreeFiles;
 import dev.covertree.npy.PartialFiles;
+import dev.covertree.npy.PlainSegment;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
@@ -99,7 +100,7 @@ final class CoverTreeFile {
             if (size < HEADER.byteSize()) {
                 throw new InvalidInputException(src + ": not a tree file (too short)");
             }
-            MemorySegment f = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MemorySegment f = PlainSegment.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), arena);
             TreeFiles.checkHeader(src, ".ctree", "tree file format", "covertree build", (long) MAGIC_H.get(f, 0L) == MAGIC,
                     (long) BOM_H.get(f, 0L) == TreeFiles.BOM, (int) VERSION_H.get(f, 0L), VERSION);
             int nodeBytes = (int) NODE_BYTES_H.get(f, 0L);
