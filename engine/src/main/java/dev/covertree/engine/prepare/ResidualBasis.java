@@ -33,15 +33,15 @@ public final class ResidualBasis implements AutoCloseable {
     private final int d;
     private final Arena arena;
     private final MemorySegment l;
-    /** The inducing points' scaled coordinates (a heap segment over an m x d array). */
-    private final MemorySegment scaledUSegment;
+    /** The inducing points' scaled coordinates, m x d. */
+    private final double[] scaledU;
     private final LinearAlgebra la;
     private final long[] inducingIds;
 
     private ResidualBasis(Kernel kernel, double[] scaledU, int m, int d, Arena arena, MemorySegment l, LinearAlgebra la,
                           long[] inducingIds) {
         this.kernel = kernel;
-        this.scaledUSegment = MemorySegment.ofArray(scaledU);
+        this.scaledU = scaledU;
         this.m = m;
         this.d = d;
         this.arena = arena;
@@ -103,8 +103,8 @@ public final class ResidualBasis implements AutoCloseable {
             MemorySegment l = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) m * m);
             for (int a = 0; a < m; a++) {
                 for (int b = 0; b <= a; b++) {
-                    double kab = kernel.value(ResidualFormula.squaredDistance(MemorySegment.ofArray(su), 8L * a * d,
-                            MemorySegment.ofArray(su), 8L * b * d, d)) + (a == b ? JITTER * kernel.variance() : 0);
+                    double kab = kernel.value(ResidualFormula.squaredDistance(su, a * d, su, b * d, d))
+                            + (a == b ? JITTER * kernel.variance() : 0);
                     l.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) a * m + b, kab);
                     l.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) b * m + a, kab);
                 }
@@ -194,7 +194,7 @@ public final class ResidualBasis implements AutoCloseable {
         }
         for (int a = 0; a < m; a++) {
             w.block.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * m + a, kernel.value(
-                ResidualFormula.squaredDistance(w.xSegment, 0, scaledUSegment, 8L * a * d, d)));
+                ResidualFormula.squaredDistance(x, 0, scaledU, a * d, d)));
         }
     }
 
@@ -219,12 +219,10 @@ public final class ResidualBasis implements AutoCloseable {
         final Arena arena = Arena.ofConfined();
         final MemorySegment block;
         final double[] x;
-        final MemorySegment xSegment;
 
         BlockScratch(int m, int d) {
             block = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) BLOCK_ROWS * m);
             x = new double[d];
-            xSegment = MemorySegment.ofArray(x);
         }
 
         @Override

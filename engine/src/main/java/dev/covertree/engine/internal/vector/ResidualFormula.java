@@ -95,6 +95,21 @@ public final class ResidualFormula {
         return s2;
     }
 
+    /**
+     * {@link #squaredDistance(MemorySegment, long, MemorySegment, long, int)} over arrays (coordinates starting at
+     * indices {@code aOff}, {@code bOff}): the same FMA chain, so the same bits. V's preparation calls it millions
+     * of times before a search; were it the segment method, the JIT would compile that method on its own for
+     * preparation's arrays and then not inline it into the search, which calls it for every distance.
+     */
+    public static double squaredDistance(double[] a, int aOff, double[] b, int bOff, int d) {
+        double s2 = 0;
+        for (int k = 0; k < d; k++) {
+            double t = a[aOff + k] - b[bOff + k];
+            s2 = Math.fma(t, t, s2);
+        }
+        return s2;
+    }
+
     /** {@code √(1 − min(|ρ|, 1))} with ρ from {@link #rho}. */
     public static double distance(KernelShape type, double variance, double s2, double dot, double ispQ, double ispJ) {
         return Math.sqrt(1.0 - Math.min(Math.abs(rho(type, variance, s2, dot, ispQ, ispJ)), 1.0));
