@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.covertree.cli.Main;
+import dev.covertree.engine.internal.util.NativeMemory;
 import dev.covertree.npy.NpyDType;
 import dev.covertree.npy.NpyMappedFile;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +35,8 @@ class WorkerTest {
     @TempDir
     static Path dir;
     private static Path socket;
-    private static Thread server;
+    /** Every worker the tests start; all are stopped at the end (a worker sets process-wide state: kept memory). */
+    private static final List<Thread> servers = new ArrayList<>();
 
     record Reply(int exit, String out, String err) {
     }
@@ -52,8 +54,8 @@ class WorkerTest {
                 PosixFilePermissions.fromString("rwx------")));
         Path sock = folder.resolve("socket");
         String[] args = Cli.concat(new String[] {"serve", "--socket", sock.toString(), "--idle-exit", "0", "--quiet"}, more);
-        server = Thread.ofPlatform().daemon().start(() -> Main.run(args, new PrintWriter(new StringWriter()),
-                new PrintWriter(new StringWriter())));
+        servers.add(Thread.ofPlatform().daemon().start(() -> Main.run(args, new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()))));
         for (int i = 0; i < 500 && !Files.exists(sock); i++) {
             Thread.sleep(10);
         }
@@ -61,8 +63,14 @@ class WorkerTest {
     }
 
     @AfterAll
-    static void stop() {
-        server.interrupt();
+    static void stop() throws InterruptedException {
+        for (Thread t : servers) {
+            t.interrupt();
+        }
+        for (Thread t : servers) {
+            t.join(10_000);
+        }
+        assertEquals(0, NativeMemory.keptBytes(), "a stopped worker gives back the memory it kept");
     }
 
     private static String[] knn(String coords, String out, String... more) {
