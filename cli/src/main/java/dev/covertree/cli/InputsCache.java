@@ -26,8 +26,15 @@ final class InputsCache implements AutoCloseable {
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private boolean lastWasHit;
 
-    /** Kept inputs and the identity of each file they were read from, as it was then. */
-    private record Entry(Inputs inputs, Map<Path, String> identities) {
+    /**
+     * What a job's inputs are made from: every data setting as given (file names included) and the files they
+     * name, whose identity at the request completes the key.
+     */
+    record Key(String settings, List<Path> files) {
+    }
+
+    /** Kept inputs, their settings and the identity of each file they were read from, as it was then. */
+    private record Entry(Inputs inputs, String settings, Map<Path, String> identities) {
         /** Whether one of the files is gone or has another identity now. */
         boolean stale() {
             for (Map.Entry<Path, String> f : identities.entrySet()) {
@@ -49,27 +56,27 @@ final class InputsCache implements AutoCloseable {
     }
 
     /**
-     * The inputs under {@code key}, loaded by {@code load} from {@code files} when absent (an entry for the same
-     * files in another state goes first).
+     * The inputs of {@code key}'s settings and its files as they are now, loaded by {@code load} when absent (an
+     * entry for the same settings with its files in another state goes first).
      */
-    Inputs get(String key, List<Path> files, Inputs.IoSupplier<Inputs> load) throws IOException {
-        Entry e = entries.get(key);
+    Inputs get(Key key, Inputs.IoSupplier<Inputs> load) throws IOException {
+        Map<Path, String> identities = new LinkedHashMap<>();
+        for (Path f : key.files()) {
+            identities.put(f, identity(f));
+        }
+        String id = key.settings() + " @" + String.join(" @", identities.values());
+        Entry e = entries.get(id);
         lastWasHit = e != null;
         if (e == null) {
-            String settings = withoutIdentities(key);
-            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<String, Entry> old = it.next();
-                if (withoutIdentities(old.getKey()).equals(settings)) {
-                    old.getValue().inputs().close();
+            for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+                Entry old = it.next();
+                if (old.settings().equals(key.settings())) {
+                    old.inputs().close();
                     it.remove();
                 }
             }
-            Map<Path, String> identities = new LinkedHashMap<>();
-            for (Path f : files) {
-                identities.put(f, identity(f));
-            }
-            e = new Entry(load.get(), identities);
-            entries.put(key, e);
+            e = new Entry(load.get(), key.settings(), identities);
+            entries.put(id, e);
         }
         return e.inputs();
     }
@@ -126,7 +133,7 @@ final class InputsCache implements AutoCloseable {
      * rewritten in place changes at least its change time; a missing file has none (loading it then fails
      * with the usual message).
      */
-    static String identity(Path file) throws IOException {
+    private static String identity(Path file) throws IOException {
         if (!Files.exists(file)) {
             return "missing";
         }
@@ -138,9 +145,5 @@ final class InputsCache implements AutoCloseable {
             ctime = "";
         }
         return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime().toInstant() + "/" + ctime;
-    }
-
-    private static String withoutIdentities(String key) {
-        return key.replaceAll("@\\S+", "");
     }
 }

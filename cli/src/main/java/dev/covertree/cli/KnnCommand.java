@@ -231,7 +231,7 @@ final class KnnCommand implements Callable<Integer> {
             // mapping and checking the inputs (a prepare phase of its own when V and p are made here); a worker
             // keeps them, and what is derived from them, for its next requests
             Inputs in = cache == null ? scope.keep(Inputs.load(data, threads, tel)) : cache.get(inputsKey(threads),
-                    inputFiles(), () -> Inputs.load(data, threads, tel));
+                    () -> Inputs.load(data, threads, tel));
             loading.count("reused", cache != null && cache.lastWasHit()).end();
             Dataset given = in.dataset;
             Telemetry.Phase ordering = tel.phase("order");
@@ -370,30 +370,21 @@ final class KnnCommand implements Callable<Integer> {
 
     /**
      * What identifies this job's inputs for a worker's cache: every data setting as given, the thread count
-     * (V and p prepared on other threads could differ in the last bit) and the identity of each file read
-     * (device, inode, size, modification and change times), so a file rewritten in place is read again.
+     * (V and p prepared on other threads could differ in the last bit) and the files they name, whose identity
+     * (device, inode, size, modification and change times) the cache adds, so a file rewritten in place is read
+     * again.
      */
-    private String inputsKey(int threads) throws java.io.IOException {
-        StringBuilder key = new StringBuilder("threads=").append(threads);
-        for (CommandLine.Model.OptionSpec o : spec.mixins().get("data").options()) {
-            Object v = o.getValue();
-            key.append(' ').append(o.longestName()).append('=').append(v);
-            if (v instanceof Path p) {
-                key.append('@').append(InputsCache.identity(RunOptions.fileOf(p)));
-            }
-        }
-        return key.toString();
-    }
-
-    /** The files the data options name, whose identities {@link #inputsKey} holds. */
-    private List<Path> inputFiles() {
+    private InputsCache.Key inputsKey(int threads) {
+        StringBuilder settings = new StringBuilder("threads=").append(threads);
         List<Path> files = new ArrayList<>();
         for (CommandLine.Model.OptionSpec o : spec.mixins().get("data").options()) {
-            if (o.getValue() instanceof Path p) {
+            Object v = o.getValue();
+            settings.append(' ').append(o.longestName()).append('=').append(v);
+            if (v instanceof Path p) {
                 files.add(RunOptions.fileOf(p));
             }
         }
-        return files;
+        return new InputsCache.Key(settings.toString(), files);
     }
 
     /**
