@@ -95,12 +95,7 @@ public final class NativeMemory {
         synchronized (KEPT_LOCK) {
             keepLimit = bytes;
             while (keptBytes > keepLimit) {
-                Map.Entry<Long, ArrayDeque<Long>> largest = KEPT.lastEntry();
-                free(MemorySegment.ofAddress(largest.getValue().pop()));
-                keptBytes -= largest.getKey();
-                if (largest.getValue().isEmpty()) {
-                    KEPT.remove(largest.getKey());
-                }
+                free(MemorySegment.ofAddress(takeOne(KEPT.lastEntry())));
             }
         }
     }
@@ -165,13 +160,18 @@ public final class NativeMemory {
             if (fit == null || fit.getKey() > size + size / 4) {
                 return null;
             }
-            long address = fit.getValue().pop();
-            if (fit.getValue().isEmpty()) {
-                KEPT.remove(fit.getKey());
-            }
-            keptBytes -= fit.getKey();
-            return MemorySegment.ofAddress(address).reinterpret(fit.getKey());
+            return MemorySegment.ofAddress(takeOne(fit)).reinterpret(fit.getKey());
         }
+    }
+
+    /** One block of the size {@code sized} holds, taken out of the kept set (under the lock): its address. */
+    private static long takeOne(Map.Entry<Long, ArrayDeque<Long>> sized) {
+        long address = sized.getValue().pop();
+        if (sized.getValue().isEmpty()) {
+            KEPT.remove(sized.getKey());
+        }
+        keptBytes -= sized.getKey();
+        return address;
     }
 
     /** A block whose arena closed: kept while the limit allows, else given back. */
