@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.foreign.ValueLayout;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -83,9 +84,30 @@ class WorkerTest {
         return send(socket, args);
     }
 
+    /**
+     * Connects to the worker at {@code to} and sends a request. A worker just started has its socket file from
+     * its bind, a moment before it listens: a connection refused then is tried again, for up to five seconds.
+     */
     private static SocketChannel send(Path to, String... args) throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(to));
+        SocketChannel ch;
+        for (int attempt = 1; ; attempt++) {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                ch.connect(UnixDomainSocketAddress.of(to));
+                break;
+            } catch (ConnectException e) {
+                ch.close();
+                if (attempt == 500) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         ByteBuffer req = ByteBuffer.wrap(request(args));
         while (req.hasRemaining()) {
             ch.write(req);
