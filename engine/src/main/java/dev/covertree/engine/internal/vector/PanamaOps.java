@@ -25,20 +25,37 @@ public final class PanamaOps implements VectorOps {
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    private static final VectorShuffle<Double>[] HALVES = halves();
+    /** Steps of the pairwise lane sum: lanes l and l + L/2, then l and l + L/4, … */
+    private static final int HALVING_STEPS = Integer.numberOfTrailingZeros(L);
+    // One constant per step (null past this species' steps), handed out by halving(step). C2 folds a static
+    // final, so each rearrange sees its shuffle's exact class; read from an array (an earlier form) it may not
+    // (a compilation from the interpreter's profile did not), and a rearrange it cannot intrinsify hands back a
+    // boxed vector: every later operation of the kernel then allocates.
+    private static final VectorShuffle<Double> HALF = shuffleOfStep(1);
+    private static final VectorShuffle<Double> QUARTER = shuffleOfStep(2);
+    private static final VectorShuffle<Double> EIGHTH = shuffleOfStep(3);
+    private static final VectorShuffle<Double> SIXTEENTH = shuffleOfStep(4);
+    private static final VectorShuffle<Double> THIRTY_SECOND = shuffleOfStep(5);
     /** 2^52 + 1023: see {@link #kernelValues}. */
     private static final double EXPONENT_SHIFTER = 0x1p52 + 1023;
     /** 1 + 2⁻⁵⁰: see {@link #residualScreen}. */
     private static final double SCREEN_WIDEN = 1 + 0x1p-50;
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Double>[] halves() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Double>[] s = new VectorShuffle[steps];
-        for (int i = 0; i < steps; i++) {
-            s[i] = VectorShuffle.iota(D, L >> (i + 1), 1, true);
-        }
-        return s;
+    /** Lane l to lane l + L/2^step, wrapping; null where this species has no such step. */
+    private static VectorShuffle<Double> shuffleOfStep(int step) {
+        return L >> step == 0 ? null : VectorShuffle.iota(D, L >> step, 1, true);
+    }
+
+    /** The shuffle of halving step {@code step} (1 to {@link #HALVING_STEPS}), a constant. */
+    private static VectorShuffle<Double> halving(int step) {
+        return switch (step) {
+            case 1 -> HALF;
+            case 2 -> QUARTER;
+            case 3 -> EIGHTH;
+            case 4 -> SIXTEENTH;
+            case 5 -> THIRTY_SECOND;
+            default -> throw new IllegalStateException("no vector species has " + L + " double lanes");
+        };
     }
 
     /** Per thread: {@link #squaredNormPlain}'s lane sums, reused row after row (a pass over every row allocates nothing). */
@@ -46,8 +63,8 @@ public final class PanamaOps implements VectorOps {
 
     /** Pairwise lane sum: lanes l and l + L/2 first, then l and l + L/4, and so on. */
     private static double sumLanes(DoubleVector v) {
-        for (VectorShuffle<Double> s : HALVES) {
-            v = v.add(v.rearrange(s));
+        for (int step = 1; step <= HALVING_STEPS; step++) {
+            v = v.add(v.rearrange(halving(step)));
         }
         return v.lane(0);
     }
@@ -337,7 +354,8 @@ public final class PanamaOps implements VectorOps {
         // lane sums written out (a helper taking vectors may not be inlined into this large method, and
         // then boxes them); the same pairwise order as sumLanes
         if (i > 0) {
-            for (VectorShuffle<Double> h : HALVES) {
+            for (int step = 1; step <= HALVING_STEPS; step++) {
+                VectorShuffle<Double> h = halving(step);
                 a00 = a00.add(a00.rearrange(h));
                 a01 = a01.add(a01.rearrange(h));
                 a02 = a02.add(a02.rearrange(h));
