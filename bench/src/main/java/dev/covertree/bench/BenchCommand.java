@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
                 + "KD-tree and linear search on the benchmark workloads: build time, query time (min and median of the timed "
                 + "runs, 1 thread and all cores), queries/s, distances per query, recall@k against brute force, index "
                 + "memory, allocation per query, peak RSS, and CPU used by other processes (rows where they took over a quarter of the machine are marked). "
-                + "Peers get the engine's own distance code over integer ids, so every engine sees identical distances."},
+                + "Peers get the engine's own distance code over integer ids, so every engine sees identical distances. "
+                + "The recall needs every query's brute-force answer first, which takes time quadratic in N (about a minute and a half "
+                + "for spatial-65536 on 2 cores, sixteen times that at four times N; its progress is shown); for the "
+                + "spatial job at larger N, bench/spatial_floor.sh times the whole process against cKDTree instead."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error", "2:usage error"})
 public final class BenchCommand implements Callable<Integer> {

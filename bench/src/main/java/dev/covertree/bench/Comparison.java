@@ -1,5 +1,6 @@
 package dev.covertree.bench;
 
+import dev.covertree.cli.Progress;
 import dev.covertree.engine.Dataset;
 import dev.covertree.engine.Engine;
 import dev.covertree.engine.KnnOptions;
@@ -64,7 +65,7 @@ final class Comparison {
             KnnOptions base = KnnOptions.of(w.k()).withPredecessor(w.predecessor());
             log.printf("%s: N = %d, %d queries, k = %d%n", w.name(), w.n(), qs.size(), w.k());
             log.flush();
-            try (KnnResult truth = Knn.search(Metric.of(data), qs, base.withEngine(Engine.SCAN).withThreads(cores))) {
+            try (KnnResult truth = bruteForceAnswers(w, data, qs, base, cores)) {
                 for (Engine e : engines) {
                     long h0 = heapUsed();
                     long t0 = System.nanoTime();
@@ -112,6 +113,18 @@ final class Comparison {
             }
         }
         return rows;
+    }
+
+    /**
+     * Every query's brute-force answer, for the recall columns: quadratic in N, the longest phase of a large
+     * workload, so it shows its progress on the log (a line every few seconds once it has run that long).
+     */
+    private KnnResult bruteForceAnswers(Workload w, Dataset data, QuerySet qs, KnnOptions base, int cores) {
+        KnnOptions scan = base.withEngine(Engine.SCAN).withThreads(cores);
+        try (Progress progress = new Progress(log, w.name() + ": brute-force answers for recall", qs.size(), false);
+             EnginePlan plan = EnginePlan.of(Metric.of(data), qs, scan, ScratchSpace.auto())) {
+            return Knn.search(Metric.of(data), qs, scan, plan, progress, null, null);
+        }
     }
 
     /**
