@@ -88,7 +88,7 @@ public final class ScratchSpace {
         try {
             Path file = Files.createTempFile(directory, "covertree-", ".scratch");
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                return PlainSegment.of(ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena), arena);
+                return PlainSegment.map(ch, FileChannel.MapMode.READ_WRITE, 0, size, arena);
             } finally {
                 try {
                     Files.delete(file);

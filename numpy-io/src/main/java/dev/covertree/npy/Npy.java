@@ -47,7 +47,7 @@ public final class Npy {
         Arena owned = arena == null ? Arena.ofShared() : null;
         Arena target = arena == null ? owned : arena;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment image = PlainSegment.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), target), target);
+            MemorySegment image = PlainSegment.map(ch, FileChannel.MapMode.READ_ONLY, 0, ch.size(), target);
             return NpyImage.toArray(image, source, target, owned, true, options);
         } catch (IOException | RuntimeException e) {
             if (owned != null) {

@@ -81,7 +81,7 @@ public final class NpyMappedFile implements AutoCloseable {
             }
             FileSpace.reserve(temp, header.length + bytes, path.toString());
             ch.write(ByteBuffer.wrap(new byte[1]), header.length + bytes - 1);
-            MemorySegment data = PlainSegment.of(ch.map(FileChannel.MapMode.READ_WRITE, header.length, bytes, mapping), mapping);
+            MemorySegment data = PlainSegment.map(ch, FileChannel.MapMode.READ_WRITE, header.length, bytes, mapping);
             return new NpyMappedFile(path, temp, mapping, data, header.length, overwrite);
         } catch (IOException | RuntimeException e) {
             if (mapping != null) {

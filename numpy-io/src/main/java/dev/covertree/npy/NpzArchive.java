@@ -49,7 +49,7 @@ public final class NpzArchive implements AutoCloseable {
         Npy.checkReadable(path);
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment file = PlainSegment.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena), arena);
+            MemorySegment file = PlainSegment.map(ch, FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             return new NpzArchive(path.toString(), arena, file, readDirectory(file, path.toString()));
         } catch (IOException | RuntimeException e) {
             arena.close();

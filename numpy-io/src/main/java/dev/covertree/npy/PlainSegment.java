@@ -1,7 +1,9 @@
 package dev.covertree.npy;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 
 /**
  * A file mapping's memory seen as a plain native segment: the same pages, address, size, arena and
@@ -22,6 +24,15 @@ import java.lang.foreign.MemorySegment;
  */
 public final class PlainSegment {
     private PlainSegment() {
+    }
+
+    /**
+     * Maps {@code size} bytes of {@code ch} from {@code offset} in {@code arena} ({@link FileChannel#map(FileChannel.MapMode,
+     * long, long, Arena)}) and returns the mapping as a plain view ({@link #of}): how this project maps a file.
+     */
+    public static MemorySegment map(FileChannel ch, FileChannel.MapMode mode, long offset, long size, Arena arena)
+            throws IOException {
+        return of(ch.map(mode, offset, size, arena), arena);
     }
 
     /** {@code mapped}'s memory as a native segment of {@code arena} (the arena it was mapped in); others as they are. */

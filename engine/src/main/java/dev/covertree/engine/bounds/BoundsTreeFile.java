@@ -139,7 +139,7 @@ final class BoundsTreeFile {
             if (size < HEADER_BYTES) {
                 throw new InvalidInputException(src + ": not a tree file (too short)");
             }
-            MemorySegment f = PlainSegment.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), arena);
+            MemorySegment f = PlainSegment.map(ch, FileChannel.MapMode.READ_ONLY, 0, size, arena);
             TreeFiles.checkHeader(src, ".btree", "bounds tree format", REBUILD, (long) MAGIC_H.get(f, 0L) == MAGIC,
                     (long) BOM_H.get(f, 0L) == TreeFiles.BOM, (int) VERSION_H.get(f, 0L), VERSION);
             long n = (long) N_H.get(f, 0L);

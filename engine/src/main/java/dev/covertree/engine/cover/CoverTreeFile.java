@@ -100,7 +100,7 @@ final class CoverTreeFile {
             if (size < HEADER.byteSize()) {
                 throw new InvalidInputException(src + ": not a tree file (too short)");
             }
-            MemorySegment f = PlainSegment.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), arena);
+            MemorySegment f = PlainSegment.map(ch, FileChannel.MapMode.READ_ONLY, 0, size, arena);
             TreeFiles.checkHeader(src, ".ctree", "tree file format", "covertree build", (long) MAGIC_H.get(f, 0L) == MAGIC,
                     (long) BOM_H.get(f, 0L) == TreeFiles.BOM, (int) VERSION_H.get(f, 0L), VERSION);
             int nodeBytes = (int) NODE_BYTES_H.get(f, 0L);
