@@ -70,19 +70,15 @@ public final class PanamaOps implements VectorOps {
     }
 
 
-    // load, scalar and their halves stay under C2's MaxInlineSize (35 bytecodes): they are then inlined
-    // at every call site, hot or not. A load that is not inlined returns a boxed vector, which allocates
-    // and makes a kernel many times slower.
+    // A vector that crosses a call C2 did not inline is boxed: the kernel then allocates at every load and runs many
+    // times slower. So the only calls a kernel makes that take or return vectors go to load and sumLanes, each at
+    // every iteration of its caller's loop (or once after it), where C2 inlines them whatever the profile says; and
+    // load's two branches call only the vector API's own methods, which C2 always inlines. A load that called a
+    // helper per dtype made that helper's call site as cold as its dtype was rare in load's profile, which every
+    // kernel shares: after a JVM had seen mostly float64 rows, its float32 kernels stayed boxed.
     private static DoubleVector load(MemorySegment s, long off, int i, boolean f4) {
-        return f4 ? loadF4(s, off + 4L * i) : loadF8(s, off + 8L * i);
-    }
-
-    private static DoubleVector loadF4(MemorySegment s, long at) {
-        return (DoubleVector) FloatVector.fromMemorySegment(F, s, at, NATIVE).convertShape(VectorOperators.F2D, D, 0);
-    }
-
-    private static DoubleVector loadF8(MemorySegment s, long at) {
-        return DoubleVector.fromMemorySegment(D, s, at, NATIVE);
+        return f4 ? (DoubleVector) FloatVector.fromMemorySegment(F, s, off + 4L * i, NATIVE).convertShape(VectorOperators.F2D, D, 0)
+                : DoubleVector.fromMemorySegment(D, s, off + 8L * i, NATIVE);
     }
 
     private static double scalar(MemorySegment s, long off, int i, boolean f4) {
@@ -287,8 +283,8 @@ public final class PanamaOps implements VectorOps {
                 int u = cols[i];
                 long at = off + stride * u + 4L * l;
                 DoubleVector qu = DoubleVector.broadcast(D, q[u]);
-                DoubleVector a = qu.mul(loadF4(s, at));
-                DoubleVector b = qu.mul(loadF4(s, at + 32));
+                DoubleVector a = qu.mul(load(s, at, 0, true));
+                DoubleVector b = qu.mul(load(s, at + 32, 0, true));
                 sl = sl.add(a.min(b));
                 sh = sh.add(a.max(b));
                 sa = sa.add(a.abs().max(b.abs()));
