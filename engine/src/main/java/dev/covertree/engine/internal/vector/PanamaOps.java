@@ -71,11 +71,11 @@ public final class PanamaOps implements VectorOps {
 
 
     // A vector that crosses a call C2 did not inline is boxed: the kernel then allocates at every load and runs many
-    // times slower. So a kernel's only calls that take or return vectors go to load and sumLanes, from its own loop (or
-    // once after it): call sites as frequent as the kernel itself, which C2 inlines. load's two branches call only the
-    // vector API's own methods, which C2 inlines whatever the profile says. A load that called a helper per dtype made
-    // that helper's call site as cold as its dtype was rare in load's profile, which every kernel shares: after a JVM
-    // had loaded mostly float64 rows, its float32 kernels stayed boxed.
+    // times slower. So a kernel's only calls that take or return vectors (or shuffles) go to load, sumLanes and
+    // halving, from its loops or once after them: call sites as frequent as the kernel itself, which C2 inlines. load's
+    // two branches call only the vector API's own methods, which C2 inlines whatever the profile says. A load that
+    // called a helper per dtype made that helper's call site as cold as its dtype was rare in load's profile, which
+    // every kernel shares: after a JVM had loaded mostly float64 rows, its float32 kernels stayed boxed.
     private static DoubleVector load(MemorySegment s, long off, int i, boolean f4) {
         return f4 ? (DoubleVector) FloatVector.fromMemorySegment(F, s, off + 4L * i, NATIVE).convertShape(VectorOperators.F2D, D, 0)
                 : DoubleVector.fromMemorySegment(D, s, off + 8L * i, NATIVE);
