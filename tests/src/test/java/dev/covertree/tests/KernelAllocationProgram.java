@@ -46,7 +46,11 @@ public final class KernelAllocationProgram {
         }
         double[] out = new double[16];
         double[] packed = new double[M];
-        boolean mixed = args.length > 0 && args[0].equals("mixed-dtypes");
+        boolean mixed = switch (args.length == 1 ? args[0] : "") {
+            case "lane-sums" -> false;
+            case "mixed-dtypes" -> true;
+            default -> throw new IllegalArgumentException("usage: KernelAllocationProgram lane-sums|mixed-dtypes");
+        };
         double sink = 0;
         if (mixed) {
             for (int i = 0; i < 4 * CALLS; i++) {
